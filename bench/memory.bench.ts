@@ -1,0 +1,68 @@
+// Redis memory of one idle session with a 20-message history: MEMORY USAGE (exact, SAMPLES 0) of every key
+// that belongs to the session (its record hash and its transcript list). Shared keys (effect and trace
+// streams, timers) are not per session and are left out.
+import type { Runtime } from '../src/server/runtime.ts';
+import { createRedisClient, redisLayout } from '../src/storage/redis-client.ts';
+import { type Summary, summarize } from './bench.stats.ts';
+import { converse, SEED_CONVERSATION, startSessions } from './engine.bench.ts';
+
+export const HISTORY_MESSAGES = 20;
+
+export interface MemoryResult {
+  sessions: number;
+  bytes: Summary;
+  /** Mean bytes of the record hash (snapshot, versions, idempotency answers) and of the transcript list. */
+  recordBytes: number;
+  transcriptBytes: number;
+  messagesPerSession: number;
+  keysPerSession: number;
+}
+
+export async function benchMemory(runtime: Runtime, sessions: number): Promise<MemoryResult> {
+  const url = runtime.config.storage.redisUrl;
+  if (!url) throw new Error('the memory part needs REDIS_URL');
+  const ready = await startSessions(runtime, sessions, 16);
+  let messages = 0;
+  for (const s of ready) {
+    await converse(runtime, s, SEED_CONVERSATION);
+    let count = (await runtime.store.load(s.sessionId))?.messageCount ?? 0;
+    // Escalated: each further visitor message adds exactly one message (the bot stays silent).
+    for (let i = 1; count < HISTORY_MESSAGES; i++) {
+      await converse(runtime, s, [`still waiting for someone, message ${i}`]);
+      count = (await runtime.store.load(s.sessionId))?.messageCount ?? 0;
+    }
+    messages = count;
+  }
+  const client = await createRedisClient(url);
+  try {
+    const layout = redisLayout({
+      prefix: runtime.config.redis.keyPrefix,
+      shards: runtime.config.redis.shards,
+    });
+    const usage = async (key: string) => {
+      const n = await client.memoryUsage(key, { SAMPLES: 0 });
+      if (n === null) throw new Error(`session key ${key} missing`);
+      return n;
+    };
+    const bytes: number[] = [];
+    let record = 0;
+    let transcript = 0;
+    for (const s of ready) {
+      const r = await usage(layout.session(s.sessionId));
+      const t = await usage(layout.messages(s.sessionId));
+      record += r;
+      transcript += t;
+      bytes.push(r + t);
+    }
+    return {
+      sessions: ready.length,
+      bytes: summarize(bytes),
+      recordBytes: record / ready.length,
+      transcriptBytes: transcript / ready.length,
+      messagesPerSession: messages,
+      keysPerSession: 2,
+    };
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,259 @@
+// `npm run bench [-- --smoke] [-- --only=detect,engine,memory,http]`: measures the project against a
+// baseline in the same run, prints each part with its ratio, and ends with one JSON line of every figure.
+// `--smoke` runs every part with tiny sizes (seconds), as CI does. Storage comes from DATABASE_URL and
+// REDIS_URL (a fresh database and key prefix per run, removed at the end); without them PGlite and the
+// Postgres session store are used, and the output says so.
+import { cpus } from 'node:os';
+import { pino } from 'pino';
+import { z } from 'zod';
+import type { TurnStages } from '../src/engine/turn.stages.ts';
+import { createRuntime, type Runtime } from '../src/server/runtime.ts';
+import { benchStorage } from './bench.env.ts';
+import { fmt, round } from './bench.stats.ts';
+import { benchDetect } from './detect.bench.ts';
+import {
+  benchEngineRun,
+  benchRedisBaseline,
+  converse,
+  SEED_CONVERSATION,
+  sessionRecordBytes,
+  stageShares,
+  startSessions,
+} from './engine.bench.ts';
+import { addEchoRoute, runLoad } from './http.bench.ts';
+import { benchMemory } from './memory.bench.ts';
+
+const PARTS = ['detect', 'engine', 'memory', 'http'] as const;
+type Part = (typeof PARTS)[number];
+
+const argv = process.argv.slice(2);
+const smoke = argv.includes('--smoke');
+const onlyArg = argv.find((a) => a.startsWith('--only='));
+const only = new Set<Part>(
+  onlyArg
+    ? onlyArg
+        .slice('--only='.length)
+        .split(',')
+        .filter((p): p is Part => (PARTS as readonly string[]).includes(p))
+    : PARTS,
+);
+
+const SIZES = smoke
+  ? {
+      passes: 1,
+      c1Sessions: 10,
+      c64Sessions: 64,
+      warmup: 4,
+      memorySessions: 5,
+      httpSeconds: 2,
+      httpWarmup: 0,
+    }
+  : {
+      passes: 30,
+      c1Sessions: 300,
+      c64Sessions: 2000,
+      warmup: 50,
+      memorySessions: 200,
+      httpSeconds: 10,
+      httpWarmup: 2,
+    };
+const CONNECTIONS = 64;
+
+/** One seed conversation over HTTP before any load: lazy initialisation is not measured. */
+async function warmUp(url: string) {
+  const post = async (path: string, body: unknown, token?: string) => {
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`warm-up ${path}: HTTP ${res.status} ${await res.text()}`);
+    return z
+      .object({ sessionId: z.string().optional(), token: z.string().optional() })
+      .parse(await res.json());
+  };
+  const s = await post('/api/v1/sessions', {});
+  for (const [i, text] of SEED_CONVERSATION.entries())
+    await post(`/api/v1/sessions/${s.sessionId}/messages`, { clientMessageId: `warm-${i}`, text }, s.token);
+  await post('/bench/echo', { text: 'warm' });
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const figures: Record<string, number | string | boolean | null> = {
+  detect_p99_us: null,
+  engine_turns_per_s_c64: null,
+  engine_vs_redis_baseline: null,
+  http_turns_per_s: null,
+  http_vs_express_echo: null,
+  http_p99_ms: null,
+  redis_bytes_per_session: null,
+};
+
+async function main() {
+  const storage = await benchStorage();
+  const quiet = pino({ level: 'silent' });
+  say(
+    `Switchboard bench (${smoke ? 'smoke' : 'full'}, run ${storage.run}) — Node ${process.version}, ${cpus().length} CPUs, ` +
+      `sessions in ${storage.redisUrl ? 'Redis' : 'Postgres (no REDIS_URL)'}, records in ` +
+      `${storage.databaseUrl ? 'Postgres' : 'PGlite (no DATABASE_URL)'}`,
+  );
+  figures.smoke = smoke;
+  figures.session_store = storage.redisUrl ? 'redis' : 'postgres';
+  const runtimes: Runtime[] = [];
+  try {
+    if (only.has('detect')) {
+      const d = benchDetect({ passes: SIZES.passes });
+      say(
+        `[detect] ${d.messages} corpus messages × ${SIZES.passes} passes, button + keyword layers: ` +
+          `mean ${fmt(d.layersMeanUs)} µs, p50 ${fmt(d.layers.p50)} µs, p99 ${fmt(d.layers.p99)} µs ` +
+          `(${Math.round(d.decidedShare * 100)}% decided) | baseline toLowerCase().includes('agent'): ` +
+          `mean ${fmt(d.baselineMeanUs)} µs, p99 ${fmt(d.baseline.p99)} µs → ${fmt(d.layersMeanUs / d.baselineMeanUs)}× the baseline`,
+      );
+      Object.assign(figures, {
+        detect_p50_us: round(d.layers.p50),
+        detect_p99_us: round(d.layers.p99),
+        detect_mean_us: round(d.layersMeanUs),
+        detect_baseline_mean_us: round(d.baselineMeanUs),
+        detect_vs_baseline: round(d.layersMeanUs / d.baselineMeanUs),
+      });
+    }
+
+    if (only.has('engine') || only.has('memory')) {
+      const stages: TurnStages[] = [];
+      let collect = false;
+      const runtime = await createRuntime(await storage.config(), {
+        logger: quiet,
+        runWorker: false,
+        defaultMetrics: false,
+        engine: {
+          timeStages: true,
+          onTurn: (turn) => {
+            if (collect && turn.stages) stages.push({ ...turn.stages });
+          },
+        },
+      });
+      runtimes.push(runtime);
+      if (only.has('engine')) {
+        // Warm-up: JIT, connection pools, Lua script cache.
+        for (const s of await startSessions(runtime, SIZES.warmup, 8))
+          await converse(runtime, s, SEED_CONVERSATION);
+        collect = true;
+        const c1 = await benchEngineRun(runtime, SIZES.c1Sessions, 1);
+        collect = false;
+        const c64 = await benchEngineRun(runtime, SIZES.c64Sessions, 64);
+        const line = (name: string, r: typeof c1) =>
+          `${name} ${fmt(r.turnsPerSecond)} turns/s, p50 ${fmt(r.latencyMs.p50)} ms, p99 ${fmt(r.latencyMs.p99)} ms (${r.turns} turns)`;
+        say(
+          `[engine] store ${runtime.store.kind}; seed conversation (${SEED_CONVERSATION.length} messages/session)`,
+        );
+        Object.assign(figures, {
+          engine_turns_per_s_c1: round(c1.turnsPerSecond),
+          engine_p50_ms_c1: round(c1.latencyMs.p50),
+          engine_p99_ms_c1: round(c1.latencyMs.p99),
+          engine_turns_per_s_c64: round(c64.turnsPerSecond),
+          engine_p50_ms_c64: round(c64.latencyMs.p50),
+          engine_p99_ms_c64: round(c64.latencyMs.p99),
+        });
+        if (storage.redisUrl) {
+          const probe = (await startSessions(runtime, 1, 1))[0];
+          if (!probe) throw new Error('no probe session');
+          await converse(runtime, probe, SEED_CONVERSATION);
+          const bytes = await sessionRecordBytes(runtime, probe.sessionId);
+          const prefix = runtime.config.redis.keyPrefix;
+          const b1 = await benchRedisBaseline(storage.redisUrl, prefix, SIZES.c1Sessions, bytes, 1);
+          const b64 = await benchRedisBaseline(storage.redisUrl, prefix, SIZES.c64Sessions, bytes, 64);
+          say(
+            `  c1:  engine ${line('', c1)} | Redis GET + Lua CAS of ${bytes} B:${line('', b1)} → ${fmt(c1.turnsPerSecond / b1.turnsPerSecond)}×`,
+          );
+          say(
+            `  c64: engine ${line('', c64)} | Redis GET + Lua CAS of ${bytes} B:${line('', b64)} → ${fmt(c64.turnsPerSecond / b64.turnsPerSecond)}×`,
+          );
+          Object.assign(figures, {
+            engine_vs_redis_baseline: round(c64.turnsPerSecond / b64.turnsPerSecond),
+            engine_vs_redis_baseline_c1: round(c1.turnsPerSecond / b1.turnsPerSecond),
+            redis_baseline_ops_per_s_c64: round(b64.turnsPerSecond),
+            redis_baseline_ops_per_s_c1: round(b1.turnsPerSecond),
+            session_record_bytes: bytes,
+          });
+        } else {
+          say(`  c1:  ${line('', c1)}`);
+          say(`  c64: ${line('', c64)}`);
+          say('  (no REDIS_URL: the Redis baseline and engine_vs_redis_baseline are not measured)');
+        }
+        const shares = stageShares(stages);
+        const slowest = shares[0];
+        say(
+          `[stages] one turn at c1, mean over ${stages.length} turns: ` +
+            shares.map((s) => `${s.stage} ${fmt(s.meanMs)} ms (${Math.round(s.share * 100)}%)`).join(', '),
+        );
+        if (slowest) {
+          say(`  slowest step: ${slowest.stage}, ${Math.round(slowest.share * 100)}% of a turn`);
+          Object.assign(figures, {
+            slowest_stage: slowest.stage,
+            slowest_stage_share: round(slowest.share),
+            ...Object.fromEntries(shares.map((s) => [`stage_${s.stage}_ms`, round(s.meanMs)])),
+          });
+        }
+      }
+      if (only.has('memory')) {
+        if (storage.redisUrl) {
+          const m = await benchMemory(runtime, SIZES.memorySessions);
+          say(
+            `[memory] ${m.sessions} idle sessions with ${m.messagesPerSession} messages each: ` +
+              `mean ${Math.round(m.bytes.mean)} B, p50 ${Math.round(m.bytes.p50)} B, p99 ${Math.round(m.bytes.p99)} B ` +
+              `per session (MEMORY USAGE of its ${m.keysPerSession} keys: record ${Math.round(m.recordBytes)} B, ` +
+              `transcript ${Math.round(m.transcriptBytes)} B)`,
+          );
+          figures.redis_bytes_per_session = Math.round(m.bytes.mean);
+          figures.redis_record_bytes = Math.round(m.recordBytes);
+          figures.redis_transcript_bytes = Math.round(m.transcriptBytes);
+        } else say('[memory] skipped: needs REDIS_URL');
+      }
+    }
+
+    if (only.has('http')) {
+      const runtime = await createRuntime(await storage.config(), { logger: quiet, defaultMetrics: false });
+      runtimes.push(runtime);
+      addEchoRoute(runtime);
+      const { url } = await runtime.listen();
+      await warmUp(url);
+      const load = (mode: 'turns' | 'echo', seconds: number) =>
+        runLoad({ url, mode, connections: CONNECTIONS, seconds });
+      if (SIZES.httpWarmup > 0) {
+        await load('turns', SIZES.httpWarmup);
+        await load('echo', SIZES.httpWarmup);
+      }
+      const turns = await load('turns', SIZES.httpSeconds);
+      const echo = await load('echo', SIZES.httpSeconds);
+      if (turns.non2xx + turns.errors + turns.timeouts > 0 || turns.ok === 0)
+        throw new Error(`HTTP turns failed: ${JSON.stringify(turns)}`);
+      say(
+        `[http] ${CONNECTIONS} connections × ${SIZES.httpSeconds} s, autocannon in its own process, store ${runtime.store.kind}: ` +
+          `turns ${fmt(turns.perSecond)}/s, p50 ${turns.latencyP50Ms} ms, p99 ${turns.latencyP99Ms} ms | ` +
+          `Express JSON echo ${fmt(echo.perSecond)}/s, p99 ${echo.latencyP99Ms} ms → ${fmt(turns.perSecond / echo.perSecond)}×`,
+      );
+      Object.assign(figures, {
+        http_turns_per_s: round(turns.perSecond),
+        http_p50_ms: turns.latencyP50Ms,
+        http_p99_ms: turns.latencyP99Ms,
+        http_echo_per_s: round(echo.perSecond),
+        http_echo_p99_ms: echo.latencyP99Ms,
+        http_vs_express_echo: round(turns.perSecond / echo.perSecond),
+      });
+    }
+  } finally {
+    for (const r of runtimes.reverse()) await r.close().catch(() => {});
+    await storage.cleanup();
+  }
+  say(JSON.stringify(figures));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,50 @@
+// Troubleshooting knowledge as data: loaded from YAML and validated once at start-up.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../config/env.ts';
+import { CATEGORIES, type Category } from '../detection/detection.types.ts';
+
+const categorySchema = z.object({
+  label: z.string().min(1),
+  subject: z.string().min(1),
+  phrases: z.array(z.string().min(1)),
+  steps: z.array(z.string().min(1)).min(1, 'every category needs at least one troubleshooting step'),
+});
+
+const knowledgeSchema = z.object({
+  categories: z.record(z.string(), categorySchema).refine((c) => CATEGORIES.every((name) => name in c), {
+    message: `categories must define every one of: ${CATEGORIES.join(', ')}`,
+  }),
+});
+
+export type CategoryKnowledge = z.infer<typeof categorySchema>;
+export type Knowledge = { categories: Record<Category, CategoryKnowledge> };
+
+export const DEFAULT_KNOWLEDGE_PATH = fileURLToPath(
+  new URL('../../content/troubleshooting.yaml', import.meta.url),
+);
+
+export function parseKnowledge(yamlText: string, source = 'knowledge file'): Knowledge {
+  const result = knowledgeSchema.safeParse(parse(yamlText));
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`${source} is invalid:\n  ${problems.join('\n  ')}`);
+  }
+  const categories = Object.fromEntries(
+    CATEGORIES.map((name) => [name, result.data.categories[name] as CategoryKnowledge]),
+  ) as Record<Category, CategoryKnowledge>;
+  return { categories };
+}
+
+export function loadKnowledge(path = DEFAULT_KNOWLEDGE_PATH): Knowledge {
+  return parseKnowledge(readFileSync(path, 'utf8'), path);
+}
+
+export function stepCounts(knowledge: Knowledge): Record<Category, number> {
+  return Object.fromEntries(CATEGORIES.map((c) => [c, knowledge.categories[c].steps.length])) as Record<
+    Category,
+    number
+  >;
+}

@@ -1,0 +1,136 @@
+// Runs committed effects: claims from the EffectLog, calls the handler for the effect's type, completes
+// or retries with exponential backoff and jitter. Handlers must be idempotent on `idempotencyKey`:
+// delivery is at least once (a crash between the handler and `complete` re-runs the effect).
+import type { Logger } from 'pino';
+import type { ClaimedEffect, EffectLog } from '../storage/effect.log.ts';
+
+export type EffectOutcome =
+  | { outcome: 'done' }
+  | { outcome: 'retry'; error: string; retryAfterMs?: number }
+  | { outcome: 'failed'; error: string };
+
+export type EffectHandler = (effect: ClaimedEffect) => Promise<EffectOutcome>;
+
+export interface EffectWorkerOptions {
+  log: EffectLog;
+  handlers: Partial<Record<string, EffectHandler>>;
+  logger: Logger;
+  consumer: string;
+  batchSize?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  maxAttempts?: number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Told when an effect fails for good (so the engine can tell the visitor). */
+  onGaveUp?: (effect: ClaimedEffect, error: string) => Promise<void>;
+}
+
+export function backoffMs(attempt: number, base: number, max: number, random = Math.random): number {
+  const exp = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp / 2 + random() * (exp / 2));
+}
+
+export function createEffectWorker(options: EffectWorkerOptions) {
+  const { log, handlers, logger } = options;
+  const batchSize = options.batchSize ?? 20;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const pollMs = options.pollMs ?? 500;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const base = options.baseBackoffMs ?? 500;
+  const max = options.maxBackoffMs ?? 60_000;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+  let again = false;
+  let stopped = true;
+
+  async function runOne(effect: ClaimedEffect): Promise<void> {
+    const handler = handlers[effect.type];
+    if (!handler) {
+      await log.complete(effect);
+      return;
+    }
+    let outcome: EffectOutcome;
+    try {
+      outcome = await handler(effect);
+    } catch (error) {
+      outcome = { outcome: 'retry', error: error instanceof Error ? error.message : String(error) };
+    }
+    if (outcome.outcome === 'done') return log.complete(effect);
+    if (outcome.outcome === 'retry' && effect.attempts < maxAttempts) {
+      const delay = Math.max(outcome.retryAfterMs ?? 0, backoffMs(effect.attempts, base, max));
+      logger.warn(
+        {
+          effect: effect.idempotencyKey,
+          type: effect.type,
+          attempt: effect.attempts,
+          delay,
+          error: outcome.error,
+        },
+        'effect will be retried',
+      );
+      return log.retry(effect, outcome.error, delay);
+    }
+    logger.error(
+      { effect: effect.idempotencyKey, type: effect.type, error: outcome.error },
+      'effect failed for good',
+    );
+    await log.fail(effect, outcome.error);
+    await options
+      .onGaveUp?.(effect, outcome.error)
+      .catch((e: unknown) => logger.error({ err: e }, 'onGaveUp failed'));
+  }
+
+  /** Claims and runs one batch; returns how many effects it handled. */
+  async function drainOnce(): Promise<number> {
+    const batch = await log.claim(options.consumer, batchSize, leaseMs);
+    await Promise.all(batch.map(runOne));
+    return batch.length;
+  }
+
+  async function loop(): Promise<number> {
+    let total = 0;
+    do {
+      again = false;
+      let n: number;
+      do {
+        n = await drainOnce();
+        total += n;
+      } while (n > 0 && !stopped);
+    } while (again && !stopped);
+    return total;
+  }
+
+  function kick(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = loop()
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'effect worker loop failed');
+        return 0;
+      })
+      .finally(() => {
+        running = null;
+      });
+  }
+
+  return {
+    kick,
+    drainOnce,
+    start() {
+      stopped = false;
+      timer = setInterval(kick, pollMs);
+      timer.unref();
+      kick();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+// Durable timers: arms them after each commit (engine `onCommitted`), and polls for due ones, firing each
+// as a `timer` inbound through `engine.handle` — the same ordering, atomicity and trace as any turn.
+// Firing is idempotent (`timerId` = kind:armingVersion is the turn's idempotency key); a timer from an
+// older turn is harmless: inactivity only fires at the version that armed it, and a state that no longer
+// accepts the event answers `not_accepted`. Never XState `after`: those do not survive persistence.
+import type { Logger } from 'pino';
+import type { SessionStore } from '../storage/session.store.ts';
+import type { DueTimer, TimerStore } from '../storage/timer.store.ts';
+import type { HandleResult, Inbound } from './inbound.ts';
+import type { ConversationSnapshot } from './snapshot.codec.ts';
+import { type TimerSettings, timerChanges } from './timer.policy.ts';
+import type { TraceEntry } from './turn.types.ts';
+
+export interface TimerServiceOptions {
+  store: TimerStore;
+  sessions: Pick<SessionStore, 'load'>;
+  /** `engine.handle` (late-bound: the engine is built with this service's `onCommitted`). */
+  handle: (sessionId: string, inbound: Inbound) => Promise<HandleResult>;
+  logger: Logger;
+  now: () => Date;
+  settings: TimerSettings;
+  pollMs?: number;
+  leaseMs?: number;
+  batchSize?: number;
+}
+
+export function createTimerService(options: TimerServiceOptions) {
+  const { store, logger, settings } = options;
+  const pollMs = options.pollMs ?? 1000;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const batchSize = options.batchSize ?? 50;
+  let interval: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+
+  async function onCommitted(turn: { trace: TraceEntry; snapshot: ConversationSnapshot }): Promise<void> {
+    const { sessionId, seq } = turn.trace;
+    await Promise.all(
+      timerChanges(turn, settings).map((c) =>
+        c.op === 'arm' ? store.arm(sessionId, c.kind, c.dueAt, seq) : store.cancel(sessionId, c.kind, seq),
+      ),
+    );
+  }
+
+  async function fire(t: DueTimer): Promise<void> {
+    const inbound: Inbound = {
+      kind: 'timer',
+      timer: t.kind,
+      timerId: `${t.kind}:${t.armedAtVersion}`,
+      ...(t.kind === 'inactivity' ? { onlyAtVersion: t.armedAtVersion } : {}),
+    };
+    const result = await options.handle(t.sessionId, inbound);
+    if (result.outcome === 'busy') return; // the lease runs out and it fires again
+    if (result.outcome === 'not_accepted' && t.kind === 'inactivity' && settings.inactivityMs > 0) {
+      const session = await options.sessions.load(t.sessionId);
+      if (session && session.version > t.armedAtVersion) {
+        // A later turn's re-arm was lost (a crash between its commit and the arm): arm from that turn.
+        await store.complete(t);
+        await store.arm(
+          t.sessionId,
+          'inactivity',
+          new Date(Date.parse(session.updatedAt) + settings.inactivityMs),
+          session.version,
+        );
+        return;
+      }
+    }
+    await store.complete(t);
+    logger.info(
+      { sessionId: t.sessionId, timer: t.kind, armedAtVersion: t.armedAtVersion, outcome: result.outcome },
+      'timer fired',
+    );
+  }
+
+  /** Fires every timer due now; returns how many it claimed. */
+  async function tick(): Promise<number> {
+    const due = await store.claimDue(options.now(), batchSize, leaseMs);
+    await Promise.all(
+      due.map((t) =>
+        fire(t).catch((error: unknown) =>
+          logger.error(
+            { err: error, sessionId: t.sessionId, timer: t.kind },
+            'timer failed; retried after the lease',
+          ),
+        ),
+      ),
+    );
+    return due.length;
+  }
+
+  function poll(): void {
+    if (running) return;
+    running = (async () => {
+      let total = 0;
+      for (let n = await tick(); n > 0; n = await tick()) total += n;
+      return total;
+    })()
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'timer poll failed');
+        return 0;
+      })
+      .finally(() => {
+        running = null;
+      });
+  }
+
+  return {
+    store,
+    onCommitted,
+    tick,
+    start() {
+      if (interval) return;
+      interval = setInterval(poll, pollMs);
+      interval.unref();
+    },
+    async stop() {
+      if (interval) clearInterval(interval);
+      interval = null;
+      await running;
+    },
+  };
+}
+
+export type TimerService = ReturnType<typeof createTimerService>;

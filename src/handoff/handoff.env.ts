@@ -1,0 +1,144 @@
+// The handoff targets' environment variables: each target is switched on by setting its group, and a
+// half-set group is a start-up error naming what is missing (a typo must not silently mean "off").
+// Secrets live only here, never in the routing file.
+import { z } from 'zod';
+
+const blankIsUnset = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+const httpUrl = z
+  .string()
+  .url()
+  .refine((v) => /^https?:\/\//.test(v), {
+    message: 'must start with https:// (or http:// for a local test)',
+  })
+  .transform((v) => v.replace(/\/+$/, ''));
+const text = z.string().min(1);
+
+export const handoffEnvShape = {
+  SALESIQ_SERVER_URL: blankIsUnset(httpUrl),
+  SALESIQ_SCREEN_NAME: blankIsUnset(text),
+  SALESIQ_APP_ID: blankIsUnset(text),
+  SALESIQ_DEPARTMENT_ID: blankIsUnset(text),
+  ZOHO_ACCOUNTS_URL: blankIsUnset(httpUrl),
+  ZOHO_CLIENT_ID: blankIsUnset(text),
+  ZOHO_CLIENT_SECRET: blankIsUnset(text),
+  ZOHO_REFRESH_TOKEN: blankIsUnset(text),
+  ZENDESK_URL: blankIsUnset(httpUrl),
+  ZENDESK_EMAIL: blankIsUnset(z.string().email()),
+  ZENDESK_API_TOKEN: blankIsUnset(text),
+  FRESHDESK_URL: blankIsUnset(httpUrl),
+  FRESHDESK_API_KEY: blankIsUnset(text),
+  SLACK_BOT_TOKEN: blankIsUnset(text),
+  SLACK_CHANNEL: blankIsUnset(text),
+  SLACK_SIGNING_SECRET: blankIsUnset(text),
+  SLACK_API_URL: blankIsUnset(httpUrl),
+  HANDOFF_ROUTING_FILE: blankIsUnset(text),
+  HANDOFF_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  HANDOFF_IN_DOUBT_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+};
+
+const handoffEnvSchema = z.object(handoffEnvShape);
+type HandoffEnv = z.infer<typeof handoffEnvSchema>;
+
+export interface SalesIqEnv {
+  serverUrl: string;
+  screenName: string;
+  appId: string;
+  departmentId: string;
+  accountsUrl: string;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+}
+export interface ZendeskEnv {
+  url: string;
+  email: string;
+  apiToken: string;
+}
+export interface FreshdeskEnv {
+  url: string;
+  apiKey: string;
+}
+export interface SlackEnv {
+  botToken: string;
+  channel: string;
+  signingSecret: string | undefined;
+  apiUrl: string;
+}
+
+export interface HandoffEnvConfig {
+  salesiq: SalesIqEnv | null;
+  zendesk: ZendeskEnv | null;
+  freshdesk: FreshdeskEnv | null;
+  slack: SlackEnv | null;
+  routingFile: string | undefined;
+  httpTimeoutMs: number;
+  /** After an unanswered request, wait this long before looking whether the vendor acted on it. */
+  inDoubtDelayMs: number;
+}
+
+/** All variables of a group set → the group; none set → null; some set → a problem naming the rest. */
+function group<K extends keyof HandoffEnv>(
+  env: HandoffEnv,
+  keys: readonly K[],
+  name: string,
+  problems: string[],
+): { [P in K]: NonNullable<HandoffEnv[P]> } | null {
+  const missing = keys.filter((k) => env[k] === undefined);
+  if (missing.length === keys.length) return null;
+  if (missing.length > 0) {
+    problems.push(
+      `${missing.join(', ')}: required to turn on ${name} (set together with ${keys.filter((k) => !missing.includes(k)).join(', ')}, or unset them all)`,
+    );
+    return null;
+  }
+  return Object.fromEntries(keys.map((k) => [k, env[k]])) as { [P in K]: NonNullable<HandoffEnv[P]> };
+}
+
+export function handoffConfig(env: HandoffEnv): { config: HandoffEnvConfig; problems: string[] } {
+  const problems: string[] = [];
+  const s = group(
+    env,
+    [
+      'SALESIQ_SERVER_URL',
+      'SALESIQ_SCREEN_NAME',
+      'SALESIQ_APP_ID',
+      'SALESIQ_DEPARTMENT_ID',
+      'ZOHO_ACCOUNTS_URL',
+      'ZOHO_CLIENT_ID',
+      'ZOHO_CLIENT_SECRET',
+      'ZOHO_REFRESH_TOKEN',
+    ] as const,
+    'SalesIQ live chat',
+    problems,
+  );
+  const z = group(env, ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] as const, 'Zendesk', problems);
+  const f = group(env, ['FRESHDESK_URL', 'FRESHDESK_API_KEY'] as const, 'Freshdesk', problems);
+  const sl = group(env, ['SLACK_BOT_TOKEN', 'SLACK_CHANNEL'] as const, 'Slack notifications', problems);
+  return {
+    problems,
+    config: {
+      salesiq: s && {
+        serverUrl: s.SALESIQ_SERVER_URL,
+        screenName: s.SALESIQ_SCREEN_NAME,
+        appId: s.SALESIQ_APP_ID,
+        departmentId: s.SALESIQ_DEPARTMENT_ID,
+        accountsUrl: s.ZOHO_ACCOUNTS_URL,
+        clientId: s.ZOHO_CLIENT_ID,
+        clientSecret: s.ZOHO_CLIENT_SECRET,
+        refreshToken: s.ZOHO_REFRESH_TOKEN,
+      },
+      zendesk: z && { url: z.ZENDESK_URL, email: z.ZENDESK_EMAIL, apiToken: z.ZENDESK_API_TOKEN },
+      freshdesk: f && { url: f.FRESHDESK_URL, apiKey: f.FRESHDESK_API_KEY },
+      slack: sl && {
+        botToken: sl.SLACK_BOT_TOKEN,
+        channel: sl.SLACK_CHANNEL,
+        signingSecret: env.SLACK_SIGNING_SECRET,
+        apiUrl: env.SLACK_API_URL ?? 'https://slack.com/api',
+      },
+      routingFile: env.HANDOFF_ROUTING_FILE,
+      httpTimeoutMs: env.HANDOFF_HTTP_TIMEOUT_MS,
+      inDoubtDelayMs: env.HANDOFF_IN_DOUBT_DELAY_MS,
+    },
+  };
+}

@@ -1,0 +1,401 @@
+// The effect handlers of the handoff: they run from the committed outbox through the effect worker, which
+// retries them with backoff. Every handler is idempotent on its effect: the escalation row, the frozen
+// packet and one integration row per target record what is done, so a retry (or a re-run after a crash)
+// only does what is still missing, and a vendor in doubt is asked before anything is created again.
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Knowledge } from '../content/knowledge.ts';
+import type { EffectHandler, EffectOutcome } from '../engine/effect.worker.ts';
+import type { Engine } from '../engine/engine.ts';
+import { OPERATORS_CHANNEL, type Realtime } from '../engine/realtime.port.ts';
+import type { TraceEntry } from '../engine/turn.types.ts';
+import { ESCALATION_OPTIONS } from '../machines/conversation.events.ts';
+import type { ClaimedEffect } from '../storage/effect.log.ts';
+import type { SessionStore } from '../storage/session.store.ts';
+import type { EscalationRecord, HandoffRecords } from './handoff.records.ts';
+import type { FindResult, HandoffTarget, TargetName } from './handoff.target.ts';
+import { buildPacket } from './packet.ts';
+import { type Routing, type Step, stepsFor } from './routing.ts';
+import type { SalesIqClient } from './salesiq/salesiq.client.ts';
+import type { DeliveryResult } from './vendor.http.ts';
+
+export interface HandoffHandlerDeps {
+  engine: Pick<Engine, 'view' | 'handle'>;
+  store: Pick<SessionStore, 'trace'>;
+  records: HandoffRecords;
+  routing: Routing;
+  targets: Partial<Record<TargetName, HandoffTarget>>;
+  /** For visitor messages into a SalesIQ conversation (forwardToOperator). */
+  salesiq?: SalesIqClient;
+  knowledge: Knowledge;
+  realtime: Realtime;
+  logger: Logger;
+  allocateTicketNumber: () => Promise<string>;
+  /** How long to wait before looking again for an escalation another effect has not written yet. */
+  notYetMs?: number;
+  /**
+   * After an unanswered request (timeout, dropped connection, 5xx), how long to wait before the next attempt
+   * looks for what it may have created. The vendor may still be working on the abandoned request: looking
+   * too soon finds nothing and creates a second chat or ticket.
+   */
+  inDoubtDelayMs?: number;
+}
+
+const createHandoffParams = z.object({
+  channel: z.enum(ESCALATION_OPTIONS),
+  state: z.string(),
+  at: z.string(),
+  ticketNumber: z.string().optional(),
+});
+const updateEscalationParams = z.object({
+  status: z.enum(['assigned', 'resolved', 'handed_back', 'failed']),
+  at: z.string(),
+});
+const atParams = z.object({ at: z.string(), reason: z.string().optional(), state: z.string().optional() });
+
+/** Effects, as the engine derives them from a turn's actions (`say` is rendered, xstate.* is internal). */
+function effectActions(trace: TraceEntry) {
+  return trace.actions.filter((a) => a.type !== 'say' && !a.type.startsWith('xstate.'));
+}
+
+/**
+ * The idempotency key of the live-chat handoff an operator event at `seq` belongs to: the latest turn at or
+ * before it that created an instant-chat handoff. (Operator effects carry no escalation id: the machine is pure.)
+ */
+export function escalationKeyAt(traces: TraceEntry[], sessionId: string, seq: number): string | null {
+  const ordered = traces.filter((t) => t.seq <= seq).sort((a, b) => b.seq - a.seq);
+  for (const trace of ordered) {
+    const effects = effectActions(trace);
+    const index = effects.findIndex(
+      (a) =>
+        a.type === 'createHandoff' &&
+        (a.params as { channel?: unknown } | undefined)?.channel === 'instant_chat',
+    );
+    if (index >= 0) return `${sessionId}:${trace.seq}:${index}`;
+  }
+  return null;
+}
+
+type StepResult = DeliveryResult;
+
+export function createHandoffHandlers(deps: HandoffHandlerDeps) {
+  const { records, routing, logger } = deps;
+  const notYetMs = deps.notYetMs ?? 250;
+  const inDoubtDelayMs = deps.inDoubtDelayMs ?? 20_000;
+  /** The worker's retry for a failed step: Retry-After when given, and the settle time when in doubt. */
+  function retryOf(
+    target: string,
+    result: Extract<StepResult, { outcome: 'retry' }>,
+  ): Extract<EffectOutcome, { outcome: 'retry' }> {
+    const after = Math.max(result.retryAfterMs ?? 0, result.inDoubt ? inDoubtDelayMs : 0);
+    return {
+      outcome: 'retry',
+      error: `${target}: ${result.error}`,
+      ...(after > 0 ? { retryAfterMs: after } : {}),
+    };
+  }
+
+  async function packetFor(effect: ClaimedEffect, params: z.infer<typeof createHandoffParams>) {
+    const existing = await records.findEscalation(effect.idempotencyKey);
+    if (existing) return existing;
+    const view = await deps.engine.view(effect.sessionId, null);
+    if (view.outcome !== 'ok') return null;
+    if (view.session.version > effect.seq) {
+      // Messages are cut at the handoff's time, but the context (sentiment, priority…) is today's.
+      logger.warn(
+        { key: effect.idempotencyKey, seq: effect.seq, version: view.session.version },
+        'handoff packet built after later turns: its context may include them',
+      );
+    }
+    // The engine allocates the number before it renders the reply; this is only for effects without one.
+    const ticketNumber =
+      params.channel === 'ticket' ? (params.ticketNumber ?? (await deps.allocateTicketNumber())) : null;
+    const packet = buildPacket({
+      handoffKey: effect.idempotencyKey,
+      sessionId: effect.sessionId,
+      channel: params.channel,
+      ticketNumber,
+      at: params.at,
+      state: params.state,
+      context: view.snapshot.context,
+      messages: view.messages,
+      knowledge: deps.knowledge,
+      traces: await deps.store.trace(effect.sessionId),
+    });
+    const escalation = await records.ensureEscalation(packet);
+    // The console's queue is these rows: tell it one just appeared (the turn itself was published earlier).
+    await deps.realtime
+      .publish(OPERATORS_CHANNEL, {
+        sessionId: effect.sessionId,
+        seq: effect.seq,
+        kind: 'queue',
+        payload: { reason: 'escalation_recorded', channel: packet.channel, priority: packet.priority },
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'queue notice not published'));
+    return escalation;
+  }
+
+  /** One external delivery, done at most once: skip when recorded, look first when in doubt. */
+  async function deliverOnce(
+    key: string,
+    name: TargetName,
+    escalation: { id: string; conversationId: string },
+    attempt: { deliver(): Promise<DeliveryResult>; find?: () => Promise<FindResult> },
+  ): Promise<StepResult> {
+    const previous = await records.integration(key, name);
+    if (previous?.status === 'delivered' && previous.externalId) {
+      return {
+        outcome: 'delivered',
+        externalId: previous.externalId,
+        ...(previous.externalUrl ? { externalUrl: previous.externalUrl } : {}),
+      };
+    }
+    if (previous?.status === 'failed')
+      return { outcome: 'failed', error: previous.lastError ?? 'failed earlier' };
+    await records.beginAttempt(key, name, escalation);
+    if (previous?.inDoubt && attempt.find) {
+      const found = await attempt.find();
+      if (found.outcome === 'delivered') {
+        logger.info(
+          { key, target: name, externalId: found.externalId },
+          'found the handoff an unanswered attempt created',
+        );
+        await records.recordOutcome(key, name, found);
+        return found;
+      }
+      if (found.outcome === 'retry') {
+        const result: StepResult = { ...found, inDoubt: true };
+        await records.recordOutcome(key, name, result);
+        return result;
+      }
+      if (found.outcome === 'failed') {
+        // The lookup itself is refused (a missing read scope, say): a second chat or ticket is better
+        // than none, so create. The log says why a duplicate may appear.
+        logger.warn(
+          { key, target: name, error: found.error },
+          'could not look for an earlier attempt; creating',
+        );
+      }
+    }
+    const result = await attempt.deliver();
+    await records.recordOutcome(key, name, result);
+    return result;
+  }
+
+  async function runStep(step: Step, escalation: EscalationRecord): Promise<StepResult> {
+    const packet = escalation.packet;
+    const key = packet.handoffKey;
+    const ref = { id: escalation.id, conversationId: packet.sessionId };
+    switch (step.target) {
+      case 'console':
+        // The console's queue is the escalations row itself (status queued).
+        await records.recordLocal(key, 'console', ref, escalation.id);
+        return { outcome: 'delivered', externalId: escalation.id };
+      case 'callback':
+        await records.recordLocal(key, 'callback', ref, escalation.id, {
+          phone: packet.visitor.phone ?? null,
+          window: packet.visitor.callbackWindow ?? null,
+        });
+        return { outcome: 'delivered', externalId: escalation.id };
+      case 'ticket': {
+        const { ticketNumber } = await records.ensureSupportTicket(packet);
+        await records.recordLocal(key, 'ticket', ref, ticketNumber);
+        return { outcome: 'delivered', externalId: ticketNumber };
+      }
+      default: {
+        const target = deps.targets[step.target];
+        if (!target)
+          return { outcome: 'failed', error: `target ${step.target} is routed to but not configured` };
+        const find = target.find;
+        return deliverOnce(key, target.name, ref, {
+          deliver: () => target.deliver(packet),
+          ...(find ? { find: () => find.call(target, packet) } : {}),
+        });
+      }
+    }
+  }
+
+  const createHandoff: EffectHandler = async (effect) => {
+    const params = createHandoffParams.parse(effect.params);
+    const escalation = await packetFor(effect, params);
+    if (!escalation) return { outcome: 'failed', error: `session ${effect.sessionId} not found` };
+    const steps = stepsFor(routing, escalation.packet);
+    let retry: Extract<EffectOutcome, { outcome: 'retry' }> | null = null;
+    for (const step of steps) {
+      const result = await runStep(step, escalation);
+      if (result.outcome === 'retry') {
+        const next = retryOf(step.target, result);
+        const after = Math.max(retry?.retryAfterMs ?? 0, next.retryAfterMs ?? 0);
+        retry = { ...next, ...(after > 0 ? { retryAfterMs: after } : {}) };
+        // The team hears about a case only once its main delivery exists.
+        if (step.critical) break;
+      } else if (result.outcome === 'failed') {
+        if (step.critical) return { outcome: 'failed', error: `${step.target}: ${result.error}` };
+        logger.error(
+          { key: effect.idempotencyKey, target: step.target, error: result.error },
+          'handoff side delivery failed for good',
+        );
+      }
+    }
+    if (retry) return retry;
+    logger.info(
+      { key: effect.idempotencyKey, channel: params.channel, targets: steps.map((s) => s.target) },
+      'handoff delivered',
+    );
+    return { outcome: 'done' };
+  };
+
+  /** Finds the escalation an operator-side effect belongs to; null + outcome when it cannot (yet). */
+  async function escalationOf(
+    effect: ClaimedEffect,
+  ): Promise<{ key: string; trace: TraceEntry | undefined } | EffectOutcome> {
+    const traces = await deps.store.trace(effect.sessionId);
+    const key = escalationKeyAt(traces, effect.sessionId, effect.seq);
+    if (!key) {
+      logger.warn({ effect: effect.idempotencyKey, type: effect.type }, 'no live-chat handoff to update');
+      return { outcome: 'done' };
+    }
+    if (!(await records.findEscalation(key))) {
+      // The createHandoff effect has not written its row yet (effects of different turns run in parallel).
+      return { outcome: 'retry', error: `escalation ${key} not recorded yet`, retryAfterMs: notYetMs };
+    }
+    return { key, trace: traces.find((t) => t.seq === effect.seq) };
+  }
+
+  const updateEscalation: EffectHandler = async (effect) => {
+    const params = updateEscalationParams.parse(effect.params);
+    const found = await escalationOf(effect);
+    if ('outcome' in found) return found;
+    const event = z
+      .object({
+        agentId: z.string().optional(),
+        notes: z.string().optional(),
+        resolutionCategory: z.string().optional(),
+      })
+      .passthrough()
+      .safeParse(found.trace?.event ?? {});
+    const details = event.success ? event.data : {};
+    const changed = await records.updateEscalationStatus(found.key, params.status, {
+      at: new Date(params.at),
+      ...(details.agentId ? { agentId: details.agentId } : {}),
+      ...(details.notes !== undefined ? { notes: details.notes } : {}),
+      ...(details.resolutionCategory !== undefined ? { resolutionCategory: details.resolutionCategory } : {}),
+    });
+    if (!changed)
+      logger.debug(
+        { key: found.key, status: params.status },
+        'escalation status change skipped (already further)',
+      );
+    return { outcome: 'done' };
+  };
+
+  const deliverOperatorMessage: EffectHandler = async (effect) => {
+    const { at } = atParams.parse(effect.params);
+    const found = await escalationOf(effect);
+    if ('outcome' in found) return found;
+    await records.setFirstResponse(found.key, new Date(at));
+    return { outcome: 'done' };
+  };
+
+  const notifyOperators: EffectHandler = async (effect) => {
+    const params = atParams.parse(effect.params);
+    // The console subscribes to this channel; the turn itself is published there too, this says "queue changed".
+    await deps.realtime.publish(OPERATORS_CHANNEL, {
+      sessionId: effect.sessionId,
+      seq: effect.seq,
+      kind: 'queue',
+      payload: { reason: params.reason ?? 'new_escalation', state: params.state ?? null, at: params.at },
+    });
+    return { outcome: 'done' };
+  };
+
+  const forwardToOperator: EffectHandler = async (effect) => {
+    const { at } = atParams.parse(effect.params);
+    if (routing.instantChat !== 'salesiq' || !deps.salesiq) return { outcome: 'done' };
+    const found = await escalationOf(effect);
+    if ('outcome' in found) return found;
+    const chat = await records.integration(found.key, 'salesiq');
+    // Routed to the console (the routing changed since): the console reads the transcript itself.
+    if (!chat && (await records.integration(found.key, 'console'))) return { outcome: 'done' };
+    if (!chat || chat.status === 'pending') {
+      // The SalesIQ conversation does not exist yet: keep the message until it does (order is kept by time).
+      return {
+        outcome: 'retry',
+        error: 'SalesIQ conversation not created yet',
+        retryAfterMs: Math.max(notYetMs, 1000),
+      };
+    }
+    if (chat.status === 'failed' || !chat.externalId) return { outcome: 'done' };
+    const view = await deps.engine.view(effect.sessionId, null);
+    if (view.outcome !== 'ok') return { outcome: 'done' };
+    const text = view.messages
+      .filter((m) => m.role === 'visitor' && m.at === at)
+      .map((m) => m.text)
+      .join('\n');
+    if (!text) return { outcome: 'done' };
+    const client = deps.salesiq;
+    const conversationId = chat.externalId;
+    const escalation = await records.findEscalation(found.key);
+    if (!escalation) return { outcome: 'done' };
+    // Recorded under this effect's own key: a re-run does not post the same message twice.
+    const result = await deliverOnce(
+      effect.idempotencyKey,
+      'salesiq',
+      { id: escalation.id, conversationId: effect.sessionId },
+      {
+        async deliver() {
+          const sent = await client.sendVisitorMessage(conversationId, text);
+          return sent.ok ? { outcome: 'delivered', externalId: conversationId } : sent.result;
+        },
+      },
+    );
+    if (result.outcome === 'retry') return retryOf('salesiq', result);
+    if (result.outcome === 'failed')
+      logger.error(
+        { key: effect.idempotencyKey, error: result.error },
+        'visitor message not forwarded to SalesIQ',
+      );
+    return { outcome: 'done' };
+  };
+
+  /**
+   * The worker gave up on an effect (failed for good, or retries exhausted). For a live chat whose main
+   * delivery never happened, the visitor is told and offered a callback or a ticket instead.
+   */
+  async function onGaveUp(effect: ClaimedEffect, error: string): Promise<void> {
+    if (effect.type !== 'createHandoff') return;
+    const params = createHandoffParams.safeParse(effect.params);
+    if (!params.success) return;
+    await records.failUndelivered(effect.idempotencyKey, error);
+    if (params.data.channel !== 'instant_chat') {
+      logger.error(
+        { key: effect.idempotencyKey, channel: params.data.channel, error },
+        'handoff delivery gave up',
+      );
+      return;
+    }
+    const primary = routing.instantChat;
+    const delivered = await records.integration(effect.idempotencyKey, primary);
+    if (delivered?.status === 'delivered') return;
+    const result = await deps.engine.handle(effect.sessionId, {
+      kind: 'handoff',
+      result: 'failed',
+      target: primary,
+      reason: error.slice(0, 500),
+      handoffKey: effect.idempotencyKey,
+    });
+    logger.warn(
+      { key: effect.idempotencyKey, target: primary, error, outcome: result.outcome },
+      'live chat handoff failed for good; the visitor was offered a callback or a ticket',
+    );
+  }
+
+  const handlers: Record<string, EffectHandler> = {
+    createHandoff,
+    updateEscalation,
+    deliverOperatorMessage,
+    notifyOperators,
+    forwardToOperator,
+  };
+  return { handlers, onGaveUp };
+}

@@ -1,0 +1,233 @@
+// Builds the handoff side from the configuration: routing, the vendor targets that are switched on, the
+// shared Zoho token (Redis when REDIS_URL is set, this process's memory otherwise), the effect handlers and
+// the Slack interaction route. The runtime registers what this returns.
+import { createHash } from 'node:crypto';
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type { Knowledge } from '../content/knowledge.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { Realtime } from '../engine/realtime.port.ts';
+import type { Db } from '../storage/database.ts';
+import type { SessionStore } from '../storage/session.store.ts';
+import { createFreshdeskClient } from './freshdesk/freshdesk.client.ts';
+import { createFreshdeskTarget } from './freshdesk/freshdesk.target.ts';
+import type { HandoffEnvConfig } from './handoff.env.ts';
+import { createHandoffHandlers } from './handoff.handlers.ts';
+import { createHandoffRecords } from './handoff.records.ts';
+import type { HandoffTarget, TargetName } from './handoff.target.ts';
+import { loadRouting, type Routing } from './routing.ts';
+import { createSalesIqClient, type SalesIqClient } from './salesiq/salesiq.client.ts';
+import { createSalesIqTarget } from './salesiq/salesiq.target.ts';
+import { createSlackClient } from './slack/slack.client.ts';
+import { slackRoutes } from './slack/slack.routes.ts';
+import { createSlackTarget } from './slack/slack.target.ts';
+import type { Fetch } from './vendor.http.ts';
+import { createZendeskClient } from './zendesk/zendesk.client.ts';
+import { createZendeskTarget } from './zendesk/zendesk.target.ts';
+import { createMemoryTokenCache } from './zoho/memory-token.cache.ts';
+import { createRedisTokenCache } from './zoho/redis-token.cache.ts';
+import type { TokenCache } from './zoho/token-cache.port.ts';
+import { createZohoOAuthClient } from './zoho/zoho-oauth.client.ts';
+import { createZohoTokenProvider, type ZohoTokenProviderOptions } from './zoho/zoho-token.provider.ts';
+
+/** Knobs tests turn (short waits); production uses the defaults. */
+export interface HandoffModuleOverrides {
+  tokenCache?: TokenCache;
+  token?: Partial<
+    Pick<
+      ZohoTokenProviderOptions,
+      'refreshMarginMs' | 'lockTtlMs' | 'waitMs' | 'pollMs' | 'throttleCooldownMs'
+    >
+  >;
+  notYetMs?: number;
+  fetch?: Fetch;
+  slackNowSeconds?: () => number;
+}
+
+export interface HandoffModuleOptions {
+  config: HandoffEnvConfig;
+  db: Db;
+  /** Only called once effects run; the runtime creates the engine after the worker that runs them. */
+  engine: Pick<Engine, 'view' | 'handle'>;
+  store: Pick<SessionStore, 'trace'>;
+  knowledge: Knowledge;
+  realtime: Realtime;
+  logger: Logger;
+  now: () => Date;
+  allocateTicketNumber: () => Promise<string>;
+  /** The effect worker's lease: one handoff attempt must finish inside it, or another worker may start it too. */
+  effectLeaseMs?: number;
+  redisUrl?: string;
+  redisPrefix?: string;
+  overrides?: HandoffModuleOverrides;
+}
+
+export interface HandoffModule {
+  routing: Routing;
+  handlers: ReturnType<typeof createHandoffHandlers>['handlers'];
+  onGaveUp: ReturnType<typeof createHandoffHandlers>['onGaveUp'];
+  routers: Router[];
+  /** Which targets are on, for the start-up log line. */
+  summary: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** A stable cache key per Zoho credential set, without putting a secret into Redis key names. */
+function tokenKey(c: { accountsUrl: string; clientId: string; refreshToken: string }): string {
+  return createHash('sha256')
+    .update(`${c.accountsUrl}\n${c.clientId}\n${c.refreshToken}`)
+    .digest('hex')
+    .slice(0, 24);
+}
+
+export async function createHandoffModule(options: HandoffModuleOptions): Promise<HandoffModule> {
+  const { config, logger } = options;
+  const log = logger.child({ component: 'handoff' });
+  const routing = loadRouting(config);
+  const o = options.overrides ?? {};
+  const timeoutMs = config.httpTimeoutMs;
+  // Worst SalesIQ attempt: refresh + create, invalid token, refresh + create again.
+  const worstAttemptMs = 2 * (Math.max(timeoutMs, 10_000) + timeoutMs);
+  if (config.salesiq && options.effectLeaseMs !== undefined && options.effectLeaseMs < worstAttemptMs) {
+    log.warn(
+      { effectLeaseMs: options.effectLeaseMs, worstAttemptMs },
+      'EFFECT_LEASE_MS is shorter than the slowest SalesIQ handoff attempt: raise it or lower HANDOFF_HTTP_TIMEOUT_MS, or a slow attempt may be run twice',
+    );
+  }
+  const targets: Partial<Record<TargetName, HandoffTarget>> = {};
+  const closers: Array<() => Promise<void>> = [];
+  let salesiq: SalesIqClient | undefined;
+
+  if (config.salesiq) {
+    const s = config.salesiq;
+    const cache =
+      o.tokenCache ??
+      (options.redisUrl
+        ? await createRedisTokenCache({
+            url: options.redisUrl,
+            prefix: options.redisPrefix ?? 'switchboard:',
+          })
+        : createMemoryTokenCache());
+    if (!o.tokenCache) closers.push(() => cache.close());
+    const oauth = createZohoOAuthClient({
+      accountsUrl: s.accountsUrl,
+      clientId: s.clientId,
+      clientSecret: s.clientSecret,
+      refreshToken: s.refreshToken,
+      // A refresh that times out after Zoho issued the token spends one of the ~10 tokens per 10 minutes
+      // for nothing: give it more time than ordinary calls (still well inside the refresh lock's lifetime).
+      timeoutMs: Math.max(timeoutMs, 10_000),
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+    });
+    const tokens = createZohoTokenProvider({
+      cache,
+      refresh: () => oauth.refresh(),
+      key: tokenKey(s),
+      logger: log.child({ target: 'zoho' }),
+      ...o.token,
+    });
+    salesiq = createSalesIqClient({
+      serverUrl: s.serverUrl,
+      screenName: s.screenName,
+      tokens,
+      timeoutMs,
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+    });
+    targets.salesiq = createSalesIqTarget({
+      client: salesiq,
+      appId: s.appId,
+      departmentFor: (packet) => routing.department(packet.category).salesiq ?? s.departmentId,
+    });
+  }
+  if (config.zendesk) {
+    targets.zendesk = createZendeskTarget({
+      client: createZendeskClient({ ...config.zendesk, timeoutMs, ...(o.fetch ? { fetch: o.fetch } : {}) }),
+      groupFor: (packet) => routing.department(packet.category).zendeskGroup,
+      fields: routing.zendeskFields,
+    });
+  }
+  if (config.freshdesk) {
+    targets.freshdesk = createFreshdeskTarget({
+      client: createFreshdeskClient({
+        ...config.freshdesk,
+        timeoutMs,
+        ...(o.fetch ? { fetch: o.fetch } : {}),
+      }),
+      groupFor: (packet) => routing.department(packet.category).freshdeskGroup,
+      fields: routing.freshdeskFields,
+    });
+  }
+  const records = createHandoffRecords(options.db, options.now);
+  const routers: Router[] = [];
+  if (config.slack && routing.slack) {
+    const slackConfig = routing.slack;
+    const client = createSlackClient({
+      apiUrl: config.slack.apiUrl,
+      botToken: config.slack.botToken,
+      timeoutMs,
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+    });
+    targets.slack = createSlackTarget({
+      client,
+      channelFor: () => slackConfig.channel,
+      linksFor: async (packet) => {
+        const links: Array<{ label: string; url: string }> = [];
+        for (const name of ['zendesk', 'freshdesk'] as const) {
+          const row = await records.integration(packet.handoffKey, name);
+          if (row?.externalUrl)
+            links.push({
+              label: `${name === 'zendesk' ? 'Zendesk' : 'Freshdesk'} ticket`,
+              url: row.externalUrl,
+            });
+        }
+        return links;
+      },
+    });
+    if (config.slack.signingSecret) {
+      routers.push(
+        slackRoutes({
+          signingSecret: config.slack.signingSecret,
+          engine: options.engine,
+          client,
+          logger: log.child({ target: 'slack' }),
+          ...(o.slackNowSeconds ? { nowSeconds: o.slackNowSeconds } : {}),
+        }),
+      );
+    } else {
+      log.warn(
+        'SLACK_SIGNING_SECRET is not set: the "Take case" button is shown but its clicks are not accepted',
+      );
+    }
+  }
+
+  const { handlers, onGaveUp } = createHandoffHandlers({
+    engine: options.engine,
+    store: options.store,
+    records,
+    routing,
+    targets,
+    ...(salesiq ? { salesiq } : {}),
+    knowledge: options.knowledge,
+    realtime: options.realtime,
+    logger: log,
+    allocateTicketNumber: options.allocateTicketNumber,
+    inDoubtDelayMs: config.inDoubtDelayMs,
+    ...(o.notYetMs !== undefined ? { notYetMs: o.notYetMs } : {}),
+  });
+
+  return {
+    routing,
+    handlers,
+    onGaveUp,
+    routers,
+    summary: {
+      instantChat: routing.instantChat,
+      tickets: routing.tickets === 'local' ? 'local' : `local+${routing.tickets}`,
+      callbacks: routing.callbacks === 'local' ? 'console' : `console+${routing.callbacks}`,
+      slack: routing.slack ? `on (${routing.slack.notify.join(', ')})` : 'off',
+    },
+    async close() {
+      for (const close of closers) await close();
+    },
+  };
+}

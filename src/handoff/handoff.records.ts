@@ -1,0 +1,281 @@
+// The handoff's durable record in Postgres: one `escalations` row per handoff (keyed by the effect's
+// idempotency key, carrying the frozen packet), one `escalation_integrations` row per (handoff, target)
+// saying whether that delivery happened (and its external id), and the `support_tickets` row of a ticket.
+// These rows are what makes a retried or re-run effect skip work that is already done.
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import type { Db } from '../storage/database.ts';
+import {
+  type ESCALATION_STATUSES,
+  escalationIntegrations,
+  escalations,
+  supportTickets,
+} from '../storage/schema/index.ts';
+import type { TargetName } from './handoff.target.ts';
+import { type HandoffPacket, handoffPacketSchema, summaryText } from './packet.ts';
+import type { DeliveryResult } from './vendor.http.ts';
+
+export interface EscalationRecord {
+  id: string;
+  status: string;
+  packet: HandoffPacket;
+}
+
+export interface IntegrationRecord {
+  status: 'pending' | 'delivered' | 'failed';
+  externalId: string | null;
+  externalUrl: string | null;
+  attempts: number;
+  lastError: string | null;
+  /** The last attempt may have reached the vendor without us learning the outcome. */
+  inDoubt: boolean;
+}
+
+export type EscalationStatus = 'assigned' | 'resolved' | 'handed_back' | 'failed';
+
+/** Status changes only move forward, so effects that run out of order cannot undo a later change. */
+const ALLOWED_FROM: Record<EscalationStatus, Array<(typeof ESCALATION_STATUSES)[number]>> = {
+  assigned: ['queued', 'assigned'],
+  resolved: ['queued', 'assigned'],
+  handed_back: ['queued', 'assigned'],
+  failed: ['queued'],
+};
+
+const metadataSchema = z.object({ inDoubt: z.boolean().optional() }).passthrough();
+
+export function createHandoffRecords(db: Db, now: () => Date) {
+  async function findEscalation(handoffKey: string): Promise<EscalationRecord | null> {
+    const [row] = await db
+      .select({ id: escalations.id, status: escalations.status, packet: escalations.packet })
+      .from(escalations)
+      .where(eq(escalations.idempotencyKey, handoffKey));
+    if (!row) return null;
+    return { id: row.id, status: row.status, packet: handoffPacketSchema.parse(row.packet) };
+  }
+
+  async function integration(key: string, target: TargetName): Promise<IntegrationRecord | null> {
+    const [row] = await db
+      .select()
+      .from(escalationIntegrations)
+      .where(and(eq(escalationIntegrations.idempotencyKey, key), eq(escalationIntegrations.target, target)));
+    if (!row) return null;
+    const status = row.status === 'delivered' || row.status === 'failed' ? row.status : 'pending';
+    return {
+      status,
+      externalId: row.externalId,
+      externalUrl: row.externalUrl,
+      attempts: row.attempts,
+      lastError: row.lastError,
+      inDoubt: metadataSchema.safeParse(row.metadata).data?.inDoubt ?? false,
+    };
+  }
+
+  const patchMetadata = (patch: Record<string, unknown>) =>
+    sql`${escalationIntegrations.metadata} || ${JSON.stringify(patch)}::jsonb`;
+
+  return {
+    findEscalation,
+    integration,
+
+    /** Inserts the escalation with its packet unless it exists; returns whichever row won. */
+    async ensureEscalation(packet: HandoffPacket): Promise<EscalationRecord> {
+      await db
+        .insert(escalations)
+        .values({
+          conversationId: packet.sessionId,
+          segment: packet.segment,
+          channel: packet.channel,
+          summary: summaryText(packet),
+          subject: packet.subject,
+          category: packet.category,
+          priority: packet.priority,
+          triggers: packet.triggers,
+          aiConfidence: packet.aiConfidence,
+          customerSentiment: packet.sentiment.label,
+          sentimentScore: packet.sentiment.score,
+          journeyStage: packet.journeyStage,
+          keywords: packet.keywords,
+          status: 'queued',
+          idempotencyKey: packet.handoffKey,
+          packet,
+          createdAt: now(),
+        })
+        .onConflictDoNothing({ target: escalations.idempotencyKey });
+      const row = await findEscalation(packet.handoffKey);
+      if (!row) throw new Error(`escalation ${packet.handoffKey} vanished right after its insert`);
+      return row;
+    },
+
+    /** Marks an attempt as started: until its outcome is recorded, it counts as "in doubt". */
+    async beginAttempt(key: string, target: TargetName, escalation: { id: string; conversationId: string }) {
+      await db
+        .insert(escalationIntegrations)
+        .values({
+          escalationId: escalation.id,
+          conversationId: escalation.conversationId,
+          target,
+          status: 'pending',
+          attempts: 1,
+          metadata: { inDoubt: true },
+          idempotencyKey: key,
+          createdAt: now(),
+          updatedAt: now(),
+        })
+        .onConflictDoUpdate({
+          target: [escalationIntegrations.idempotencyKey, escalationIntegrations.target],
+          set: {
+            attempts: sql`${escalationIntegrations.attempts} + 1`,
+            metadata: patchMetadata({ inDoubt: true }),
+            updatedAt: now(),
+          },
+        });
+    },
+
+    async recordOutcome(key: string, target: TargetName, result: DeliveryResult) {
+      const where = and(
+        eq(escalationIntegrations.idempotencyKey, key),
+        eq(escalationIntegrations.target, target),
+      );
+      if (result.outcome === 'delivered') {
+        await db
+          .update(escalationIntegrations)
+          .set({
+            status: 'delivered',
+            externalId: result.externalId,
+            externalUrl: result.externalUrl ?? null,
+            lastError: null,
+            metadata: patchMetadata({ ...result.metadata, inDoubt: false }),
+            updatedAt: now(),
+          })
+          .where(where);
+      } else {
+        await db
+          .update(escalationIntegrations)
+          .set({
+            status: result.outcome === 'failed' ? 'failed' : 'pending',
+            lastError: result.error.slice(0, 2000),
+            metadata: patchMetadata({ inDoubt: result.outcome === 'retry' && result.inDoubt }),
+            updatedAt: now(),
+          })
+          .where(where);
+      }
+    },
+
+    /** Local targets (console queue, ticket record, callback list) are delivered by being written. */
+    async recordLocal(
+      key: string,
+      target: TargetName,
+      escalation: { id: string; conversationId: string },
+      externalId: string,
+      metadata: Record<string, unknown> = {},
+    ) {
+      await db
+        .insert(escalationIntegrations)
+        .values({
+          escalationId: escalation.id,
+          conversationId: escalation.conversationId,
+          target,
+          externalId,
+          status: 'delivered',
+          attempts: 1,
+          metadata,
+          idempotencyKey: key,
+          createdAt: now(),
+          updatedAt: now(),
+        })
+        .onConflictDoNothing();
+    },
+
+    /** The worker gave up: whatever is not delivered for this handoff is failed for good. */
+    async failUndelivered(key: string, error: string) {
+      await db
+        .update(escalationIntegrations)
+        .set({ status: 'failed', lastError: error.slice(0, 2000), updatedAt: now() })
+        .where(
+          and(eq(escalationIntegrations.idempotencyKey, key), eq(escalationIntegrations.status, 'pending')),
+        );
+    },
+
+    /** The support_tickets row of a ticket handoff (exactly one per handoff, whatever the helpdesk does). */
+    async ensureSupportTicket(packet: HandoffPacket): Promise<{ ticketNumber: string }> {
+      if (!packet.ticketNumber) throw new Error(`ticket handoff ${packet.handoffKey} has no ticket number`);
+      await db
+        .insert(supportTickets)
+        .values({
+          ticketNumber: packet.ticketNumber,
+          customerEmail: packet.visitor.email ?? null,
+          sessionId: packet.sessionId,
+          sourceType: 'chat',
+          sourceReferenceId: packet.sessionId,
+          sourcePhoneNumber: packet.visitor.phone ?? null,
+          subject: packet.subject,
+          description: packet.visitor.description ?? summaryText(packet),
+          escalationReason: packet.reason,
+          escalationCategory: packet.category,
+          priority: packet.priority,
+          status: 'open',
+          botDetectedSentiment: packet.sentiment.label,
+          customerJourneyStage: packet.journeyStage,
+          metadata: {
+            summary: summaryText(packet),
+            lastMessages: packet.summary,
+            keywords: packet.keywords,
+            triggers: packet.triggers,
+            statePath: packet.statePath,
+            stepsTried: packet.stepsTried,
+            botConfidence: packet.aiConfidence,
+            sentimentScore: packet.sentiment.score,
+          },
+          idempotencyKey: packet.handoffKey,
+          createdAt: now(),
+          updatedAt: now(),
+        })
+        .onConflictDoNothing({ target: supportTickets.idempotencyKey });
+      const [row] = await db
+        .select({ ticketNumber: supportTickets.ticketNumber })
+        .from(supportTickets)
+        .where(eq(supportTickets.idempotencyKey, packet.handoffKey));
+      if (!row)
+        throw new Error(`support ticket ${packet.ticketNumber} was not recorded (number already taken?)`);
+      return row;
+    },
+
+    /** Applies a status change if it moves forward; returns whether a row changed. */
+    async updateEscalationStatus(
+      key: string,
+      status: EscalationStatus,
+      details: { at: Date; agentId?: string; notes?: string; resolutionCategory?: string },
+    ): Promise<boolean> {
+      const set: PgUpdateSetSource<typeof escalations> = { status };
+      if (status === 'assigned') {
+        set.assignedAt = details.at;
+        if (details.agentId) set.assignedTo = details.agentId;
+      }
+      if (status === 'resolved') {
+        set.resolvedAt = details.at;
+        if (details.agentId) set.assignedTo = sql`coalesce(${escalations.assignedTo}, ${details.agentId})`;
+        if (details.notes !== undefined) set.resolutionSummary = details.notes;
+        if (details.resolutionCategory !== undefined) set.resolutionCategory = details.resolutionCategory;
+      }
+      const changed = await db
+        .update(escalations)
+        .set(set)
+        .where(and(eq(escalations.idempotencyKey, key), inArray(escalations.status, ALLOWED_FROM[status])))
+        .returning({ id: escalations.id });
+      return changed.length > 0;
+    },
+
+    /** The first operator reply sets first_response_at; later ones leave it alone. */
+    async setFirstResponse(key: string, at: Date): Promise<boolean> {
+      const changed = await db
+        .update(escalations)
+        .set({ firstResponseAt: at })
+        .where(and(eq(escalations.idempotencyKey, key), isNull(escalations.firstResponseAt)))
+        .returning({ id: escalations.id });
+      return changed.length > 0;
+    },
+  };
+}
+
+export type HandoffRecords = ReturnType<typeof createHandoffRecords>;

@@ -1,0 +1,52 @@
+import type { Category, JourneyStage, Priority, Sentiment } from '../detection/detection.types.ts';
+
+export interface VisitorInfo {
+  name?: string;
+  email?: string;
+  phone?: string;
+  callbackWindow?: string;
+  description?: string;
+}
+
+export interface StateVisit {
+  state: string;
+  at: string;
+}
+
+export interface ConversationContext {
+  /** A bot segment restarts after a resolution; counters below are per segment unless named total. */
+  segment: number;
+  totalMessageCount: number;
+  messageCount: number;
+  troubleshootingAttempts: number;
+  stepIndex: number;
+  escalationAttempts: number;
+  category: Category | null;
+  visitor: VisitorInfo;
+  sentiment: Sentiment;
+  priority: Priority;
+  journeyStage: JourneyStage;
+  /** Why escalation was offered or taken (explicit_request, attempts_exhausted, frustration, …). */
+  triggers: string[];
+  escalationReason: string | null;
+  instantChatUnavailable: boolean;
+  assignedAgentId: string | null;
+  /** Last validation problem in a collection state, so the reply can say what was wrong. */
+  inputProblem: string | null;
+  closedReason: string | null;
+  history: StateVisit[];
+}
+
+export interface ConversationInput {
+  at: string;
+  visitor?: VisitorInfo;
+}
+
+export interface MachineOptions {
+  /** Failed troubleshooting attempts after which the visitor is offered a human. */
+  maxFailedAttempts: number;
+  /** How many troubleshooting steps the knowledge file has per category. */
+  stepCounts: Record<Category, number>;
+  /** Entries kept in the state history. */
+  historyLimit: number;
+}

@@ -1,0 +1,60 @@
+// Every event the conversation machine accepts. Each carries `at` (ISO time) so the machine stays pure:
+// the clock lives in the engine, never in a guard or action.
+import { z } from 'zod';
+import {
+  categorySchema,
+  journeyStageSchema,
+  prioritySchema,
+  sentimentSchema,
+} from '../detection/detection.types.ts';
+
+/** What detection learnt from a visitor message, absorbed into context on every visitor event. */
+export const signalsSchema = z.object({
+  sentiment: sentimentSchema.optional(),
+  priority: prioritySchema.optional(),
+  category: categorySchema.nullable().optional(),
+  journeyStage: journeyStageSchema.optional(),
+  triggers: z.array(z.string()).optional(),
+});
+export type Signals = z.infer<typeof signalsSchema>;
+
+export const ESCALATION_OPTIONS = ['instant_chat', 'callback', 'ticket'] as const;
+export const escalationOptionSchema = z.enum(ESCALATION_OPTIONS);
+export type EscalationOption = z.infer<typeof escalationOptionSchema>;
+
+const at = z.string().datetime();
+const visitor = <T extends string>(type: T) =>
+  z.object({ type: z.literal(type), at, signals: signalsSchema });
+
+export const conversationEventSchema = z.discriminatedUnion('type', [
+  visitor('VISITOR.GREETING'),
+  visitor('VISITOR.ISSUE').extend({ category: categorySchema }),
+  visitor('VISITOR.TEXT').extend({ text: z.string() }),
+  visitor('VISITOR.ESCALATION_REQUEST').extend({ reason: z.string() }),
+  visitor('VISITOR.SOLUTION_WORKED'),
+  visitor('VISITOR.SOLUTION_FAILED'),
+  visitor('VISITOR.ACKNOWLEDGED'),
+  visitor('VISITOR.AFFIRM'),
+  visitor('VISITOR.DENY'),
+  visitor('VISITOR.FRUSTRATED'),
+  visitor('VISITOR.CHOOSE').extend({ option: escalationOptionSchema }),
+  visitor('VISITOR.CANCEL'),
+  z.object({ type: z.literal('OPERATOR.ASSIGN'), at, agentId: z.string() }),
+  z.object({ type: z.literal('OPERATOR.MESSAGE'), at, agentId: z.string(), text: z.string() }),
+  z.object({
+    type: z.literal('OPERATOR.RESOLVE'),
+    at,
+    agentId: z.string(),
+    notes: z.string(),
+    resolutionCategory: z.string(),
+  }),
+  z.object({ type: z.literal('OPERATOR.HANDBACK'), at, agentId: z.string() }),
+  z.object({ type: z.literal('OPERATOR.ESCALATE'), at, agentId: z.string(), reason: z.string() }),
+  z.object({ type: z.literal('TIMER.INACTIVITY'), at }),
+  z.object({ type: z.literal('TIMER.SLA_REMINDER'), at }),
+  z.object({ type: z.literal('HANDOFF.FAILED'), at, target: z.string(), reason: z.string() }),
+]);
+export type ConversationEvent = z.infer<typeof conversationEventSchema>;
+export type ConversationEventType = ConversationEvent['type'];
+export type VisitorEvent = Extract<ConversationEvent, { signals: Signals }>;
+export type OperatorEvent = Extract<ConversationEvent, { agentId: string }>;

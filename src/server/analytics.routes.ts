@@ -1,0 +1,148 @@
+// The analytics API under /api/v1/analytics/* (admins only) and the charts page's script. Each route parses
+// the period, runs one query module from src/analytics, and answers JSON typed against its response schema.
+import { type RequestHandler, Router } from 'express';
+import type { z } from 'zod';
+import type { Period } from '../analytics/analytics.query.ts';
+import { detectionLayers } from '../analytics/detection-layers.query.ts';
+import { escalationRate } from '../analytics/escalation-rate.query.ts';
+import { funnel } from '../analytics/funnel.query.ts';
+import { handoffOutcomes } from '../analytics/handoff-outcomes.query.ts';
+import { llmUsage } from '../analytics/llm-usage.query.ts';
+import { responseTimes } from '../analytics/response-times.query.ts';
+import { sentimentOutcomes } from '../analytics/sentiment.query.ts';
+import type { Db } from '../storage/database.ts';
+import {
+  detectionLayersResponse,
+  escalationRateResponse,
+  funnelResponse,
+  handoffOutcomesResponse,
+  llmUsageResponse,
+  periodParams,
+  periodQuery,
+  responseTimesResponse,
+  sentimentResponse,
+} from './analytics.schemas.ts';
+import { clientBundle } from './client.bundle.ts';
+import { sendValidationError } from './http.errors.ts';
+import type { ApiOperation } from './openapi.ts';
+
+export interface AnalyticsOptions {
+  db: Db;
+  /** Authentication and the admin check (e.g. `[requireOperator(directory), requireAdmin]`). */
+  requireAdmin: RequestHandler[];
+  now?: () => Date;
+}
+
+type Query<S extends z.ZodType> = (db: Db, period: Period) => Promise<Omit<z.input<S>, 'period'>>;
+
+interface Report<S extends z.ZodType> {
+  path: string;
+  summary: string;
+  response: S;
+  run: Query<S>;
+}
+
+const report = <S extends z.ZodType>(r: Report<S>) => r;
+
+const REPORTS = [
+  report({
+    path: 'escalation-rate',
+    summary: 'Escalation rate by category: conversations started per bucket, offered a human, handed to one',
+    response: escalationRateResponse,
+    run: async (db, p) => ({ rows: await escalationRate(db, p) }),
+  }),
+  report({
+    path: 'response-times',
+    summary: 'First-response and resolution times by priority (live-chat escalations and tickets)',
+    response: responseTimesResponse,
+    run: async (db, p) => ({ rows: await responseTimes(db, p) }),
+  }),
+  report({
+    path: 'sentiment',
+    summary: 'Conversations by final sentiment, with how many were resolved (by the bot or an operator)',
+    response: sentimentResponse,
+    run: async (db, p) => ({ rows: await sentimentOutcomes(db, p) }),
+  }),
+  report({
+    path: 'detection-layers',
+    summary: 'Which detection layer (button, keyword, llm, rules, operator) triggered escalations, and why',
+    response: detectionLayersResponse,
+    run: async (db, p) => ({ rows: await detectionLayers(db, p) }),
+  }),
+  report({
+    path: 'funnel',
+    summary: 'The funnel through the machine states: reached, currently in, dropped off',
+    response: funnelResponse,
+    run: (db, p) => funnel(db, p),
+  }),
+  report({
+    path: 'llm',
+    summary: 'LLM call rate (calls per visitor message), failures and latency per bucket',
+    response: llmUsageResponse,
+    run: async (db, p) => ({ rows: await llmUsage(db, p) }),
+  }),
+  report({
+    path: 'handoffs',
+    summary: 'Handoff outcomes per target: delivered, failed, pending, attempts, delivery time',
+    response: handoffOutcomesResponse,
+    run: async (db, p) => ({ rows: await handoffOutcomes(db, p) }),
+  }),
+];
+
+export const analyticsPaths = REPORTS.map((r) => `/api/v1/analytics/${r.path}`);
+
+export function analyticsOperations(): ApiOperation[] {
+  return REPORTS.map((r) => ({
+    method: 'get',
+    path: `/api/v1/analytics/${r.path}`,
+    summary: r.summary,
+    tags: ['analytics'],
+    auth: 'operator',
+    query: periodParams,
+    responses: {
+      '200': { description: 'The figures for the period', schema: r.response },
+      '400': { description: 'A bad period: the message says which parameter and why' },
+      '401': { description: 'Not logged in' },
+      '403': { description: 'Logged in, but not an admin' },
+    },
+  }));
+}
+
+/** Mounted under /api/v1. */
+export function analyticsRoutes(options: AnalyticsOptions): Router {
+  const router = Router();
+  const query = periodQuery(options.now ?? (() => new Date()));
+  for (const r of REPORTS) {
+    router.get(`/analytics/${r.path}`, ...options.requireAdmin, async (req, res, next) => {
+      const parsed = query.safeParse(req.query);
+      if (!parsed.success) return sendValidationError(res, parsed.error);
+      const period = parsed.data;
+      try {
+        const body = await r.run(options.db, period);
+        res.set('Cache-Control', 'no-store').json({
+          period: { from: period.from.toISOString(), to: period.to.toISOString(), bucket: period.bucket },
+          ...body,
+        });
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+  return router;
+}
+
+/** Mounted at the root: the charts page's script (the page itself is public/analytics.html). */
+export function analyticsPageRoutes(): Router {
+  const router = Router();
+  router.get('/analytics.js', async (_req, res, next) => {
+    try {
+      res
+        .type('application/javascript')
+        .set('Cache-Control', 'no-cache')
+        .send(await clientBundle('analytics'));
+    } catch (error) {
+      next(error);
+    }
+  });
+  return router;
+}

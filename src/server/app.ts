@@ -1,0 +1,104 @@
+// The Express application: security headers, body limits, the widget API, OpenAPI, the widget script and
+// the static pages. Further routers (operator API, SSE, analytics) are mounted by the runtime.
+import { fileURLToPath } from 'node:url';
+import express, { type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { Engine } from '../engine/engine.ts';
+import { clientBundle } from './client.bundle.ts';
+import { errorHandler, sendError } from './http.errors.ts';
+import { type ApiOperation, buildOpenApi, widgetOperations } from './openapi.ts';
+import { widgetCors } from './widget.cors.ts';
+import { widgetRoutes } from './widget.routes.ts';
+
+export interface AppOptions {
+  engine: Engine;
+  logger: Logger;
+  maxMessageChars: number;
+  trustProxy: boolean;
+  /** Extra API routers mounted under /api/v1, with their OpenAPI operations. */
+  apiRouters?: Array<{ router: Router; operations: ApiOperation[] }>;
+  /** Routers mounted at the root (health, metrics, console pages). */
+  rootRouters?: Router[];
+  /** Per-IP limit on the public API per minute. */
+  rateLimitPerMinute?: number;
+  /** Messages one chat session may post per minute (on top of the per-IP limit). */
+  sessionMessagesPerMinute?: number;
+  /** Origins allowed to call the widget API from the browser (`*` for any); none by default. */
+  widgetAllowedOrigins?: string[];
+}
+
+const PUBLIC_DIR = fileURLToPath(new URL('./public', import.meta.url));
+
+export function createApp(options: AppOptions) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'] },
+      },
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
+  app.use('/api/v1/sessions', widgetCors(options.widgetAllowedOrigins ?? []));
+  app.use('/api', express.json({ limit: '32kb' }));
+
+  const operations = [
+    ...widgetOperations(options.maxMessageChars),
+    ...(options.apiRouters ?? []).flatMap((r) => r.operations),
+  ];
+  const openapi = buildOpenApi(operations);
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: options.rateLimitPerMinute ?? 600,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) =>
+      sendError(
+        res,
+        429,
+        'rate_limited',
+        'Too many requests from this address. Wait a minute and try again.',
+      ),
+  });
+  const perSession = rateLimit({
+    windowMs: 60_000,
+    limit: options.sessionMessagesPerMinute ?? 60,
+    keyGenerator: (req) => `session:${String(req.params.id)}`,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) =>
+      sendError(res, 429, 'rate_limited', 'Too many messages in this chat. Wait a minute and try again.'),
+  });
+  app.post('/api/v1/sessions/:id/messages', perSession);
+  app.use('/api/v1', limiter, widgetRoutes(options.engine, { maxMessageChars: options.maxMessageChars }));
+  for (const { router } of options.apiRouters ?? []) app.use('/api/v1', router);
+  for (const router of options.rootRouters ?? []) app.use(router);
+
+  app.get('/widget.js', async (_req, res, next) => {
+    try {
+      res
+        .type('application/javascript')
+        .set('Cache-Control', 'no-cache')
+        .send(await clientBundle('widget'));
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
+  app.use(express.static(PUBLIC_DIR, { index: 'index.html', extensions: ['html'] }));
+  app.use('/api', (req, res) =>
+    sendError(res, 404, 'not_found', `No API route ${req.method} ${req.path}. See /api/v1/openapi.json.`),
+  );
+  app.use(errorHandler(options.logger));
+  return app;
+}

@@ -1,0 +1,173 @@
+// Operator accounts and their bearer tokens, in Postgres (`operators`, `operator_tokens`). Tokens are 32
+// random bytes given to the client once; only their sha256 is stored, with an expiry.
+import { createHash, randomBytes } from 'node:crypto';
+import { and, asc, eq, gt, isNull, lt } from 'drizzle-orm';
+import type { Db } from '../storage/database.ts';
+import { type OPERATOR_ROLES, operators, operatorTokens } from '../storage/schema/index.ts';
+import { dummyHash, hashPassword, verifyPassword } from './auth.password.ts';
+
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+export interface Operator {
+  id: string;
+  email: string;
+  displayName: string;
+  role: OperatorRole;
+  createdAt: string;
+}
+
+export interface NewOperator {
+  email: string;
+  displayName: string;
+  role: OperatorRole;
+  password: string;
+}
+
+const UNIQUE_VIOLATION = '23505';
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
+  }
+  return false;
+}
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+type Row = typeof operators.$inferSelect;
+const toOperator = (row: Row): Operator => ({
+  id: row.id,
+  email: row.email,
+  displayName: row.displayName,
+  role: row.role,
+  createdAt: row.createdAt.toISOString(),
+});
+
+export interface OperatorDirectoryOptions {
+  tokenTtlSeconds: number;
+  now: () => Date;
+}
+
+export type OperatorDirectory = ReturnType<typeof createOperatorDirectory>;
+
+export function createOperatorDirectory(db: Db, options: OperatorDirectoryOptions) {
+  async function create(
+    input: NewOperator,
+  ): Promise<{ outcome: 'created'; operator: Operator } | { outcome: 'email_taken' }> {
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const [row] = await db
+        .insert(operators)
+        .values({
+          email: normalizeEmail(input.email),
+          displayName: input.displayName.trim(),
+          role: input.role,
+          passwordHash,
+          createdAt: options.now(),
+        })
+        .returning();
+      if (!row) throw new Error('insert returned no row');
+      return { outcome: 'created', operator: toOperator(row) };
+    } catch (error) {
+      if (isUniqueViolation(error)) return { outcome: 'email_taken' };
+      throw error;
+    }
+  }
+
+  async function get(id: string): Promise<Operator | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const [row] = await db
+      .select()
+      .from(operators)
+      .where(and(eq(operators.id, id), isNull(operators.disabledAt)))
+      .limit(1);
+    return row ? toOperator(row) : null;
+  }
+
+  async function list(): Promise<Operator[]> {
+    const rows = await db
+      .select()
+      .from(operators)
+      .where(isNull(operators.disabledAt))
+      .orderBy(asc(operators.displayName));
+    return rows.map(toOperator);
+  }
+
+  /** The operator when the password matches; null otherwise, in the same time whether or not the e-mail exists. */
+  async function checkPassword(email: string, password: string): Promise<Operator | null> {
+    const [row] = await db
+      .select()
+      .from(operators)
+      .where(eq(operators.email, normalizeEmail(email)))
+      .limit(1);
+    const ok = await verifyPassword(password, row?.passwordHash ?? (await dummyHash()));
+    if (!row || !ok || row.disabledAt) return null;
+    return toOperator(row);
+  }
+
+  async function issueToken(operatorId: string): Promise<{ token: string; expiresAt: string }> {
+    const token = randomBytes(32).toString('base64url');
+    const now = options.now();
+    const expiresAt = new Date(now.getTime() + options.tokenTtlSeconds * 1000);
+    await db
+      .insert(operatorTokens)
+      .values({ tokenHash: tokenHash(token), operatorId, createdAt: now, expiresAt });
+    // Housekeeping: expired tokens of this operator are useless; drop them while we are here.
+    await db
+      .delete(operatorTokens)
+      .where(and(eq(operatorTokens.operatorId, operatorId), lt(operatorTokens.expiresAt, now)));
+    return { token, expiresAt: expiresAt.toISOString() };
+  }
+
+  async function authenticate(token: string): Promise<Operator | null> {
+    if (token.length < 20 || token.length > 100) return null;
+    const [row] = await db
+      .select({ operator: operators })
+      .from(operatorTokens)
+      .innerJoin(operators, eq(operators.id, operatorTokens.operatorId))
+      .where(
+        and(
+          eq(operatorTokens.tokenHash, tokenHash(token)),
+          gt(operatorTokens.expiresAt, options.now()),
+          isNull(operators.disabledAt),
+        ),
+      )
+      .limit(1);
+    return row ? toOperator(row.operator) : null;
+  }
+
+  async function revoke(token: string): Promise<void> {
+    await db.delete(operatorTokens).where(eq(operatorTokens.tokenHash, tokenHash(token)));
+  }
+
+  async function hasAdmin(): Promise<boolean> {
+    const rows = await db
+      .select({ id: operators.id })
+      .from(operators)
+      .where(and(eq(operators.role, 'admin'), isNull(operators.disabledAt)))
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  return { create, get, list, checkPassword, issueToken, authenticate, revoke, hasAdmin };
+}
+
+/**
+ * The env bootstrap: creates the first admin from ADMIN_BOOTSTRAP_EMAIL/PASSWORD only while no admin exists,
+ * so changing the variables later never creates a second admin behind anyone's back. Safe when several
+ * processes start at once (the unique e-mail makes the losers' inserts no-ops).
+ */
+export async function bootstrapAdmin(
+  directory: OperatorDirectory,
+  credentials: { email: string; password: string } | null,
+): Promise<'created' | 'exists' | 'skipped'> {
+  if (!credentials) return 'skipped';
+  if (await directory.hasAdmin()) return 'exists';
+  const result = await directory.create({
+    email: credentials.email,
+    password: credentials.password,
+    displayName: 'Administrator',
+    role: 'admin',
+  });
+  return result.outcome === 'created' ? 'created' : 'exists';
+}

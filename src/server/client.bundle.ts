@@ -1,0 +1,23 @@
+// Bundles the browser code (widget, console) with esbuild once per process, in memory: `npm start` needs
+// no build step and the served script always matches the source.
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const cache = new Map<string, Promise<string>>();
+
+export function clientBundle(name: 'widget' | 'console' | 'analytics'): Promise<string> {
+  let bundle = cache.get(name);
+  if (!bundle) {
+    bundle = build({
+      entryPoints: [fileURLToPath(new URL(`./client/${name}.ts`, import.meta.url))],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      target: 'es2020',
+      minify: true,
+      legalComments: 'none',
+    }).then((r) => r.outputFiles[0]?.text ?? '');
+    cache.set(name, bundle);
+  }
+  return bundle;
+}

@@ -1,0 +1,36 @@
+// GET /metrics in the Prometheus text format. Optionally behind a bearer token (METRICS_TOKEN) when the
+// port is reachable from outside the cluster.
+import { timingSafeEqual } from 'node:crypto';
+import { Router } from 'express';
+import type { Registry } from 'prom-client';
+import { sendError } from './http.errors.ts';
+import { bearerToken } from './widget.routes.ts';
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function metricsRoutes(registry: Registry, options: { token?: string } = {}): Router {
+  const router = Router();
+  router.get('/metrics', async (req, res, next) => {
+    if (options.token) {
+      const token = bearerToken(req);
+      if (!token || !sameSecret(token, options.token))
+        return sendError(
+          res,
+          401,
+          'invalid_token',
+          'Metrics need "Authorization: Bearer <METRICS_TOKEN>" (the token set in the server environment).',
+        );
+    }
+    try {
+      const body = await registry.metrics();
+      res.set('Content-Type', registry.contentType).set('Cache-Control', 'no-store').send(body);
+    } catch (error) {
+      next(error);
+    }
+  });
+  return router;
+}

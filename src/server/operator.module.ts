@@ -1,0 +1,121 @@
+// Everything the operator side adds to a runtime, built in one place so the composition root stays short:
+// accounts and tokens, login throttling (Redis when configured, so every process counts the same failures),
+// the escalation queue, the operator API, the live streams and the console page's script.
+import { Router } from 'express';
+import type { Logger } from 'pino';
+import { createClient, type RedisClientType } from 'redis';
+import type { Config } from '../config/env.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { Realtime } from '../engine/realtime.port.ts';
+import type { Database } from '../storage/database.ts';
+import type { SessionStore } from '../storage/session.store.ts';
+import { bootstrapAdmin, createOperatorDirectory, type OperatorDirectory } from './auth.operators.ts';
+import { authRoutes } from './auth.routes.ts';
+import { createMemoryLoginThrottle, createRedisLoginThrottle, type LoginThrottle } from './auth.throttle.ts';
+import { clientBundle } from './client.bundle.ts';
+import type { ApiOperation } from './openapi.ts';
+import { createEscalationQueue, type EscalationQueue } from './operator.queue.ts';
+import { operatorRoutes } from './operator.routes.ts';
+import { operatorOperations } from './operator.schemas.ts';
+import { sseRoutes } from './sse.routes.ts';
+
+export interface OperatorModuleDeps {
+  config: Config;
+  database: Database;
+  engine: Engine;
+  store: SessionStore;
+  realtime: Realtime;
+  logger: Logger;
+  now: () => Date;
+}
+
+export interface OperatorModule {
+  directory: OperatorDirectory;
+  queue: EscalationQueue;
+  throttle: LoginThrottle;
+  apiRouters: Array<{ router: Router; operations: ApiOperation[] }>;
+  rootRouters: Router[];
+  close(): Promise<void>;
+}
+
+export async function createOperatorModule(deps: OperatorModuleDeps): Promise<OperatorModule> {
+  const { config, logger } = deps;
+  const log = logger.child({ component: 'operators' });
+  const directory = createOperatorDirectory(deps.database.db, {
+    tokenTtlSeconds: config.operators.tokenTtlSeconds,
+    now: deps.now,
+  });
+  let redis: RedisClientType | null = null;
+  let throttle: LoginThrottle;
+  if (config.storage.redisUrl) {
+    redis = createClient({ url: config.storage.redisUrl });
+    redis.on('error', (error: unknown) => log.warn({ err: error }, 'redis (login throttle) error'));
+    await redis.connect();
+    throttle = createRedisLoginThrottle(redis, config.operators.login, config.redis.keyPrefix);
+  } else {
+    throttle = createMemoryLoginThrottle(config.operators.login);
+  }
+  const queue = createEscalationQueue(deps.database.db, {
+    sla: config.operators.firstResponseSla,
+    now: deps.now,
+  });
+
+  const bootstrap = await bootstrapAdmin(directory, config.operators.bootstrapAdmin);
+  if (bootstrap === 'created')
+    log.info(
+      { email: config.operators.bootstrapAdmin?.email },
+      'first admin created from ADMIN_BOOTSTRAP_EMAIL',
+    );
+  else if (!(await directory.hasAdmin()))
+    log.warn(
+      'no operator account yet: create the first admin with `switchboard create-admin --email … --password-stdin`',
+    );
+
+  const api = Router();
+  api.use(authRoutes({ directory, throttle, logger: log }));
+  api.use(
+    operatorRoutes({
+      engine: deps.engine,
+      store: deps.store,
+      directory,
+      queue,
+      realtime: deps.realtime,
+      logger: log,
+      now: deps.now,
+      maxMessageChars: config.server.maxMessageChars,
+    }),
+  );
+  api.use(
+    sseRoutes({
+      engine: deps.engine,
+      store: deps.store,
+      realtime: deps.realtime,
+      directory,
+      queue,
+      logger: log,
+    }),
+  );
+
+  const pages = Router();
+  pages.get('/console.js', async (_req, res, next) => {
+    try {
+      res
+        .type('application/javascript')
+        .set('Cache-Control', 'no-cache')
+        .send(await clientBundle('console'));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  return {
+    directory,
+    queue,
+    throttle,
+    apiRouters: [{ router: api, operations: operatorOperations(config.server.maxMessageChars) }],
+    rootRouters: [pages],
+    async close() {
+      if (redis) await redis.close().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,171 @@
+// The escalation queue as the console reads it: rows of the `escalations` table (written by the handoff
+// effects), filtered, sorted by priority then waiting time, paged; and a visitor's place in that queue.
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { PRIORITIES, type Priority } from '../detection/detection.types.ts';
+import type { Db } from '../storage/database.ts';
+import { type ESCALATION_STATUSES, escalations } from '../storage/schema/index.ts';
+
+export type EscalationStatus = (typeof ESCALATION_STATUSES)[number];
+export type SlaSeconds = Record<Priority, number>;
+
+export interface QueueFilter {
+  status: EscalationStatus[];
+  priority: Priority[];
+  category: string[];
+  channel: string[];
+  assignedTo?: string;
+  conversationId?: string;
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+export interface EscalationItem {
+  id: string;
+  conversationId: string;
+  segment: number;
+  channel: string;
+  status: EscalationStatus;
+  priority: Priority;
+  category: string | null;
+  subject: string | null;
+  summary: string;
+  triggers: string[];
+  keywords: string[];
+  sentiment: { label: string | null; score: number | null };
+  journeyStage: string | null;
+  aiConfidence: number | null;
+  assignedTo: string | null;
+  resolutionSummary: string | null;
+  resolutionCategory: string | null;
+  createdAt: string;
+  assignedAt: string | null;
+  firstResponseAt: string | null;
+  resolvedAt: string | null;
+  /** When the first agent reply is due (created + the priority's SLA). */
+  slaDueAt: string;
+}
+
+/** Higher number, more urgent: the sort key for "priority first". */
+const priorityRank = sql<number>`case ${escalations.priority} when 'urgent' then 4 when 'high' then 3 when 'medium' then 2 else 1 end`;
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+const asPriority = (p: string): Priority => (PRIORITIES.includes(p as Priority) ? (p as Priority) : 'low');
+
+export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: () => Date }) {
+  function toItem(row: typeof escalations.$inferSelect): EscalationItem {
+    const priority = asPriority(row.priority);
+    return {
+      id: row.id,
+      conversationId: row.conversationId,
+      segment: row.segment,
+      channel: row.channel,
+      status: row.status,
+      priority,
+      category: row.category,
+      subject: row.subject,
+      summary: row.summary,
+      triggers: strings(row.triggers),
+      keywords: strings(row.keywords),
+      sentiment: { label: row.customerSentiment, score: row.sentimentScore },
+      journeyStage: row.journeyStage,
+      aiConfidence: row.aiConfidence,
+      assignedTo: row.assignedTo,
+      resolutionSummary: row.resolutionSummary,
+      resolutionCategory: row.resolutionCategory,
+      createdAt: row.createdAt.toISOString(),
+      assignedAt: row.assignedAt?.toISOString() ?? null,
+      firstResponseAt: row.firstResponseAt?.toISOString() ?? null,
+      resolvedAt: row.resolvedAt?.toISOString() ?? null,
+      slaDueAt: new Date(row.createdAt.getTime() + options.sla[priority] * 1000).toISOString(),
+    };
+  }
+
+  function where(f: QueueFilter): SQL | undefined {
+    const conditions: SQL[] = [];
+    if (f.status.length) conditions.push(inArray(escalations.status, f.status));
+    if (f.priority.length) conditions.push(inArray(escalations.priority, f.priority));
+    if (f.category.length) conditions.push(inArray(escalations.category, f.category));
+    if (f.channel.length) conditions.push(inArray(escalations.channel, f.channel));
+    if (f.assignedTo) conditions.push(eq(escalations.assignedTo, f.assignedTo));
+    if (f.conversationId) conditions.push(eq(escalations.conversationId, f.conversationId));
+    if (f.q) {
+      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      conditions.push(
+        sql`(${escalations.summary} ilike ${like} or ${escalations.subject} ilike ${like} or ${escalations.conversationId} ilike ${like} or ${escalations.category} ilike ${like} or ${escalations.keywords}::text ilike ${like})`,
+      );
+    }
+    return conditions.length ? and(...conditions) : undefined;
+  }
+
+  async function list(f: QueueFilter): Promise<{ items: EscalationItem[]; total: number }> {
+    const condition = where(f);
+    const [rows, totals] = await Promise.all([
+      db
+        .select()
+        .from(escalations)
+        .where(condition)
+        .orderBy(desc(priorityRank), asc(escalations.createdAt), asc(escalations.id))
+        .limit(f.pageSize)
+        .offset((f.page - 1) * f.pageSize),
+      db.select({ n: count() }).from(escalations).where(condition),
+    ]);
+    return { items: rows.map(toItem), total: Number(totals[0]?.n ?? 0) };
+  }
+
+  /** Every escalation of one conversation, newest first. */
+  async function ofConversation(conversationId: string): Promise<EscalationItem[]> {
+    const rows = await db
+      .select()
+      .from(escalations)
+      .where(eq(escalations.conversationId, conversationId))
+      .orderBy(desc(escalations.createdAt));
+    return rows.map(toItem);
+  }
+
+  /**
+   * Where a waiting visitor stands: 1 + the queued escalations served before theirs (more urgent, or as
+   * urgent and waiting longer). The wait estimate is the average time to assignment of the last 20
+   * escalations of the past day times the position; null while there is no such history.
+   */
+  async function position(
+    conversationId: string,
+  ): Promise<{ position: number; estimatedWaitSeconds: number | null } | null> {
+    const [mine] = await db
+      .select({ createdAt: escalations.createdAt, rank: priorityRank, id: escalations.id })
+      .from(escalations)
+      .where(and(eq(escalations.conversationId, conversationId), eq(escalations.status, 'queued')))
+      .orderBy(desc(escalations.createdAt))
+      .limit(1);
+    if (!mine) return null;
+    const [ahead] = await db
+      .select({ n: count() })
+      .from(escalations)
+      .where(
+        and(
+          eq(escalations.status, 'queued'),
+          sql`(${priorityRank} > ${mine.rank} or (${priorityRank} = ${mine.rank} and (${escalations.createdAt}, ${escalations.id}) < (${mine.createdAt}, ${mine.id})))`,
+        ),
+      );
+    const since = new Date(options.now().getTime() - 24 * 3600 * 1000);
+    const recent = await db
+      .select({
+        waited: sql<number>`extract(epoch from (${escalations.assignedAt} - ${escalations.createdAt}))::float8`,
+      })
+      .from(escalations)
+      .where(and(isNotNull(escalations.assignedAt), gte(escalations.createdAt, since)))
+      .orderBy(desc(escalations.assignedAt))
+      .limit(20);
+    const place = Number(ahead?.n ?? 0) + 1;
+    const waits = recent.map((r) => Number(r.waited)).filter((w) => Number.isFinite(w) && w >= 0);
+    const average = waits.length ? waits.reduce((a, b) => a + b, 0) / waits.length : null;
+    return {
+      position: place,
+      estimatedWaitSeconds: average === null ? null : Math.max(30, Math.round(average * place)),
+    };
+  }
+
+  return { list, ofConversation, position };
+}
+
+export type EscalationQueue = ReturnType<typeof createEscalationQueue>;

@@ -1,0 +1,254 @@
+// The operator API: the escalation queue, a conversation with the bot's findings, and the operator actions.
+// Every action is an event through `engine.handle`, so it gets the same ordering, atomicity and trace as a
+// visitor message; the engine enforces who may do what in which state (403 / 409 come back as values).
+import { type Response, Router } from 'express';
+import type { Logger } from 'pino';
+import type { Engine } from '../engine/engine.ts';
+import type { HandleResult, OperatorCommand } from '../engine/inbound.ts';
+import { type Realtime, sessionChannel } from '../engine/realtime.port.ts';
+import type { ChatMessage } from '../engine/turn.types.ts';
+import type { SessionStore } from '../storage/session.store.ts';
+import type { Operator, OperatorDirectory } from './auth.operators.ts';
+import { operatorOf, requireOperator } from './auth.routes.ts';
+import { sendError, sendOutcome, sendValidationError } from './http.errors.ts';
+import type { EscalationQueue } from './operator.queue.ts';
+import {
+  agentMessageBody,
+  assignBody,
+  botSwitchBody,
+  conversationQuery,
+  escalateBody,
+  escalationQuery,
+  handbackBody,
+  resolveBody,
+  typingBody,
+} from './operator.schemas.ts';
+import { sessionIdParam } from './widget.schemas.ts';
+
+export interface OperatorRoutesOptions {
+  engine: Engine;
+  store: SessionStore;
+  directory: OperatorDirectory;
+  queue: EscalationQueue;
+  realtime: Realtime;
+  logger: Logger;
+  now: () => Date;
+  maxMessageChars: number;
+}
+
+const conversationNotFound = (res: Response) =>
+  sendError(res, 404, 'conversation_not_found', 'No conversation with this id.');
+
+/** The handoff packet's summary rule: the last five messages, each cut to 100 characters. */
+export function summarize(messages: ChatMessage[]): string {
+  return messages
+    .filter((m) => m.role === 'visitor' || m.role === 'bot' || m.role === 'operator')
+    .slice(-5)
+    .map((m) => {
+      const who = m.role.charAt(0).toUpperCase() + m.role.slice(1);
+      return `${who}: ${m.text.length > 100 ? `${m.text.slice(0, 99)}…` : m.text}`;
+    })
+    .join('\n');
+}
+
+export function operatorRoutes(options: OperatorRoutesOptions): Router {
+  const { engine, directory, queue, realtime, logger } = options;
+  const router = Router();
+  router.use(['/escalations', '/conversations'], requireOperator(directory));
+  const messageBody = agentMessageBody(options.maxMessageChars);
+
+  router.get('/escalations', async (req, res) => {
+    const query = escalationQuery.safeParse(req.query);
+    if (!query.success) return sendValidationError(res, query.error);
+    const f = query.data;
+    const me = operatorOf(res);
+    const { items, total } = await queue.list({
+      ...f,
+      status: f.status.length ? f.status : ['queued', 'assigned'],
+      assignedTo: f.assignedTo === 'me' ? me.id : f.assignedTo,
+      q: f.q || undefined,
+    });
+    res.json({ items, page: f.page, pageSize: f.pageSize, total });
+  });
+
+  router.get('/conversations/:id', async (req, res) => {
+    const id = sessionIdParam.safeParse(req.params.id);
+    if (!id.success) return conversationNotFound(res);
+    const query = conversationQuery.safeParse(req.query);
+    if (!query.success) return sendValidationError(res, query.error);
+    const view = await engine.view(id.data, null);
+    if (view.outcome !== 'ok') return conversationNotFound(res);
+    const me = operatorOf(res);
+    const ctx = view.snapshot.context;
+    const [escalationRows, traces, assigned] = await Promise.all([
+      queue.ofConversation(id.data),
+      options.store.trace(id.data),
+      ctx.assignedAgentId ? directory.get(ctx.assignedAgentId) : Promise.resolve(null),
+    ]);
+    const latest = escalationRows[0] ?? null;
+    const currentEscalation = latest && latest.segment === ctx.segment ? latest : null;
+    const keywords = new Set(currentEscalation?.keywords ?? []);
+    if (keywords.size === 0)
+      for (const t of traces)
+        for (const layer of t.detection?.layers ?? [])
+          if (layer.matchedPhrase) keywords.add(layer.matchedPhrase);
+    const at = options.now().toISOString();
+    const s = view.snapshot;
+    const ownsOrAdmin = me.role === 'admin' || !ctx.assignedAgentId || ctx.assignedAgentId === me.id;
+    const visitor = Object.fromEntries(
+      Object.entries(ctx.visitor).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+    res.json({
+      conversationId: id.data,
+      state: view.state,
+      owner: view.owner,
+      botEnabled: view.owner === 'bot',
+      seq: view.session.version,
+      assignedAgent: ctx.assignedAgentId
+        ? { id: ctx.assignedAgentId, displayName: assigned?.displayName ?? null }
+        : null,
+      messages:
+        query.data.afterSeq === undefined
+          ? view.messages
+          : view.messages.filter((m) => m.seq > (query.data.afterSeq ?? 0)),
+      findings: {
+        statePath: [...ctx.history],
+        sentiment: ctx.sentiment,
+        category: ctx.category,
+        priority: ctx.priority,
+        journeyStage: ctx.journeyStage,
+        triggers: ctx.triggers,
+        escalationReason: ctx.escalationReason,
+        summary: currentEscalation?.summary || summarize(view.messages),
+        keywords: [...keywords].slice(0, 20),
+        visitor,
+        segment: ctx.segment,
+        messageCount: ctx.totalMessageCount,
+      },
+      escalation: latest,
+      allowed: {
+        take:
+          s.can({ type: 'OPERATOR.ASSIGN', at, agentId: me.id }) &&
+          ctx.assignedAgentId !== me.id &&
+          ownsOrAdmin,
+        message: s.can({ type: 'OPERATOR.MESSAGE', at, agentId: me.id, text: 'x' }) && ownsOrAdmin,
+        resolve:
+          s.can({
+            type: 'OPERATOR.RESOLVE',
+            at,
+            agentId: me.id,
+            notes: 'x',
+            resolutionCategory: 'solved',
+          }) && ownsOrAdmin,
+        handback: s.can({ type: 'OPERATOR.HANDBACK', at, agentId: me.id }) && ownsOrAdmin,
+        escalate: s.can({ type: 'OPERATOR.ESCALATE', at, agentId: me.id, reason: 'x' }),
+      },
+    });
+  });
+
+  async function act(
+    res: Response,
+    rawId: unknown,
+    operator: Operator,
+    command: OperatorCommand,
+    clientMessageId?: string,
+  ): Promise<void> {
+    const id = sessionIdParam.safeParse(rawId);
+    if (!id.success) return conversationNotFound(res);
+    const result: HandleResult = await engine.handle(id.data, {
+      kind: 'operator',
+      operatorId: operator.id,
+      role: operator.role,
+      ...(clientMessageId ? { clientMessageId } : {}),
+      command,
+    });
+    if (result.outcome === 'not_found') return conversationNotFound(res);
+    if (result.outcome === 'ok')
+      logger.info(
+        { sessionId: id.data, operatorId: operator.id, action: command.action, state: result.response.state },
+        'operator action',
+      );
+    sendOutcome(res, result);
+  }
+
+  router.post('/conversations/:id/assign', async (req, res) => {
+    const body = assignBody.safeParse(req.body);
+    if (!body.success) return sendValidationError(res, body.error);
+    const me = operatorOf(res);
+    const agentId = body.data.agentId === 'me' ? me.id : body.data.agentId;
+    if (agentId !== me.id && !(await directory.get(agentId)))
+      return sendError(res, 400, 'unknown_agent', `agentId: no active operator has the id ${agentId}.`);
+    await act(res, req.params.id, me, { action: 'assign', agentId });
+  });
+
+  router.post('/conversations/:id/agent-messages', async (req, res) => {
+    const body = messageBody.safeParse(req.body);
+    if (!body.success) return sendValidationError(res, body.error);
+    await act(
+      res,
+      req.params.id,
+      operatorOf(res),
+      { action: 'message', text: body.data.text },
+      body.data.clientMessageId,
+    );
+  });
+
+  router.post('/conversations/:id/resolve', async (req, res) => {
+    const body = resolveBody.safeParse(req.body);
+    if (!body.success) return sendValidationError(res, body.error);
+    const { notes, resolutionCategory, clientMessageId } = body.data;
+    await act(
+      res,
+      req.params.id,
+      operatorOf(res),
+      { action: 'resolve', notes, resolutionCategory },
+      clientMessageId,
+    );
+  });
+
+  router.post('/conversations/:id/escalate', async (req, res) => {
+    const body = escalateBody.safeParse(req.body);
+    if (!body.success) return sendValidationError(res, body.error);
+    await act(
+      res,
+      req.params.id,
+      operatorOf(res),
+      { action: 'escalate', reason: body.data.reason },
+      body.data.clientMessageId,
+    );
+  });
+
+  router.post('/conversations/:id/handback', async (req, res) => {
+    const body = handbackBody.safeParse(req.body ?? {});
+    if (!body.success) return sendValidationError(res, body.error);
+    await act(res, req.params.id, operatorOf(res), { action: 'handback' }, body.data.clientMessageId);
+  });
+
+  // The bot switch is the same two commands seen as one control: off = a human takes over (escalate),
+  // on = the bot takes the conversation back (handback).
+  router.post('/conversations/:id/bot', async (req, res) => {
+    const body = botSwitchBody.safeParse(req.body);
+    if (!body.success) return sendValidationError(res, body.error);
+    const me = operatorOf(res);
+    const command: OperatorCommand = body.data.enabled
+      ? { action: 'handback' }
+      : { action: 'escalate', reason: body.data.reason ?? `bot switched off by ${me.displayName}` };
+    await act(res, req.params.id, me, command, body.data.clientMessageId);
+  });
+
+  router.post('/conversations/:id/typing', async (req, res) => {
+    const id = sessionIdParam.safeParse(req.params.id);
+    if (!id.success) return conversationNotFound(res);
+    const body = typingBody.safeParse(req.body);
+    if (!body.success) return sendValidationError(res, body.error);
+    await realtime.publish(sessionChannel(id.data), {
+      sessionId: id.data,
+      seq: 0,
+      kind: 'typing',
+      payload: { role: 'operator', typing: body.data.typing },
+    });
+    res.status(204).end();
+  });
+
+  return router;
+}

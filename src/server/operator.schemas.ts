@@ -1,0 +1,331 @@
+// Request and response bodies of the operator API (escalation queue, conversation view, operator actions)
+// and its OpenAPI operations, generated from the same zod schemas that validate the requests.
+import { z } from 'zod';
+import { PRIORITIES } from '../detection/detection.types.ts';
+import { chatMessageSchema } from '../engine/turn.types.ts';
+import { ESCALATION_STATUSES } from '../storage/schema/index.ts';
+import {
+  loginBody,
+  loginResponse,
+  newOperatorBody,
+  operatorBody,
+  operatorListResponse,
+} from './auth.schemas.ts';
+import type { ApiOperation } from './openapi.ts';
+import { errorBody, turnResponseBody } from './widget.schemas.ts';
+
+/** `a,b` or repeated `?x=a&x=b` → ['a','b']. */
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => {
+    if (v === undefined || v === '') return [];
+    const values = Array.isArray(v) ? v : [v];
+    return values.flatMap((s) => (typeof s === 'string' ? s.split(',') : [s])).filter((s) => s !== '');
+  }, z.array(item));
+
+export const RESOLUTION_CATEGORIES = [
+  'solved',
+  'workaround',
+  'refund_issued',
+  'replacement_sent',
+  'account_fixed',
+  'not_reproducible',
+  'duplicate',
+  'customer_unresponsive',
+  'other',
+] as const;
+
+export const escalationQuery = z
+  .object({
+    status: list(
+      z.enum(ESCALATION_STATUSES, { error: `status is one of ${ESCALATION_STATUSES.join(', ')}` }),
+    ),
+    priority: list(z.enum(PRIORITIES, { error: `priority is one of ${PRIORITIES.join(', ')}` })),
+    category: list(z.string().max(40)),
+    channel: list(z.string().max(40)),
+    assignedTo: z.string().max(64).optional().describe('an operator id, or "me"'),
+    q: z.string().trim().max(200).optional().describe('text search in summary, subject, keywords and id'),
+    page: z.coerce.number().int().min(1).default(1),
+    pageSize: z.coerce.number().int().min(1).max(100).default(25),
+  })
+  .strict();
+
+export const escalationItem = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  segment: z.number().int(),
+  channel: z.string(),
+  status: z.enum(ESCALATION_STATUSES),
+  priority: z.enum(PRIORITIES),
+  category: z.string().nullable(),
+  subject: z.string().nullable(),
+  summary: z.string(),
+  triggers: z.array(z.string()),
+  keywords: z.array(z.string()),
+  sentiment: z.object({ label: z.string().nullable(), score: z.number().nullable() }),
+  journeyStage: z.string().nullable(),
+  aiConfidence: z.number().nullable(),
+  assignedTo: z.string().nullable(),
+  resolutionSummary: z.string().nullable(),
+  resolutionCategory: z.string().nullable(),
+  createdAt: z.string(),
+  assignedAt: z.string().nullable(),
+  firstResponseAt: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  slaDueAt: z.string().describe('when the first agent reply is due'),
+});
+
+export const escalationListResponse = z.object({
+  items: z.array(escalationItem).describe('sorted by priority (urgent first), then longest waiting first'),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+});
+
+export const conversationQuery = z
+  .object({ afterSeq: z.coerce.number().int().min(0).optional().describe('only messages after this seq') })
+  .strict();
+
+export const conversationResponse = z.object({
+  conversationId: z.string(),
+  state: z.string(),
+  owner: z.enum(['bot', 'human']),
+  botEnabled: z.boolean().describe('false while a human owns the conversation (the bot says nothing)'),
+  seq: z.number().int().describe('turn sequence number of the latest turn'),
+  assignedAgent: z.object({ id: z.string(), displayName: z.string().nullable() }).nullable(),
+  messages: z.array(chatMessageSchema),
+  findings: z.object({
+    statePath: z.array(z.object({ state: z.string(), at: z.string() })),
+    sentiment: z.object({ label: z.string(), score: z.number() }),
+    category: z.string().nullable(),
+    priority: z.enum(PRIORITIES),
+    journeyStage: z.string(),
+    triggers: z.array(z.string()),
+    escalationReason: z.string().nullable(),
+    summary: z.string(),
+    keywords: z.array(z.string()),
+    visitor: z.record(z.string(), z.string()),
+    segment: z.number().int(),
+    messageCount: z.number().int(),
+  }),
+  escalation: escalationItem.nullable().describe('the latest escalation of this conversation'),
+  allowed: z
+    .object({
+      take: z.boolean(),
+      message: z.boolean(),
+      resolve: z.boolean(),
+      handback: z.boolean(),
+      escalate: z.boolean(),
+    })
+    .describe('what this operator may do now'),
+});
+
+export const clientMessageId = z.string().min(1).max(100).optional();
+
+export const assignBody = z
+  .object({ agentId: z.string({ error: 'agentId is required: the operator id to assign' }).min(1).max(64) })
+  .strict();
+
+export function agentMessageBody(maxChars: number) {
+  return z
+    .object({
+      text: z
+        .string({ error: 'text is required' })
+        .trim()
+        .min(1, 'text must not be empty')
+        .max(maxChars, `text is at most ${maxChars} characters`),
+      clientMessageId,
+    })
+    .strict();
+}
+
+export const resolveBody = z
+  .object({
+    notes: z
+      .string({ error: 'notes are required: say what was done' })
+      .trim()
+      .min(1, 'notes must not be empty: say what was done')
+      .max(4000),
+    resolutionCategory: z.enum(RESOLUTION_CATEGORIES, {
+      error: `resolutionCategory is one of ${RESOLUTION_CATEGORIES.join(', ')}`,
+    }),
+    clientMessageId,
+  })
+  .strict();
+
+export const escalateBody = z
+  .object({
+    reason: z
+      .string({ error: 'reason is required: why does a human take over?' })
+      .trim()
+      .min(3, 'reason must say why (at least 3 characters)')
+      .max(500),
+    clientMessageId,
+  })
+  .strict();
+
+export const handbackBody = z.object({ clientMessageId }).strict();
+
+export const botSwitchBody = z
+  .object({
+    enabled: z.boolean({ error: 'enabled is required: true hands the conversation back to the bot' }),
+    reason: z.string().trim().min(3).max(500).optional().describe('why the bot is switched off'),
+    clientMessageId,
+  })
+  .strict();
+
+export const typingBody = z.object({ typing: z.boolean() }).strict();
+
+export function operatorOperations(maxMessageChars: number): ApiOperation[] {
+  const auth = 'operator' as const;
+  const tags = ['operator'];
+  const e = (description: string) => ({ description, schema: errorBody });
+  const common = {
+    '401': e('Missing, wrong or expired operator token'),
+    '404': e('Unknown conversation'),
+  };
+  const action = (path: string, summary: string, body: z.ZodType, extra: Record<string, string>) => ({
+    method: 'post' as const,
+    path: `/api/v1/conversations/{id}/${path}`,
+    summary,
+    tags,
+    auth,
+    body,
+    responses: {
+      '200': { description: 'The committed turn', schema: turnResponseBody },
+      '400': e('Malformed body: the message says which field and why'),
+      ...common,
+      ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, e(v)])),
+    },
+  });
+  return [
+    {
+      method: 'post',
+      path: '/api/v1/auth/login',
+      summary: 'Log in as an operator; answers a bearer token',
+      tags: ['auth'],
+      body: loginBody,
+      responses: {
+        '200': { description: 'Logged in', schema: loginResponse },
+        '400': e('Malformed body'),
+        '401': e('Wrong e-mail or password'),
+        '429': e('Too many failed logins for this e-mail from this address: see Retry-After'),
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/auth/logout',
+      summary: 'Revoke the bearer token',
+      tags: ['auth'],
+      auth,
+      responses: { '204': { description: 'Logged out' }, '401': common['401'] },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/auth/me',
+      summary: 'The operator this token belongs to',
+      tags: ['auth'],
+      auth,
+      responses: {
+        '200': { description: 'The operator', schema: z.object({ operator: operatorBody }) },
+        '401': common['401'],
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/operators',
+      summary: 'List operators (for assignment)',
+      tags,
+      auth,
+      responses: { '200': { description: 'Operators', schema: operatorListResponse }, '401': common['401'] },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/operators',
+      summary: 'Create an agent or admin (admins only)',
+      tags,
+      auth,
+      body: newOperatorBody,
+      responses: {
+        '201': { description: 'Created', schema: z.object({ operator: operatorBody }) },
+        '400': e('Malformed body'),
+        '401': common['401'],
+        '403': e('Not an admin'),
+        '409': e('The e-mail is taken'),
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/escalations',
+      summary:
+        'The escalation queue: filter by status, priority, category, channel, assignee, text; paged; urgent and longest waiting first',
+      tags,
+      auth,
+      query: escalationQuery,
+      responses: {
+        '200': { description: 'A page of escalations', schema: escalationListResponse },
+        '400': e('Bad filter'),
+        '401': common['401'],
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/conversations/{id}',
+      summary: "A conversation's full history and the bot's findings",
+      tags,
+      auth,
+      query: conversationQuery,
+      responses: {
+        '200': { description: 'The conversation', schema: conversationResponse },
+        ...common,
+      },
+    },
+    action(
+      'assign',
+      'Assign an escalated conversation (agents: to themselves; admins: to anyone)',
+      assignBody,
+      {
+        '403': 'An agent assigning to someone else',
+        '409': 'Not escalated, or already closed',
+      },
+    ),
+    action(
+      'agent-messages',
+      'Reply to the visitor (escalated conversations only; agents only to their own)',
+      agentMessageBody(maxMessageChars),
+      { '403': 'Assigned to another agent', '409': 'The bot owns this conversation' },
+    ),
+    action('resolve', 'Resolve an escalated conversation', resolveBody, {
+      '403': 'Assigned to another agent',
+      '409': 'Not escalated, or already resolved',
+    }),
+    action('escalate', 'Escalate manually: a human takes over and the bot goes silent', escalateBody, {
+      '409': 'Already escalated',
+    }),
+    action('handback', 'Hand the conversation back to the bot', handbackBody, {
+      '403': 'Assigned to another agent',
+      '409': 'Not escalated',
+    }),
+    action('bot', 'Switch the bot on (= hand back) or off (= escalate, a human takes over)', botSwitchBody, {
+      '403': 'Assigned to another agent',
+      '409': 'The bot is already in that position',
+    }),
+    {
+      method: 'post',
+      path: '/api/v1/conversations/{id}/typing',
+      summary: 'Tell the visitor the agent is typing',
+      tags,
+      auth,
+      body: typingBody,
+      responses: { '204': { description: 'Sent' }, '401': common['401'] },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/operator/events',
+      summary:
+        'Server-Sent Events for the console: `turn` (every committed turn of any conversation), `typing`, `resync` (after a reconnect: re-read the queue)',
+      tags,
+      auth,
+      responses: { '200': { description: 'text/event-stream' }, '401': common['401'] },
+    },
+  ];
+}

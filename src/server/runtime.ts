@@ -1,0 +1,314 @@
+// The composition root: builds every port's adapter from the config (embedded defaults when no URL is
+// set), the engine, the effect worker and the HTTP app. Tests build runtimes the same way.
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { Config } from '../config/env.ts';
+import { createLogger } from '../config/logger.ts';
+import { type Knowledge, loadKnowledge } from '../content/knowledge.ts';
+import { type Classifier, disabledClassifier } from '../detection/classifier.port.ts';
+import { createGeminiClassifier } from '../detection/gemini.classifier.ts';
+import { createIntentLogHandler } from '../detection/intent-log.handler.ts';
+import { RECORD_DETECTION } from '../detection/intent-log.record.ts';
+import { loadKeywordConfig } from '../detection/keyword.config.ts';
+import { buildDetector, buildMachine } from '../engine/behaviour.build.ts';
+import { createEffectWorker, type EffectHandler, type EffectWorkerOptions } from '../engine/effect.worker.ts';
+import { type CommittedTurn, createEngine, type Engine } from '../engine/engine.ts';
+import { createInProcessRealtime, type Realtime } from '../engine/realtime.port.ts';
+import { createTimerService, type TimerService } from '../engine/timer.service.ts';
+import type { TraceSink } from '../engine/trace-sink.ts';
+import {
+  createHandoffModule,
+  type HandoffModule,
+  type HandoffModuleOverrides,
+} from '../handoff/handoff.module.ts';
+import { createTicketNumberAllocator } from '../handoff/ticket-number.ts';
+import { qaRoutes } from '../qa/qa.routes.ts';
+import { type Database, openDatabase, ping } from '../storage/database.ts';
+import type { EffectLog } from '../storage/effect.log.ts';
+import { createPgEffectLog } from '../storage/pg-effect.log.ts';
+import { createPgSessionStore } from '../storage/pg-session.store.ts';
+import { createPgTimerStore } from '../storage/pg-timer.store.ts';
+import { openRedisBackend } from '../storage/redis-backend.ts';
+import type { SessionStore } from '../storage/session.store.ts';
+import { createApp } from './app.ts';
+import { createOperatorModule, type OperatorModule } from './operator.module.ts';
+import { createRedisRealtime } from './realtime.redis.ts';
+import { analyticsOperations, analyticsPageRoutes, analyticsRoutes } from './analytics.routes.ts';
+import { requireAdmin, requireOperator } from './auth.routes.ts';
+import { healthRoutes } from './health.routes.ts';
+import { trackInFlight } from './health.shutdown.ts';
+import { createMetrics, type Metrics } from './metrics.registry.ts';
+import { metricsRoutes } from './metrics.routes.ts';
+
+export interface RuntimeOverrides {
+  logger?: Logger;
+  now?: () => Date;
+  classifier?: Classifier;
+  knowledge?: Knowledge;
+  effectHandlers?: Partial<Record<string, EffectHandler>>;
+  /** Start the background loops: effect worker, timer poller, trace sink (default true). */
+  runWorker?: boolean;
+  /** Session ids (specs and golden traces use stable ones). */
+  newId?: () => string;
+  /** Process-level Prometheus series (CPU, memory, event loop); default true, tests turn them off. */
+  defaultMetrics?: boolean;
+  /** Per-stage timing of every turn, and one more turn observer (bench, profiling). */
+  engine?: { timeStages?: boolean; onTurn?: (turn: CommittedTurn) => void };
+  /** Handoff knobs for tests (short token waits, a shared token cache). */
+  handoff?: HandoffModuleOverrides;
+  /** Effect worker retry pacing (tests use short backoffs instead of real minutes). */
+  effectWorker?: Partial<
+    Pick<EffectWorkerOptions, 'maxAttempts' | 'baseBackoffMs' | 'maxBackoffMs' | 'pollMs'>
+  >;
+}
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  store: SessionStore;
+  effectLog: EffectLog;
+  realtime: Realtime;
+  /** Operator accounts, the escalation queue and the operator API. */
+  operators: OperatorModule;
+  /** Handoff targets, routing and their effect handlers. */
+  handoff: HandoffModule;
+  engine: Engine;
+  worker: ReturnType<typeof createEffectWorker>;
+  /** Durable timers (inactivity, SLA reminder); `tick()` fires what is due now. */
+  timers: TimerService;
+  /** Copies committed turns from Redis into Postgres; null on the embedded default (they are there already). */
+  traceSink: TraceSink | null;
+  app: ReturnType<typeof createApp>;
+  metrics: Metrics;
+  listen(): Promise<{ server: Server; url: string }>;
+  close(): Promise<void>;
+}
+
+// Built in one light module so replay and coverage get the same behaviour without loading the server.
+export { buildDetector, buildMachine } from '../engine/behaviour.build.ts';
+
+export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const logger = overrides.logger ?? createLogger(config.log.level);
+  const now = overrides.now ?? (() => new Date());
+  const knowledge = overrides.knowledge ?? loadKnowledge(config.content.knowledgeFile);
+  const keywordConfig = loadKeywordConfig(config.content.detectionFile);
+  const database = await openDatabase({
+    databaseUrl: config.storage.databaseUrl,
+    dataDir: config.storage.dataDir,
+    onPoolError: (error) => logger.warn({ err: error }, 'a Postgres connection broke; the pool reconnects'),
+  });
+  const consumer = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  // With REDIS_URL sessions, effects and timers live in Redis (shared by every process); Postgres keeps
+  // the records. Without it all of them are tables of the embedded (or configured) Postgres.
+  const redis = config.storage.redisUrl
+    ? await openRedisBackend({
+        url: config.storage.redisUrl,
+        prefix: config.redis.keyPrefix,
+        shards: config.redis.shards,
+        sessionTtlSeconds: config.storage.sessionTtlSeconds,
+        db: database.db,
+        now,
+        logger,
+        consumer,
+        leaseMs: config.effects.leaseMs,
+      })
+    : null;
+  const store =
+    redis?.store ??
+    createPgSessionStore(database.db, { sessionTtlSeconds: config.storage.sessionTtlSeconds });
+  const effectLog = redis?.effectLog ?? createPgEffectLog(database.db, now);
+  const timers = createTimerService({
+    store: redis?.timerStore ?? createPgTimerStore(database.db),
+    sessions: store,
+    handle: (sessionId, inbound) => engine.handle(sessionId, inbound),
+    logger: logger.child({ component: 'timers' }),
+    now,
+    settings: config.timers,
+  });
+  // Several processes share live updates through Redis pub/sub; one process needs nothing but memory.
+  const realtime = config.storage.redisUrl
+    ? await createRedisRealtime({ url: config.storage.redisUrl, prefix: config.redis.keyPrefix, logger })
+    : createInProcessRealtime();
+  // The LLM layer is on only with an API key; start-up says so once either way (the log line below).
+  const classifier =
+    overrides.classifier ??
+    (config.llm.apiKey
+      ? createGeminiClassifier({
+          apiKey: config.llm.apiKey,
+          model: config.llm.model,
+          baseUrl: config.llm.baseUrl,
+          timeoutMs: config.llm.timeoutMs,
+          thinkingBudget: config.llm.thinkingBudget,
+          historyMessages: config.llm.historyMessages,
+          maxMessageChars: config.server.maxMessageChars,
+          breaker: { failureThreshold: config.llm.breakerFailures, cooldownMs: config.llm.breakerCooldownMs },
+          logger: logger.child({ component: 'llm' }),
+        })
+      : disabledClassifier);
+  const machine = buildMachine(config, knowledge);
+  const metrics = createMetrics({
+    db: database.db,
+    effectLog,
+    logger,
+    defaultMetrics: overrides.defaultMetrics,
+  });
+  const detector = buildDetector(config, knowledge, metrics.instrumentClassifier(classifier), keywordConfig);
+
+  const allocateTicketNumber = createTicketNumberAllocator(database.db, now);
+  // Handoff effects run after commits; they reach the engine (built below) only when they run.
+  const handoff = await createHandoffModule({
+    config: config.handoff,
+    db: database.db,
+    engine: {
+      view: (sessionId, token) => engine.view(sessionId, token),
+      handle: (sessionId, inbound) => engine.handle(sessionId, inbound),
+    },
+    store,
+    knowledge,
+    realtime,
+    logger,
+    now,
+    allocateTicketNumber,
+    effectLeaseMs: config.effects.leaseMs,
+    redisUrl: config.storage.redisUrl,
+    redisPrefix: config.redis.keyPrefix,
+    overrides: overrides.handoff,
+  });
+  const worker = createEffectWorker({
+    log: effectLog,
+    handlers: metrics.instrumentEffectHandlers({
+      [RECORD_DETECTION]: createIntentLogHandler(database.db),
+      ...handoff.handlers,
+      ...overrides.effectHandlers,
+    }),
+    onGaveUp: handoff.onGaveUp,
+    ...overrides.effectWorker,
+    logger: logger.child({ component: 'effects' }),
+    consumer,
+    leaseMs: config.effects.leaseMs,
+  });
+  const engine = createEngine({
+    machine,
+    store,
+    detector,
+    knowledge,
+    realtime,
+    logger,
+    now,
+    newId: overrides.newId ?? (() => randomUUID()),
+    onEffectsCommitted: () => worker.kick(),
+    onCommitted: async (turn) => {
+      redis?.traceSink.kick();
+      await timers.onCommitted(turn);
+    },
+    classifierHistory: config.llm.historyMessages,
+    onTurn: overrides.engine?.onTurn
+      ? (turn) => {
+          metrics.observeTurn(turn);
+          overrides.engine?.onTurn?.(turn);
+        }
+      : metrics.observeTurn,
+    timeStages: overrides.engine?.timeStages,
+    allocateTicketNumber,
+  });
+  const operators = await createOperatorModule({ config, database, engine, store, realtime, logger, now });
+  let draining = false;
+  const opsRouters = [
+    healthRoutes({
+      checks: { postgres: () => ping(database), ...(redis ? { redis: () => redis.ping() } : {}) },
+      isDraining: () => draining,
+    }),
+    metricsRoutes(metrics.registry, { token: config.ops.metricsToken }),
+    analyticsPageRoutes(),
+  ];
+  const analytics = {
+    router: analyticsRoutes({
+      db: database.db,
+      requireAdmin: [requireOperator(operators.directory), requireAdmin],
+      now,
+    }),
+    operations: analyticsOperations(),
+  };
+  const app = createApp({
+    engine,
+    logger,
+    maxMessageChars: config.server.maxMessageChars,
+    trustProxy: config.server.trustProxy,
+    rootRouters: [...opsRouters, ...operators.rootRouters, ...handoff.routers],
+    apiRouters: [
+      ...operators.apiRouters,
+      analytics,
+      qaRoutes({ store, machine, requireOperator: requireOperator(operators.directory) }),
+    ],
+    widgetAllowedOrigins: config.widget.allowedOrigins,
+    sessionMessagesPerMinute: config.widget.messagesPerMinute,
+    rateLimitPerMinute: config.server.rateLimitPerMinute,
+  });
+  if (overrides.runWorker !== false) {
+    worker.start();
+    timers.start();
+    redis?.traceSink.start();
+  }
+  logger.info(
+    {
+      storage: database.kind,
+      sessions: store.kind,
+      effects: effectLog.kind,
+      classifier: classifier.enabled ? classifier.model : 'off',
+      handoff: handoff.summary,
+    },
+    classifier.enabled
+      ? 'runtime ready'
+      : 'runtime ready (LLM classifier off: set GEMINI_API_KEY to turn it on)',
+  );
+
+  let server: { server: Server; inFlight: ReturnType<typeof trackInFlight> } | null = null;
+  return {
+    config,
+    logger,
+    database,
+    store,
+    effectLog,
+    realtime,
+    operators,
+    handoff,
+    engine,
+    worker,
+    timers,
+    traceSink: redis?.traceSink ?? null,
+    app,
+    metrics,
+    listen() {
+      return new Promise((resolve, reject) => {
+        const s = app.listen(config.server.port, config.server.host, (error?: Error) => {
+          if (error) return reject(error);
+          server = { server: s, inFlight: trackInFlight(s) };
+          const address = s.address();
+          const port = typeof address === 'object' && address ? address.port : config.server.port;
+          resolve({ server: s, url: `http://${config.server.host}:${port}` });
+        });
+      });
+    },
+    async close() {
+      // Stop taking work, let in-flight turns commit and answer, then stop the worker and close the stores.
+      draining = true;
+      if (server) {
+        const drained = await server.inFlight.drain(config.ops.shutdownGraceMs);
+        if (drained.abandoned > 0)
+          logger.warn({ ...drained }, 'shutdown grace period over: requests still running were cut');
+        else logger.info({ ...drained }, 'HTTP server drained');
+      }
+      await worker.stop();
+      await handoff.close();
+      await timers.stop();
+      await redis?.traceSink.stop();
+      await realtime.close();
+      await operators.close();
+      await store.close();
+      await redis?.close();
+      await database.close();
+    },
+  };
+}

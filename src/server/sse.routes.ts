@@ -1,0 +1,244 @@
+// Live updates over Server-Sent Events, for the widget (one session) and the console (every conversation),
+// plus the typing signals and the visitor's place in the queue.
+//
+// Tokens travel in the Authorization header, never in the URL (URLs end up in logs, history and Referer):
+// the widget and the console read the stream with fetch() and a small SSE parser instead of EventSource,
+// which cannot set headers. The wire format is plain SSE all the same.
+//
+// No gaps on reconnect: the widget stream's event ids are message sequence numbers. A stream subscribes to
+// the session's channel first, then loads the session; every message after the client's Last-Event-ID is
+// replayed from the store, and live turns already covered by that load are skipped by their turn seq.
+// The console stream answers a reconnect with a `resync` event, and the console re-reads the queue and the
+// open conversation from the API (the store is the truth; the stream only says when to look).
+import { timingSafeEqual } from 'node:crypto';
+import { Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { type Engine, hashToken } from '../engine/engine.ts';
+import {
+  OPERATORS_CHANNEL,
+  type Realtime,
+  type RealtimeEvent,
+  sessionChannel,
+} from '../engine/realtime.port.ts';
+import { chatMessageSchema, publicButtonSchema } from '../engine/turn.types.ts';
+import type { SessionStore } from '../storage/session.store.ts';
+import type { OperatorDirectory } from './auth.operators.ts';
+import { requireOperator } from './auth.routes.ts';
+import { sendError, sendOutcome, sendValidationError } from './http.errors.ts';
+import type { EscalationQueue } from './operator.queue.ts';
+import { lastEventId, openEventStream } from './sse.stream.ts';
+import { bearerToken } from './widget.routes.ts';
+import { sessionIdParam } from './widget.schemas.ts';
+
+export const turnPayloadSchema = z.object({
+  state: z.string(),
+  owner: z.enum(['bot', 'human']),
+  messages: z.array(chatMessageSchema),
+  buttons: z.array(publicButtonSchema),
+});
+
+const typingPayloadSchema = z.object({ role: z.enum(['visitor', 'operator']), typing: z.boolean() });
+
+export interface SseRoutesOptions {
+  engine: Engine;
+  store: SessionStore;
+  realtime: Realtime;
+  directory: OperatorDirectory;
+  queue: EscalationQueue;
+  logger: Logger;
+  heartbeatMs?: number;
+  /** How often a queued visitor's position is re-sent. */
+  queuePollMs?: number;
+}
+
+const QUEUED = 'escalated.queued';
+
+export function sseRoutes(options: SseRoutesOptions): Router {
+  const { engine, store, realtime, queue, logger } = options;
+  const router = Router();
+  const lastTyping = new Map<string, number>();
+
+  async function sessionAuthorized(sessionId: string, token: string) {
+    const session = await store.load(sessionId);
+    if (!session) return { outcome: 'not_found' as const };
+    const a = Buffer.from(hashToken(token));
+    const b = Buffer.from(session.tokenHash);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return { outcome: 'unauthorized' as const };
+    return { outcome: 'ok' as const, session };
+  }
+
+  router.get('/sessions/:id/events', async (req, res) => {
+    const id = sessionIdParam.safeParse(req.params.id);
+    if (!id.success) return sendError(res, 404, 'session_not_found', 'No chat session with this id.');
+    const token = bearerToken(req);
+    if (!token) return sendOutcome(res, { outcome: 'unauthorized' });
+    const since = Number(lastEventId(req) ?? Number.NaN);
+    const afterSeq = Number.isInteger(since) && since >= 0 ? since : null;
+
+    // Subscribe before loading, buffering, so a turn committed in between is not lost.
+    const buffered: RealtimeEvent[] = [];
+    let onEvent: (e: RealtimeEvent) => void = (e) => buffered.push(e);
+    const unsubscribe = await realtime.subscribe(sessionChannel(id.data), (e) => onEvent(e));
+    const view = await engine.view(id.data, token);
+    if (view.outcome !== 'ok') {
+      await unsubscribe();
+      return sendOutcome(res, view);
+    }
+
+    const stream = openEventStream(req, res, { heartbeatMs: options.heartbeatMs });
+    let state = view.state;
+    let turnSeq = view.session.version;
+    // While the visitor waits: their place in the queue, sent when it changes. It is recomputed when the
+    // queue moves (any escalation turn or queue event on the operators' channel, debounced), soon after
+    // entering the queue (the escalation row is written by the handoff worker just after the turn), and
+    // every `queuePollMs` as a safety net.
+    let queueTimer: NodeJS.Timeout | null = null;
+    let recomputeTimer: NodeJS.Timeout | null = null;
+    let queueSub: (() => Promise<void>) | null = null;
+    let lastPlace = '';
+    const stopQueue = () => {
+      if (queueTimer) clearInterval(queueTimer);
+      if (recomputeTimer) clearTimeout(recomputeTimer);
+      queueTimer = recomputeTimer = null;
+      if (queueSub) void queueSub();
+      queueSub = null;
+    };
+    stream.onClose(() => {
+      stopQueue();
+      void unsubscribe();
+    });
+
+    function recomputeSoon(ms: number) {
+      if (recomputeTimer || stream.closed) return;
+      recomputeTimer = setTimeout(() => {
+        recomputeTimer = null;
+        void sendQueuePosition();
+      }, ms);
+      recomputeTimer.unref();
+    }
+    async function sendQueuePosition() {
+      if (state !== QUEUED || stream.closed) return;
+      try {
+        const place = await queue.position(id.data as string);
+        if (!place) return recomputeSoon(500);
+        const key = JSON.stringify(place);
+        if (key !== lastPlace && !stream.closed && state === QUEUED) {
+          lastPlace = key;
+          stream.send('queue', place);
+        }
+      } catch (error) {
+        logger.warn({ err: error }, 'queue position failed');
+      }
+    }
+    function trackQueue() {
+      if (state !== QUEUED) return stopQueue();
+      if (queueTimer) return;
+      lastPlace = '';
+      queueTimer = setInterval(() => void sendQueuePosition(), options.queuePollMs ?? 10_000);
+      queueTimer.unref();
+      void sendQueuePosition();
+      void realtime
+        .subscribe(OPERATORS_CHANNEL, (e) => {
+          const moved =
+            e.kind === 'queue' ||
+            (e.kind === 'turn' && turnPayloadSchema.safeParse(e.payload).data?.state.startsWith('escalated'));
+          if (moved) recomputeSoon(300);
+        })
+        .then((leave) => {
+          if (queueTimer && !stream.closed && !queueSub) queueSub = leave;
+          else void leave();
+        });
+    }
+
+    function forward(e: RealtimeEvent) {
+      if (e.kind === 'typing') {
+        const typing = typingPayloadSchema.safeParse(e.payload);
+        if (typing.success && typing.data.role === 'operator') stream.send('typing', typing.data);
+        return;
+      }
+      if (e.kind !== 'turn' || e.seq <= turnSeq) return;
+      const turn = turnPayloadSchema.safeParse(e.payload);
+      if (!turn.success) return;
+      turnSeq = e.seq;
+      state = turn.data.state;
+      const last = turn.data.messages.at(-1)?.seq;
+      stream.send('turn', { seq: e.seq, ...turn.data }, last);
+      trackQueue();
+    }
+
+    // Without a Last-Event-ID the client knows nothing yet: it gets the whole transcript.
+    const missed = afterSeq === null ? view.messages : view.messages.filter((m) => m.seq > afterSeq);
+    stream.send(
+      'turn',
+      { seq: turnSeq, state, owner: view.owner, messages: missed, buttons: view.buttons },
+      missed.at(-1)?.seq ?? view.messages.at(-1)?.seq,
+    );
+    for (const e of buffered.splice(0)) forward(e);
+    onEvent = forward;
+    trackQueue();
+    logger.debug({ sessionId: id.data, afterSeq, replayed: missed.length }, 'widget stream open');
+  });
+
+  router.get('/sessions/:id/queue', async (req, res) => {
+    const id = sessionIdParam.safeParse(req.params.id);
+    if (!id.success) return sendError(res, 404, 'session_not_found', 'No chat session with this id.');
+    const token = bearerToken(req);
+    if (!token) return sendOutcome(res, { outcome: 'unauthorized' });
+    const auth = await sessionAuthorized(id.data, token);
+    if (auth.outcome !== 'ok') return sendOutcome(res, auth);
+    const place = auth.session.state === QUEUED ? await queue.position(id.data) : null;
+    res.json(place ?? { position: null, estimatedWaitSeconds: null });
+  });
+
+  router.post('/sessions/:id/typing', async (req, res) => {
+    const id = sessionIdParam.safeParse(req.params.id);
+    if (!id.success) return sendError(res, 404, 'session_not_found', 'No chat session with this id.');
+    const token = bearerToken(req);
+    if (!token) return sendOutcome(res, { outcome: 'unauthorized' });
+    const body = z.object({ typing: z.boolean() }).strict().safeParse(req.body);
+    if (!body.success) return sendValidationError(res, body.error);
+    const auth = await sessionAuthorized(id.data, token);
+    if (auth.outcome !== 'ok') return sendOutcome(res, auth);
+    // Operators only care while a human owns the chat; and one signal a second per session is plenty.
+    const now = Date.now();
+    const key = `${id.data}:${body.data.typing}`;
+    if (auth.session.owner === 'human' && now - (lastTyping.get(key) ?? 0) > 1000) {
+      lastTyping.set(key, now);
+      if (lastTyping.size > 10_000) lastTyping.clear();
+      await realtime.publish(OPERATORS_CHANNEL, {
+        sessionId: id.data,
+        seq: 0,
+        kind: 'typing',
+        payload: { role: 'visitor', typing: body.data.typing },
+      });
+    }
+    res.status(204).end();
+  });
+
+  router.get('/operator/events', requireOperator(options.directory), async (req, res) => {
+    const stream = openEventStream(req, res, { heartbeatMs: options.heartbeatMs });
+    let counter = 0;
+    const nextId = () => `${Date.now()}-${++counter}`;
+    const unsubscribe = await realtime.subscribe(OPERATORS_CHANNEL, (e) => {
+      if (e.kind === 'typing') {
+        const typing = typingPayloadSchema.safeParse(e.payload);
+        if (typing.success && typing.data.role === 'visitor')
+          stream.send('typing', { sessionId: e.sessionId, ...typing.data });
+        return;
+      }
+      if (e.kind === 'queue') {
+        stream.send('queue', { sessionId: e.sessionId, payload: e.payload }, nextId());
+        return;
+      }
+      const turn = turnPayloadSchema.safeParse(e.payload);
+      if (turn.success) stream.send('turn', { sessionId: e.sessionId, seq: e.seq, ...turn.data }, nextId());
+    });
+    stream.onClose(() => void unsubscribe());
+    if (stream.closed) await unsubscribe();
+    // Subscribed first, so anything committed from here on arrives; what came before, the console re-reads.
+    stream.send(lastEventId(req) ? 'resync' : 'ready', { at: new Date().toISOString() }, nextId());
+  });
+
+  return router;
+}

@@ -1,0 +1,62 @@
+// Everything that lives in Redis when REDIS_URL is set, built on one shared connection: sessions, the
+// effect stream, durable timers, and the trace sink that copies committed turns into Postgres.
+import type { Logger } from 'pino';
+import { createTraceSink } from '../engine/trace-sink.ts';
+import type { Db } from './database.ts';
+import { createPgTraceWriter, readPgTraces } from './pg-trace.writer.ts';
+import { createRedisClient, redisLayout } from './redis-client.ts';
+import { createRedisEffectLog } from './redis-effect.log.ts';
+import { createRedisSessionStore } from './redis-session.store.ts';
+import { createRedisTimerStore } from './redis-timer.store.ts';
+import { createRedisTraceLog } from './redis-trace.log.ts';
+
+export interface RedisBackendOptions {
+  url: string;
+  prefix: string;
+  shards: number;
+  sessionTtlSeconds: number;
+  /** The Postgres records: the trace sink writes here and `store.trace()` reads here. */
+  db: Db;
+  now: () => Date;
+  logger: Logger;
+  /** This process's consumer name in the stream consumer groups. */
+  consumer: string;
+  /** How long a claimed trace batch stays with a consumer before another process may take it over. */
+  leaseMs: number;
+}
+
+export async function openRedisBackend(options: RedisBackendOptions) {
+  const client = await createRedisClient(options.url);
+  const layout = redisLayout({ prefix: options.prefix, shards: options.shards });
+  const store = createRedisSessionStore(client, {
+    layout,
+    sessionTtlSeconds: options.sessionTtlSeconds,
+    readTraces: (sessionId) => readPgTraces(options.db, sessionId),
+  });
+  const effectLog = createRedisEffectLog(client, { layout, now: options.now });
+  const timerStore = createRedisTimerStore(client, { layout });
+  const traceSink = createTraceSink({
+    log: createRedisTraceLog(client, { layout, now: options.now }),
+    writer: createPgTraceWriter(options.db, { sessionTtlSeconds: options.sessionTtlSeconds }),
+    logger: options.logger.child({ component: 'trace-sink' }),
+    consumer: options.consumer,
+    leaseMs: options.leaseMs,
+  });
+  return {
+    client,
+    layout,
+    store,
+    effectLog,
+    timerStore,
+    traceSink,
+    async ping(): Promise<void> {
+      await client.ping();
+    },
+    async close(): Promise<void> {
+      await traceSink.stop();
+      await client.close();
+    },
+  };
+}
+
+export type RedisBackend = Awaited<ReturnType<typeof openRedisBackend>>;

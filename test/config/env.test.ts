@@ -1,0 +1,35 @@
+// Risk covered: a mistyped setting starts the server with a silently wrong value instead of a message
+// that names the variable.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv } from '../../src/config/env.ts';
+import { parseKnowledge } from '../../src/content/knowledge.ts';
+
+describe('environment', () => {
+  it('has working defaults with no variables at all', () => {
+    const config = parseEnv({});
+    expect(config.server.port).toBe(3000);
+    expect(config.storage.databaseUrl).toBeUndefined();
+    expect(config.storage.dataDir).toBe('./data');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: .*postgres/],
+    [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+  ])('rejects %j with a message naming the variable', (env, message) => {
+    expect(() => parseEnv(env)).toThrow(ConfigError);
+    expect(() => parseEnv(env)).toThrow(message);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(parseEnv({ DATABASE_URL: '', REDIS_URL: '' }).storage.redisUrl).toBeUndefined();
+  });
+});
+
+describe('knowledge file', () => {
+  it('names the broken field', () => {
+    expect(() => parseKnowledge('categories:\n  login: {label: x, subject: y, phrases: [], steps: []}\n')).toThrow(/steps|every one of/);
+  });
+});

@@ -1,0 +1,116 @@
+// There is no Docker engine here, so `docker compose config` cannot run: this parses docker-compose.yml
+// and checks what it would reject or what would break at start. Risks covered: invalid YAML, an app that
+// starts before its databases are healthy, a variable the app does not know (typo) or a value it rejects,
+// URLs pointing at hosts that are not services, undeclared volumes, an image that does not run `npm start`.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { envSchema, parseEnv } from '../../src/config/env.ts';
+
+const root = new URL('../../', import.meta.url);
+const read = (name: string) => readFileSync(new URL(name, root), 'utf8');
+
+/** Compose interpolation with defaults only (`${VAR:-default}`, `${VAR}` → empty), as with no .env file. */
+function interpolate(value: string): string {
+  return value.replace(
+    /\$\{([A-Z0-9_]+)(?::?-([^}]*))?\}/g,
+    (_, _name: string, fallback?: string) => fallback ?? '',
+  );
+}
+
+const healthcheck = z.object({
+  test: z.union([z.array(z.string()).min(2), z.string().min(1)]),
+  interval: z.string().regex(/^\d+(ms|s|m)$/),
+  timeout: z.string().regex(/^\d+(ms|s|m)$/),
+  retries: z.number().int().positive(),
+  start_period: z
+    .string()
+    .regex(/^\d+(ms|s|m)$/)
+    .optional(),
+});
+const service = z.strictObject({
+  build: z.string().optional(),
+  image: z.string().optional(),
+  init: z.boolean().optional(),
+  restart: z.enum(['no', 'always', 'on-failure', 'unless-stopped']),
+  command: z.array(z.string()).optional(),
+  ports: z.array(z.string().regex(/^(\$\{[A-Z_]+(:-\d+)?\}|\d+):\d+$/)).optional(),
+  environment: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  volumes: z.array(z.string()).optional(),
+  depends_on: z
+    .record(z.string(), z.strictObject({ condition: z.enum(['service_started', 'service_healthy']) }))
+    .optional(),
+  healthcheck,
+});
+const composeFile = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
+  services: z.record(z.string(), service),
+  volumes: z.record(z.string(), z.null()).optional(),
+});
+
+describe('docker-compose.yml', () => {
+  const compose = composeFile.parse(parse(read('docker-compose.yml')));
+  const { app, redis, postgres } = compose.services;
+
+  it('has the app, Redis and Postgres, each with a health check, and every named volume declared', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['app', 'postgres', 'redis']);
+    expect(app?.build).toBe('.');
+    expect(redis?.image).toMatch(/^redis:7/);
+    expect(postgres?.image).toMatch(/^postgres:1[6-9]/);
+    for (const s of Object.values(compose.services))
+      for (const v of s.volumes ?? []) {
+        const name = v.split(':')[0] ?? '';
+        if (!name.startsWith('.') && !name.startsWith('/'))
+          expect(Object.keys(compose.volumes ?? {})).toContain(name);
+      }
+  });
+
+  it('starts the app only once Redis and Postgres are healthy', () => {
+    expect(app?.depends_on).toEqual({
+      postgres: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+    });
+    expect(app?.init).toBe(true);
+  });
+
+  it('gives the app only variables it knows, with values it accepts, pointing at the services', () => {
+    const env = Object.fromEntries(
+      Object.entries(app?.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]),
+    );
+    const known = Object.keys(envSchema.shape);
+    for (const name of Object.keys(env)) expect(known, `unknown variable ${name}`).toContain(name);
+    const config = parseEnv(env);
+    expect(config.server.host).toBe('0.0.0.0');
+    expect(new URL(config.storage.databaseUrl ?? '').hostname).toBe('postgres');
+    expect(new URL(config.storage.redisUrl ?? '').hostname).toBe('redis');
+    const pg = postgres?.environment ?? {};
+    const url = new URL(config.storage.databaseUrl ?? '');
+    expect([url.username, url.password, url.pathname.slice(1)]).toEqual([
+      String(pg.POSTGRES_USER),
+      interpolate(String(pg.POSTGRES_PASSWORD)),
+      String(pg.POSTGRES_DB),
+    ]);
+    expect(app?.ports).toEqual([expect.stringMatching(/:3000$/)]);
+  });
+
+  it('keeps Redis data across restarts and never evicts sessions or effects', () => {
+    expect(redis?.command).toEqual(
+      expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']),
+    );
+  });
+});
+
+describe('Dockerfile', () => {
+  const lines = read('Dockerfile')
+    .split('\n')
+    .filter((l) => l.trim() && !l.trim().startsWith('#'));
+  it('installs from the lockfile with npm ci, listens on 0.0.0.0 and runs npm start', () => {
+    expect(lines[0]).toMatch(/^FROM node:20/);
+    expect(lines.some((l) => /^RUN npm ci\b/.test(l))).toBe(true);
+    expect(lines.some((l) => /^COPY package\.json package-lock\.json/.test(l))).toBe(true);
+    expect(lines.some((l) => /HOST=0\.0\.0\.0/.test(l))).toBe(true);
+    expect(lines.at(-1)).toBe('CMD ["npm", "start"]');
+    expect(read('.dockerignore')).toMatch(/^node_modules$/m);
+  });
+});
