@@ -28,9 +28,12 @@ describe('button layer', () => {
     expect(r.buttonId).toBe(id);
   });
 
-  it.each(['4', 'option 9', 'instant', 'I want instant chat and a ticket', '📞📞 call'])('in the escalation options, %j is not a button', (text) => {
-    expect(matchButtonText(text, options).decided).toBe(false);
-  });
+  it.each(['4', 'option 9', 'instant', 'I want instant chat and a ticket', '📞📞 call'])(
+    'in the escalation options, %j is not a button',
+    (text) => {
+      expect(matchButtonText(text, options).decided).toBe(false);
+    },
+  );
 
   it('typed numbers are not buttons where the buttons are not numbered options', () => {
     expect(matchButtonText('1', troubleshooting).decided).toBe(false);

@@ -115,11 +115,30 @@ export type Env = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {}
 
+const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD/;
+
+/** The offending value as start-up prints it: secrets by length only, URLs without their password. */
+function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (SECRET_NAME.test(name)) return `a secret of ${value.length} characters`;
+  try {
+    const url = new URL(value);
+    if (url.password) {
+      url.password = '***';
+      return JSON.stringify(url.toString());
+    }
+  } catch {
+    // not a URL: shown as is
+  }
+  return JSON.stringify(value);
+}
+
 export function parseEnv(source: Record<string, string | undefined> = process.env) {
   const result = envSchema.safeParse(source);
   if (!result.success) {
     const lines = result.error.issues.map(
-      (i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(source[String(i.path[0])])})`,
+      (i) =>
+        `  ${i.path.join('.')}: ${i.message} (got ${shownValue(String(i.path[0]), source[String(i.path[0])])})`,
     );
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }

@@ -114,6 +114,8 @@ export function renderReply(
       return `Done: we'll call ${ctx.visitor.phone ?? 'you'} ${ctx.visitor.callbackWindow ? `(${ctx.visitor.callbackWindow})` : 'soon'}. If anything else comes up, just write here.`;
     case 'ticket.ask_email':
       return 'Which e-mail address should we reply to? (Or press "Back to options" to choose another way.)';
+    case 'ticket.ask_description':
+      return `We'll reply to ${ctx.visitor.email ?? 'you'}. Please describe the problem in a few sentences, so the team can start right away. (Or press "Back to options" to choose another way.)`;
     case 'ticket.after_email':
       return ctx.inputProblem
         ? `Sorry, ${ctx.inputProblem}. Which e-mail address should we use?`

@@ -1,7 +1,7 @@
 // The conversation as an explicit XState v5 machine: the product's contract. Pure: no I/O, no clock, no
 // randomness. Side effects are named actions with JSON params (`say`, `createHandoff`, …) that the engine
 // executes after the new snapshot is committed.
-import { assign, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import { PRIORITIES, type Priority } from '../detection/detection.types.ts';
 import type { ConversationContext, ConversationInput, MachineOptions } from './conversation.context.ts';
 import type { ConversationEvent, Signals } from './conversation.events.ts';
@@ -157,6 +157,8 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
     },
   }).createMachine({
     id: 'conversation',
+    // `transition()` builds a throwaway actor without input on every call, hence `input?.`: a throw here
+    // would be caught by xstate but costs a stack trace per turn.
     context: ({ input }) => ({
       segment: 1,
       totalMessageCount: 0,
@@ -165,7 +167,7 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
       stepIndex: 0,
       escalationAttempts: 0,
       category: null,
-      visitor: input.visitor ?? {},
+      visitor: input?.visitor ?? {},
       sentiment: { label: 'neutral', score: 0 },
       priority: 'low',
       journeyStage: 'none',
@@ -175,7 +177,7 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
       assignedAgentId: null,
       inputProblem: null,
       closedReason: null,
-      history: [{ state: 'greeting', at: input.at }],
+      history: [{ state: 'greeting', at: input?.at ?? '' }],
     }),
     initial: 'greeting',
     states: {
@@ -427,7 +429,15 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
         entry: [
           { type: 'recordState', params: { state: 'ticket_collection' } },
           'clearCollected',
-          { type: 'say', params: { key: 'ticket.ask_email' } },
+          // An e-mail given when the chat started is used as is: the first answer is then the description.
+          enqueueActions(({ context, enqueue }) =>
+            enqueue({
+              type: 'say',
+              params: {
+                key: context.visitor.email === undefined ? 'ticket.ask_email' : 'ticket.ask_description',
+              },
+            }),
+          ),
         ],
         on: {
           'VISITOR.TEXT': [

@@ -31,15 +31,15 @@ import { createPgSessionStore } from '../storage/pg-session.store.ts';
 import { createPgTimerStore } from '../storage/pg-timer.store.ts';
 import { openRedisBackend } from '../storage/redis-backend.ts';
 import type { SessionStore } from '../storage/session.store.ts';
-import { createApp } from './app.ts';
-import { createOperatorModule, type OperatorModule } from './operator.module.ts';
-import { createRedisRealtime } from './realtime.redis.ts';
 import { analyticsOperations, analyticsPageRoutes, analyticsRoutes } from './analytics.routes.ts';
+import { createApp } from './app.ts';
 import { requireAdmin, requireOperator } from './auth.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { trackInFlight } from './health.shutdown.ts';
 import { createMetrics, type Metrics } from './metrics.registry.ts';
 import { metricsRoutes } from './metrics.routes.ts';
+import { createOperatorModule, type OperatorModule } from './operator.module.ts';
+import { createRedisRealtime } from './realtime.redis.ts';
 
 export interface RuntimeOverrides {
   logger?: Logger;

@@ -23,6 +23,16 @@ describe('environment', () => {
     expect(() => parseEnv(env)).toThrow(message);
   });
 
+  // Risk: start-up logs go to shared log stores; a rejected secret must not be printed in them.
+  it('names a rejected secret without printing it, and hides the password of a rejected URL', () => {
+    const secret = () => parseEnv({ METRICS_TOKEN: 'short-s3cret' });
+    expect(secret).toThrow(/METRICS_TOKEN: .*a secret of 12 characters/);
+    expect(secret).not.toThrow(/s3cret/);
+    const url = () => parseEnv({ DATABASE_URL: 'mysql://app:hunter2@db:3306/x' });
+    expect(url).toThrow(/DATABASE_URL: .*mysql:\/\/app:\*\*\*@db:3306/);
+    expect(url).not.toThrow(/hunter2/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(parseEnv({ DATABASE_URL: '', REDIS_URL: '' }).storage.redisUrl).toBeUndefined();
   });
@@ -30,6 +40,8 @@ describe('environment', () => {
 
 describe('knowledge file', () => {
   it('names the broken field', () => {
-    expect(() => parseKnowledge('categories:\n  login: {label: x, subject: y, phrases: [], steps: []}\n')).toThrow(/steps|every one of/);
+    expect(() =>
+      parseKnowledge('categories:\n  login: {label: x, subject: y, phrases: [], steps: []}\n'),
+    ).toThrow(/steps|every one of/);
   });
 });

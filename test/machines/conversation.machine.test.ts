@@ -293,6 +293,29 @@ describe('conversation machine: behaviour', () => {
     expect(cancelled.state).toBe('escalation_options');
   });
 
+  // Risk: an e-mail known from the start of the chat was asked for again, and the answer (the description)
+  // was then taken as the description without the visitor ever being asked for one.
+  it('with an e-mail known from the start, the ticket flow asks for the description and uses that e-mail', () => {
+    let [snapshot] = initialTransition(machine, { at, visitor: { email: 'known@example.com' } });
+    const says: string[] = [];
+    for (const event of [
+      v.human(),
+      v.choose('ticket'),
+      v.text('The app crashes when I open my orders page.'),
+    ]) {
+      const [next, actions] = transition(machine, roundTrip(snapshot), event);
+      for (const a of actions) if (a.type === 'say') says.push((a.params as { key: string }).key);
+      snapshot = next;
+    }
+    expect(says).toContain('ticket.ask_description');
+    expect(says).not.toContain('ticket.ask_email');
+    expect(dottedState(snapshot.value)).toBe('ticket_created');
+    expect(snapshot.context.visitor).toMatchObject({
+      email: 'known@example.com',
+      description: 'The app crashes when I open my orders page.',
+    });
+  });
+
   it('a failed live-chat handoff returns to the options without instant chat', () => {
     const r = run([
       v.human(),
