@@ -14,7 +14,7 @@ import { offeredButtons } from '../src/machines/conversation.buttons.ts';
 import { createConversationMachine } from '../src/machines/conversation.machine.ts';
 import { type Summary, summarize } from './bench.stats.ts';
 
-export const CORPUS = fileURLToPath(new URL('../../shared/corpus/bitext/utterances.jsonl', import.meta.url));
+export const CORPUS = fileURLToPath(new URL('../corpus/bitext/utterances.jsonl', import.meta.url));
 
 export interface DetectResult {
   messages: number;

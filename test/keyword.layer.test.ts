@@ -10,7 +10,7 @@ import {
 import { createKeywordLayer, type KeywordLayer } from '../src/detection/keyword.layer.ts';
 import { normalizeText, tokenize } from '../src/detection/text.normalize.ts';
 
-const CORPUS = new URL('../../shared/corpus/bitext/utterances.jsonl', import.meta.url);
+const CORPUS = new URL('../corpus/bitext/utterances.jsonl', import.meta.url);
 const SELF_SERVICE = [
   'change_order',
   'check_invoice',

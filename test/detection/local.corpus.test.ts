@@ -14,7 +14,7 @@ import { acceptedIntents } from '../../src/engine/event.mapping.ts';
 import { offeredButtons } from '../../src/machines/conversation.buttons.ts';
 import { createConversationMachine } from '../../src/machines/conversation.machine.ts';
 
-const CORPUS = new URL('../../../shared/corpus/bitext/utterances.jsonl', import.meta.url);
+const CORPUS = new URL('../../corpus/bitext/utterances.jsonl', import.meta.url);
 const SELF_SERVICE = [
   'change_order',
   'check_invoice',

@@ -7,7 +7,7 @@ import { combineSentiment } from '../../src/detection/sentiment.combine.ts';
 import { createLocalSentiment } from '../../src/detection/sentiment.local.ts';
 
 const analyze = createLocalSentiment();
-const CORPUS = new URL('../../../shared/corpus/bitext/utterances.jsonl', import.meta.url);
+const CORPUS = new URL('../../corpus/bitext/utterances.jsonl', import.meta.url);
 
 describe('local sentiment', () => {
   it('sees the seed angry message as angry, well below the escalation threshold', () => {
