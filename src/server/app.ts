@@ -2,12 +2,13 @@
 // the static pages. Further routers (operator API, SSE, analytics) are mounted by the runtime.
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Engine } from '../engine/engine.ts';
 import { clientBundle } from './client.bundle.ts';
 import { errorHandler, sendError } from './http.errors.ts';
+import type { MessageAuthors } from './message.authors.ts';
 import { type ApiOperation, buildOpenApi, widgetOperations } from './openapi.ts';
 import { widgetCors } from './widget.cors.ts';
 import { widgetRoutes } from './widget.routes.ts';
@@ -15,6 +16,8 @@ import { widgetRoutes } from './widget.routes.ts';
 export interface AppOptions {
   engine: Engine;
   logger: Logger;
+  /** Shows operator messages to visitors with the operator's display name. */
+  authors: MessageAuthors;
   maxMessageChars: number;
   trustProxy: boolean;
   /** Extra API routers mounted under /api/v1, with their OpenAPI operations. */
@@ -25,6 +28,11 @@ export interface AppOptions {
   rateLimitPerMinute?: number;
   /** Messages one chat session may post per minute (on top of the per-IP limit). */
   sessionMessagesPerMinute?: number;
+  /**
+   * Where the limiters count: one store per limiter name. Omitted, each process counts in memory; with
+   * Redis every process shares the counts, so N processes still allow the configured limit, not N times it.
+   */
+  rateLimitStore?: (limiter: 'ip' | 'session') => Store;
   /** Origins allowed to call the widget API from the browser (`*` for any); none by default. */
   widgetAllowedOrigins?: string[];
 }
@@ -55,9 +63,18 @@ export function createApp(options: AppOptions) {
     res.json(openapi);
   });
 
+  const limiterLogger = {
+    error: (error: unknown, message?: string) =>
+      options.logger.warn({ err: error }, message ?? 'the rate limiter failed; the request passes'),
+    warn: (error: unknown, message?: string) => options.logger.warn({ err: error }, message),
+  };
   const limiter = rateLimit({
     windowMs: 60_000,
     limit: options.rateLimitPerMinute ?? 600,
+    ...(options.rateLimitStore ? { store: options.rateLimitStore('ip') } : {}),
+    // A shared store that cannot be reached lets the request through (and logs) rather than failing it.
+    passOnStoreError: true,
+    logger: limiterLogger,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, res) =>
@@ -72,13 +89,20 @@ export function createApp(options: AppOptions) {
     windowMs: 60_000,
     limit: options.sessionMessagesPerMinute ?? 60,
     keyGenerator: (req) => `session:${String(req.params.id)}`,
+    ...(options.rateLimitStore ? { store: options.rateLimitStore('session') } : {}),
+    passOnStoreError: true,
+    logger: limiterLogger,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, res) =>
       sendError(res, 429, 'rate_limited', 'Too many messages in this chat. Wait a minute and try again.'),
   });
   app.post('/api/v1/sessions/:id/messages', perSession);
-  app.use('/api/v1', limiter, widgetRoutes(options.engine, { maxMessageChars: options.maxMessageChars }));
+  app.use(
+    '/api/v1',
+    limiter,
+    widgetRoutes(options.engine, { maxMessageChars: options.maxMessageChars, authors: options.authors }),
+  );
   for (const { router } of options.apiRouters ?? []) app.use('/api/v1', router);
   for (const router of options.rootRouters ?? []) app.use(router);
 

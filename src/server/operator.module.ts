@@ -13,6 +13,7 @@ import { bootstrapAdmin, createOperatorDirectory, type OperatorDirectory } from 
 import { authRoutes } from './auth.routes.ts';
 import { createMemoryLoginThrottle, createRedisLoginThrottle, type LoginThrottle } from './auth.throttle.ts';
 import { clientBundle } from './client.bundle.ts';
+import { createMessageAuthors, type MessageAuthors } from './message.authors.ts';
 import type { ApiOperation } from './openapi.ts';
 import { createEscalationQueue, type EscalationQueue } from './operator.queue.ts';
 import { operatorRoutes } from './operator.routes.ts';
@@ -31,6 +32,7 @@ export interface OperatorModuleDeps {
 
 export interface OperatorModule {
   directory: OperatorDirectory;
+  authors: MessageAuthors;
   queue: EscalationQueue;
   throttle: LoginThrottle;
   apiRouters: Array<{ router: Router; operations: ApiOperation[] }>;
@@ -45,6 +47,7 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
     tokenTtlSeconds: config.operators.tokenTtlSeconds,
     now: deps.now,
   });
+  const authors = createMessageAuthors(directory);
   let redis: RedisClientType | null = null;
   let throttle: LoginThrottle;
   if (config.storage.redisUrl) {
@@ -91,6 +94,7 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
       store: deps.store,
       realtime: deps.realtime,
       directory,
+      authors,
       queue,
       logger: log,
     }),
@@ -110,6 +114,7 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
 
   return {
     directory,
+    authors,
     queue,
     throttle,
     apiRouters: [{ router: api, operations: operatorOperations(config.server.maxMessageChars) }],

@@ -39,6 +39,7 @@ import { trackInFlight } from './health.shutdown.ts';
 import { createMetrics, type Metrics } from './metrics.registry.ts';
 import { metricsRoutes } from './metrics.routes.ts';
 import { createOperatorModule, type OperatorModule } from './operator.module.ts';
+import { redisRateLimitStore } from './rate-limit.redis.ts';
 import { createRedisRealtime } from './realtime.redis.ts';
 
 export interface RuntimeOverrides {
@@ -234,6 +235,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const app = createApp({
     engine,
     logger,
+    authors: operators.authors,
     maxMessageChars: config.server.maxMessageChars,
     trustProxy: config.server.trustProxy,
     rootRouters: [...opsRouters, ...operators.rootRouters, ...handoff.routers],
@@ -245,6 +247,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     widgetAllowedOrigins: config.widget.allowedOrigins,
     sessionMessagesPerMinute: config.widget.messagesPerMinute,
     rateLimitPerMinute: config.server.rateLimitPerMinute,
+    ...(redis ? { rateLimitStore: redisRateLimitStore(redis.client, `${config.redis.keyPrefix}rl:`) } : {}),
   });
   if (overrides.runWorker !== false) {
     worker.start();

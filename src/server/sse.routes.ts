@@ -26,6 +26,7 @@ import type { SessionStore } from '../storage/session.store.ts';
 import type { OperatorDirectory } from './auth.operators.ts';
 import { requireOperator } from './auth.routes.ts';
 import { sendError, sendOutcome, sendValidationError } from './http.errors.ts';
+import type { MessageAuthors } from './message.authors.ts';
 import type { EscalationQueue } from './operator.queue.ts';
 import { lastEventId, openEventStream } from './sse.stream.ts';
 import { bearerToken } from './widget.routes.ts';
@@ -45,6 +46,8 @@ export interface SseRoutesOptions {
   store: SessionStore;
   realtime: Realtime;
   directory: OperatorDirectory;
+  /** Turns operator ids into display names on the widget stream. */
+  authors: MessageAuthors;
   queue: EscalationQueue;
   logger: Logger;
   heartbeatMs?: number;
@@ -55,7 +58,7 @@ export interface SseRoutesOptions {
 const QUEUED = 'escalated.queued';
 
 export function sseRoutes(options: SseRoutesOptions): Router {
-  const { engine, store, realtime, queue, logger } = options;
+  const { engine, store, realtime, queue, authors, logger } = options;
   const router = Router();
   const lastTyping = new Map<string, number>();
 
@@ -151,7 +154,7 @@ export function sseRoutes(options: SseRoutesOptions): Router {
         });
     }
 
-    function forward(e: RealtimeEvent) {
+    async function forwardNow(e: RealtimeEvent) {
       if (e.kind === 'typing') {
         const typing = typingPayloadSchema.safeParse(e.payload);
         if (typing.success && typing.data.role === 'operator') stream.send('typing', typing.data);
@@ -163,15 +166,29 @@ export function sseRoutes(options: SseRoutesOptions): Router {
       turnSeq = e.seq;
       state = turn.data.state;
       const last = turn.data.messages.at(-1)?.seq;
-      stream.send('turn', { seq: e.seq, ...turn.data }, last);
+      const messages = await authors.present(turn.data.messages);
+      stream.send('turn', { seq: e.seq, ...turn.data, messages }, last);
       trackQueue();
     }
+    // Author names may need a lookup: events are forwarded one after another so they keep their order.
+    let forwarding = Promise.resolve();
+    const forward = (e: RealtimeEvent) => {
+      forwarding = forwarding
+        .then(() => forwardNow(e))
+        .catch((error) => logger.warn({ err: error }, 'widget stream event dropped'));
+    };
 
     // Without a Last-Event-ID the client knows nothing yet: it gets the whole transcript.
     const missed = afterSeq === null ? view.messages : view.messages.filter((m) => m.seq > afterSeq);
     stream.send(
       'turn',
-      { seq: turnSeq, state, owner: view.owner, messages: missed, buttons: view.buttons },
+      {
+        seq: turnSeq,
+        state,
+        owner: view.owner,
+        messages: await authors.present(missed),
+        buttons: view.buttons,
+      },
       missed.at(-1)?.seq ?? view.messages.at(-1)?.seq,
     );
     for (const e of buffered.splice(0)) forward(e);

@@ -2,6 +2,7 @@
 import { type Request, Router } from 'express';
 import type { Engine } from '../engine/engine.ts';
 import { sendError, sendOutcome, sendValidationError } from './http.errors.ts';
+import type { MessageAuthors } from './message.authors.ts';
 import { sendMessageBody, sessionIdParam, startSessionBody } from './widget.schemas.ts';
 
 export function bearerToken(req: Request): string | null {
@@ -10,7 +11,10 @@ export function bearerToken(req: Request): string | null {
   return match?.[1] ?? null;
 }
 
-export function widgetRoutes(engine: Engine, options: { maxMessageChars: number }): Router {
+export function widgetRoutes(
+  engine: Engine,
+  options: { maxMessageChars: number; authors: MessageAuthors },
+): Router {
   const router = Router();
   const messageBody = sendMessageBody(options.maxMessageChars);
 
@@ -57,7 +61,7 @@ export function widgetRoutes(engine: Engine, options: { maxMessageChars: number 
       sessionId: id.data,
       state: view.state,
       owner: view.owner,
-      messages: view.messages,
+      messages: await options.authors.present(view.messages),
       buttons: view.buttons,
       category: ctx.category,
       sentiment: ctx.sentiment,

@@ -44,6 +44,11 @@ export function sendMessageBody(maxChars: number) {
   );
 }
 
+export const widgetMessageSchema = chatMessageSchema
+  .omit({ agentId: true })
+  .extend({ author: z.string().optional().describe("the operator's display name, on operator messages") });
+export type WidgetMessage = z.infer<typeof widgetMessageSchema>;
+
 export const turnResponseBody = z.object({
   sessionId: z.string(),
   seq: z.number().int().describe('turn sequence number of this session'),
@@ -62,7 +67,7 @@ export const sessionViewResponse = z.object({
   sessionId: z.string(),
   state: z.string(),
   owner: z.enum(['bot', 'human']),
-  messages: z.array(chatMessageSchema),
+  messages: z.array(widgetMessageSchema),
   buttons: z.array(publicButtonSchema),
   category: z.string().nullable(),
   sentiment: z.object({ label: z.string(), score: z.number() }),

@@ -155,6 +155,13 @@ describe.runIf(isCI || existsSync(CHROMIUM))('widget and console in a real brows
     await eventually(() => visitor.locator('#switchboard-chat .msg.operator').last().textContent()).toContain(
       "Hi, I'm Alice.",
     );
+    // Risk: the visitor being shown an anonymous "Agent" (or the operator's internal id) instead of a name.
+    expect(await visitor.locator('#switchboard-chat .msg.operator .who').last().textContent()).toBe(
+      'Alice Agent',
+    );
+    expect(await visitor.locator('#switchboard-chat .status').textContent()).toBe(
+      'Chatting with Alice Agent',
+    );
     expect(await waiting.isHidden()).toBe(true);
     await visitor.screenshot({ path: `${ARTIFACTS}widget-live-reply.png` });
 
@@ -179,6 +186,7 @@ describe.runIf(isCI || existsSync(CHROMIUM))('widget and console in a real brows
     // Resume after reload: the whole conversation comes back.
     await visitor.reload();
     await eventually(() => visitor.locator('#switchboard-chat .msg.operator').count()).toBe(1);
+    expect(await visitor.locator('#switchboard-chat .msg.operator .who').textContent()).toBe('Alice Agent');
     expect(await visitor.locator('#switchboard-chat .log').textContent()).toContain(XSS);
 
     expect(dialogs).toEqual([]);

@@ -365,6 +365,10 @@ describe('operator actions and the rules of the seeds', () => {
         .filter((m: { role: string }) => m.role === 'operator')
         .map((m: { text: string }) => m.text),
     ).toEqual(['Ada, admin']);
+    // Risk: visitors learning an operator's internal id, or seeing no name at all.
+    const fromAdmin = view.body.messages.find((m: { role: string }) => m.role === 'operator');
+    expect(fromAdmin.author).toBe('Ada Admin');
+    expect(fromAdmin).not.toHaveProperty('agentId');
   });
 
   it('manual escalation needs a reason and happens once (409); handback gives the bot the conversation back', async () => {

@@ -14,6 +14,8 @@ import { type ServerProcess, startServerProcess } from '../support/process.ts';
 import { api, startVisitor } from '../support/runtime.ts';
 import { databaseUrl, freshPostgresDatabase, redisPrefix, redisUrl } from '../support/servers.ts';
 
+const SESSION_LIMIT = 12;
+
 describe.runIf(Boolean(databaseUrl && redisUrl))('real time across two processes (Redis pub/sub)', () => {
   let db: { url: string; drop: () => Promise<void> };
   let a: ServerProcess;
@@ -31,6 +33,8 @@ describe.runIf(Boolean(databaseUrl && redisUrl))('real time across two processes
       ADMIN_BOOTSTRAP_EMAIL: credentials.email,
       ADMIN_BOOTSTRAP_PASSWORD: credentials.password,
       LOG_LEVEL: 'warn',
+      // Low enough that the shared-limit test below crosses it with messages split over both processes.
+      SESSION_MESSAGES_PER_MINUTE: String(SESSION_LIMIT),
     };
     [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
     admin = await login(a.url, credentials.email, credentials.password);
@@ -124,5 +128,31 @@ describe.runIf(Boolean(databaseUrl && redisUrl))('real time across two processes
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     }
+  });
+
+  it('shares the per-session message limit between processes', async () => {
+    // Risk: each process counting on its own, so N processes let a session post N times the limit.
+    const v = await startVisitor(a.url);
+    const auth = { authorization: `Bearer ${v.token}` };
+    const statuses: number[] = [];
+    for (let i = 0; i < SESSION_LIMIT + 4; i++) {
+      const target = i % 2 === 0 ? a.url : b.url;
+      const res = await api(
+        target,
+        'POST',
+        `/api/v1/sessions/${v.sessionId}/messages`,
+        { clientMessageId: `limit-${i}`, text: `message number ${i}` },
+        auth,
+      );
+      statuses.push(res.status);
+      if (res.status === 429) expect(res.body.error.message).toMatch(/too many messages in this chat/i);
+    }
+    // Each process saw only half the messages (8 ≤ 12): only a shared count refuses the last ones.
+    expect(statuses.slice(0, SESSION_LIMIT)).toEqual(Array(SESSION_LIMIT).fill(200));
+    expect(statuses.slice(SESSION_LIMIT)).toEqual([429, 429, 429, 429]);
+    // The refused messages were not stored.
+    const view = await v.view();
+    const texts = view.body.messages.filter((m: any) => m.role === 'visitor').map((m: any) => m.text);
+    expect(texts).toHaveLength(SESSION_LIMIT);
   });
 });

@@ -7,6 +7,8 @@ export interface WidgetMessage {
   role: 'visitor' | 'bot' | 'operator' | 'system';
   text: string;
   at: string;
+  /** The operator's display name, on operator messages. */
+  author?: string;
   pending?: boolean;
   failed?: boolean;
   clientMessageId?: string;

@@ -65,9 +65,14 @@ const ROLE_NAMES: Record<WidgetMessage['role'], string> = {
   system: '',
 };
 
+/** The display name of the operator who wrote last, if any has written yet. */
+export function currentAgent(ctx: WidgetContext): string | null {
+  return ctx.messages.findLast((m) => m.role === 'operator' && m.author)?.author ?? null;
+}
+
 function statusText(ctx: WidgetContext): string {
   if (ctx.owner === 'human' && ctx.state === 'escalated.queued') return 'Waiting for an agent';
-  if (ctx.owner === 'human') return 'Chatting with an agent';
+  if (ctx.owner === 'human') return `Chatting with ${currentAgent(ctx) ?? 'an agent'}`;
   return ctx.connected ? 'Assistant · online' : 'Assistant';
 }
 
@@ -185,7 +190,8 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
       let bubble = bubbles.get(key);
       if (!bubble) {
         bubble = el('div', { 'data-role': m.role });
-        if (ROLE_NAMES[m.role]) bubble.append(el('span', { class: 'who' }, ROLE_NAMES[m.role]));
+        const who = m.author ?? ROLE_NAMES[m.role];
+        if (who) bubble.append(el('span', { class: 'who' }, who));
         bubble.append(document.createTextNode(m.text));
         bubbles.set(key, bubble);
         added = true;
