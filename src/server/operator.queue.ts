@@ -3,7 +3,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import { PRIORITIES, type Priority } from '../detection/detection.types.ts';
 import type { Db } from '../storage/database.ts';
-import { type ESCALATION_STATUSES, escalations } from '../storage/schema/index.ts';
+import { type ESCALATION_STATUSES, escalationIntegrations, escalations } from '../storage/schema/index.ts';
 
 export type EscalationStatus = (typeof ESCALATION_STATUSES)[number];
 export type SlaSeconds = Record<Priority, number>;
@@ -18,6 +18,18 @@ export interface QueueFilter {
   q?: string;
   page: number;
   pageSize: number;
+}
+
+/** Where one handoff went: the built-in console, a vendor (SalesIQ chat, Zendesk ticket …) or a record. */
+export interface DeliveryItem {
+  escalationId: string | null;
+  target: string;
+  status: 'pending' | 'delivered' | 'failed';
+  externalId: string | null;
+  externalUrl: string | null;
+  attempts: number;
+  lastError: string | null;
+  updatedAt: string;
 }
 
 export interface EscalationItem {
@@ -45,6 +57,9 @@ export interface EscalationItem {
   /** When the first agent reply is due (created + the priority's SLA). */
   slaDueAt: string;
 }
+
+/** Handoff targets that run the live chat themselves (the console is ours). */
+const EXTERNAL_LIVE_CHATS = ['salesiq'];
 
 /** Higher number, more urgent: the sort key for "priority first". */
 const priorityRank = sql<number>`case ${escalations.priority} when 'urgent' then 4 when 'high' then 3 when 'medium' then 2 else 1 end`;
@@ -165,7 +180,54 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
     };
   }
 
-  return { list, ofConversation, position };
+  /** Every delivery of the conversation's handoffs, oldest first. */
+  async function deliveries(conversationId: string): Promise<DeliveryItem[]> {
+    const rows = await db
+      .select()
+      .from(escalationIntegrations)
+      .where(eq(escalationIntegrations.conversationId, conversationId))
+      .orderBy(asc(escalationIntegrations.createdAt), asc(escalationIntegrations.target));
+    return rows.map((row) => ({
+      escalationId: row.escalationId,
+      target: row.target,
+      status: row.status === 'delivered' || row.status === 'failed' ? row.status : 'pending',
+      externalId: row.externalId,
+      externalUrl: row.externalUrl,
+      attempts: row.attempts,
+      lastError: row.lastError,
+      updatedAt: row.updatedAt.toISOString(),
+    }));
+  }
+
+  /**
+   * The external live chat (SalesIQ) that holds the conversation's open live-chat escalation, if any: its
+   * human is there, so taking it in the console too would give the visitor two agents. A delivery still
+   * being retried counts (it will land); one that failed for good does not.
+   */
+  async function externalLiveChat(conversationId: string): Promise<string | null> {
+    const [latest] = await db
+      .select({ id: escalations.id, channel: escalations.channel, status: escalations.status })
+      .from(escalations)
+      .where(eq(escalations.conversationId, conversationId))
+      .orderBy(desc(escalations.createdAt))
+      .limit(1);
+    if (latest?.channel !== 'instant_chat') return null;
+    if (latest.status !== 'queued' && latest.status !== 'assigned') return null;
+    const [elsewhere] = await db
+      .select({ target: escalationIntegrations.target })
+      .from(escalationIntegrations)
+      .where(
+        and(
+          eq(escalationIntegrations.escalationId, latest.id),
+          inArray(escalationIntegrations.target, EXTERNAL_LIVE_CHATS),
+          inArray(escalationIntegrations.status, ['pending', 'delivered']),
+        ),
+      )
+      .limit(1);
+    return elsewhere?.target ?? null;
+  }
+
+  return { list, ofConversation, deliveries, externalLiveChat, position };
 }
 
 export type EscalationQueue = ReturnType<typeof createEscalationQueue>;

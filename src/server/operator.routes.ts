@@ -36,6 +36,8 @@ export interface OperatorRoutesOptions {
   maxMessageChars: number;
 }
 
+const TARGET_NAMES: Record<string, string> = { salesiq: 'SalesIQ' };
+
 const conversationNotFound = (res: Response) =>
   sendError(res, 404, 'conversation_not_found', 'No conversation with this id.');
 
@@ -80,8 +82,10 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
     if (view.outcome !== 'ok') return conversationNotFound(res);
     const me = operatorOf(res);
     const ctx = view.snapshot.context;
-    const [escalationRows, traces, assigned] = await Promise.all([
+    const [escalationRows, deliveries, handledIn, traces, assigned] = await Promise.all([
       queue.ofConversation(id.data),
+      queue.deliveries(id.data),
+      queue.externalLiveChat(id.data),
       options.store.trace(id.data),
       ctx.assignedAgentId ? directory.get(ctx.assignedAgentId) : Promise.resolve(null),
     ]);
@@ -126,8 +130,11 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
         messageCount: ctx.totalMessageCount,
       },
       escalation: latest,
+      deliveries,
+      handledIn,
       allowed: {
         take:
+          !handledIn &&
           s.can({ type: 'OPERATOR.ASSIGN', at, agentId: me.id }) &&
           ctx.assignedAgentId !== me.id &&
           ownsOrAdmin,
@@ -178,6 +185,15 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
     const agentId = body.data.agentId === 'me' ? me.id : body.data.agentId;
     if (agentId !== me.id && !(await directory.get(agentId)))
       return sendError(res, 400, 'unknown_agent', `agentId: no active operator has the id ${agentId}.`);
+    const id = sessionIdParam.safeParse(req.params.id);
+    const handledIn = id.success ? await queue.externalLiveChat(id.data) : null;
+    if (handledIn)
+      return sendError(
+        res,
+        409,
+        'handled_elsewhere',
+        `This live chat was handed to ${TARGET_NAMES[handledIn] ?? handledIn}; answer the visitor there.`,
+      );
     await act(res, req.params.id, me, { action: 'assign', agentId });
   });
 

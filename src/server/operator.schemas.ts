@@ -49,6 +49,17 @@ export const escalationQuery = z
   })
   .strict();
 
+export const deliveryItem = z.object({
+  escalationId: z.string().nullable(),
+  target: z.string().describe('console, salesiq, zendesk, freshdesk, slack, ticket or callback'),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  externalId: z.string().nullable().describe("the vendor's id: SalesIQ conversation, Zendesk ticket …"),
+  externalUrl: z.string().nullable(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  updatedAt: z.string(),
+});
+
 export const escalationItem = z.object({
   id: z.string(),
   conversationId: z.string(),
@@ -108,6 +119,13 @@ export const conversationResponse = z.object({
     messageCount: z.number().int(),
   }),
   escalation: escalationItem.nullable().describe('the latest escalation of this conversation'),
+  deliveries: z
+    .array(deliveryItem)
+    .describe('where each handoff of this conversation went (console, SalesIQ, Zendesk, Freshdesk, Slack …)'),
+  handledIn: z
+    .string()
+    .nullable()
+    .describe('the external live chat (salesiq) that has this conversation: it cannot be taken here'),
   allowed: z
     .object({
       take: z.boolean(),

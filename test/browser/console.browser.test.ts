@@ -141,6 +141,11 @@ describe.runIf(isCI || existsSync(CHROMIUM))('widget and console in a real brows
     expect(await transcript.locator('img').count()).toBe(0);
     await eventually(() => op.locator('#findings').textContent()).toMatch(/login/i);
     expect(await op.locator('#findings').textContent()).toMatch(/State path/);
+    // Where the handoff went: this console, delivered (no external live chat, so it can be taken here).
+    await eventually(() =>
+      op.locator('#deliveries li[data-target="console"]').getAttribute('data-status'),
+    ).toBe('delivered');
+    expect(await op.locator('#handled-in').count()).toBe(0);
     expect(await op.locator('#reply').isDisabled()).toBe(false);
 
     await op.getByRole('button', { name: 'Take' }).click();

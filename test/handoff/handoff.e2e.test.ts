@@ -11,7 +11,8 @@ import { createHandoffRecords } from '../../src/handoff/handoff.records.ts';
 import { slackSignature } from '../../src/handoff/slack/slack.signature.ts';
 import { createMemoryTokenCache } from '../../src/handoff/zoho/memory-token.cache.ts';
 import { escalationIntegrations, escalations, supportTickets } from '../../src/storage/schema/index.ts';
-import { startVisitor, type TestRuntime, type Visitor } from '../support/runtime.ts';
+import { newOperator } from '../operator/operator.support.ts';
+import { api, startVisitor, type TestRuntime, type Visitor } from '../support/runtime.ts';
 import {
   eventually,
   SIGNING_SECRET,
@@ -209,6 +210,32 @@ describe('live chat through SalesIQ', () => {
     await idle(t);
     const chat = v.salesiq.conversations.find((c) => c.visitor.user_id === visitor.sessionId);
     expect(chat?.messages).toEqual(['my order number is 12345']);
+  });
+
+  it('the console shows where the chat went and will not let an operator take a chat SalesIQ has', async () => {
+    // Risk: the visitor getting two humans at once, a SalesIQ agent and one of ours, or an operator
+    // left guessing where a handoff went.
+    const visitor = await liveChat(t);
+    await idle(t);
+    const agent = await newOperator(t.runtime, t.url, 'agent', 'Console Carl');
+    const view = await api(t.url, 'GET', `/api/v1/conversations/${visitor.sessionId}`, undefined, agent.auth);
+    expect(view.status).toBe(200);
+    const chat = chatsOf([visitor])[0];
+    expect(view.body.deliveries).toEqual([
+      expect.objectContaining({ target: 'salesiq', status: 'delivered', externalId: chat?.id }),
+    ]);
+    expect(view.body.handledIn).toBe('salesiq');
+    expect(view.body.allowed.take).toBe(false);
+    const take = await api(
+      t.url,
+      'POST',
+      `/api/v1/conversations/${visitor.sessionId}/assign`,
+      { agentId: 'me' },
+      agent.auth,
+    );
+    expect(take.status).toBe(409);
+    expect(take.body.error.message).toMatch(/handed to SalesIQ; answer the visitor there/);
+    expect((await visitor.view()).body.state).toBe('escalated.queued');
   });
 });
 

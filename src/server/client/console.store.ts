@@ -1,6 +1,7 @@
 // The console's client state in @xstate/store stores: who is logged in, the queue, the open conversation.
 // Pure reducers, no DOM and no fetch: the view renders from the stores and the API client feeds them.
 import { createStore } from '@xstate/store';
+import type { DeliveryItem } from '../operator.queue.ts';
 
 export type Role = 'agent' | 'admin';
 export type Priority = 'low' | 'medium' | 'high' | 'urgent';
@@ -41,6 +42,8 @@ export interface Message {
   agentId?: string;
 }
 
+export type Delivery = DeliveryItem;
+
 export interface Conversation {
   conversationId: string;
   state: string;
@@ -64,6 +67,9 @@ export interface Conversation {
     messageCount: number;
   };
   escalation: QueueItem | null;
+  deliveries: Delivery[];
+  /** The external live chat (salesiq) that has this conversation, so it cannot be taken here. */
+  handledIn: string | null;
   allowed: { take: boolean; message: boolean; resolve: boolean; handback: boolean; escalate: boolean };
 }
 

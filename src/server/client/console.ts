@@ -61,6 +61,18 @@ const $ = <T extends Element = HTMLElement>(root: ParentNode, selector: string) 
 const shortId = (id: string) => id.slice(0, 8);
 const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 const label = (s: string | null | undefined) => (s ? s.replace(/_/g, ' ') : '—');
+const TARGET_NAMES: Record<string, string> = {
+  console: 'This console',
+  salesiq: 'SalesIQ',
+  zendesk: 'Zendesk',
+  freshdesk: 'Freshdesk',
+  slack: 'Slack',
+  ticket: 'Ticket',
+  callback: 'Callback',
+};
+const targetName = (target: string) => TARGET_NAMES[target] ?? label(target);
+/** Only web links from a vendor's answer become clickable (never javascript: or data: URLs). */
+const webLink = (url: string | null) => (url && /^https?:\/\//i.test(url) ? url : null);
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** What a conversation's state means to an operator. */
 function stateName(state: string): string {
@@ -1034,7 +1046,9 @@ export function startConsole(root: HTMLElement) {
 
   let findingsKey = '';
   function renderFindings(data: Conversation | null) {
-    const key = data ? JSON.stringify([data.findings, data.escalation?.id, data.state]) : '';
+    const key = data
+      ? JSON.stringify([data.findings, data.escalation?.id, data.state, data.deliveries, data.handledIn])
+      : '';
     if (key === findingsKey) return;
     findingsKey = key;
     const box = $(appView, '#findings');
@@ -1069,8 +1083,49 @@ export function startConsole(root: HTMLElement) {
           : []),
         ...row('Visitor wrote', `${f.messageCount} message${f.messageCount === 1 ? '' : 's'}`),
       ),
+      ...(data.handledIn
+        ? [
+            h(
+              'p',
+              { class: 'handled-elsewhere', id: 'handled-in', role: 'note' },
+              `This live chat was handed to ${targetName(data.handledIn)}: answer the visitor there.`,
+            ),
+          ]
+        : []),
       h('h3', {}, 'Summary'),
       h('p', { class: 'summary' }, f.summary || '—'),
+      ...(data.deliveries.length
+        ? [
+            h('h3', {}, 'Handed off to'),
+            h(
+              'ul',
+              { class: 'deliveries', id: 'deliveries' },
+              ...data.deliveries.map((d) =>
+                h(
+                  'li',
+                  { 'data-target': d.target, 'data-status': d.status },
+                  h('span', {}, targetName(d.target)),
+                  ' ',
+                  webLink(d.externalUrl)
+                    ? h(
+                        'a',
+                        { href: webLink(d.externalUrl) ?? '', target: '_blank', rel: 'noopener' },
+                        d.externalId ?? 'open',
+                      )
+                    : d.target === 'console'
+                      ? ''
+                      : (d.externalId ?? ''),
+                  ' · ',
+                  h(
+                    'span',
+                    { class: `delivery-${d.status}`, title: d.lastError ?? '' },
+                    d.status === 'pending' && d.attempts > 1 ? `retrying (${d.attempts} attempts)` : d.status,
+                  ),
+                ),
+              ),
+            ),
+          ]
+        : []),
       h('h3', {}, 'State path'),
       h(
         'ol',
