@@ -13,6 +13,9 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('restart', () => {
   it('continues in the same state with the same messages after kill -9', async () => {
     const first = await startServerProcess({ DATA_DIR: dataDir });
+    // Embedded storage even when the runner has DATABASE_URL / REDIS_URL set (as CI does).
+    expect(first.output()).toMatch(/"storage":"pglite"/);
+    expect(first.output()).not.toMatch(/"sessions":"redis"/);
     const v = await startVisitor(first.url);
     await v.send('can you help me with password');
     await v.send("it still doesn't work");

@@ -24,6 +24,22 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/**
+ * The test runner's environment without the storage settings: CI exports DATABASE_URL and REDIS_URL, and
+ * a process meant to run on its own PGlite directory must not silently use the shared servers instead.
+ * A test that wants them passes them explicitly.
+ */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const {
+    DATABASE_URL: _db,
+    REDIS_URL: _redis,
+    REDIS_KEY_PREFIX: _prefix,
+    DATA_DIR: _dir,
+    ...rest
+  } = process.env;
+  return rest;
+}
+
 export async function startServerProcess(
   env: Record<string, string>,
   timeoutMs = 30_000,
@@ -33,7 +49,7 @@ export async function startServerProcess(
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...inheritedEnv(), LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
