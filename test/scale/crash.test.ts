@@ -2,6 +2,7 @@
 // worker has effects in flight. Risks covered: an answered message missing from its session; a message
 // committed by the dead process and retried elsewhere being stored twice; effects claimed by the dead
 // process never run (or run twice); its claimed trace entries never reaching Postgres.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient, redisLayout } from '../../src/storage/redis-client.ts';
 import { dropRedisPrefix } from '../storage/backends.ts';
@@ -11,7 +12,9 @@ import { pool, runVisitor, SCRIPT, type VisitorRun, viewSession } from './load.t
 import { createRecorderTables, query } from './recorder.ts';
 
 const SESSIONS = 60;
-const LEASE_MS = 2000;
+const LEASE_MS = 4000;
+/** How long the doomed process's effect handlers take: wide enough that the kill lands inside one. */
+const DOOMED_EFFECT_MS = 3000;
 
 describe.runIf(Boolean(databaseUrl && redisUrl))('SIGKILL of one of two processes under load', () => {
   const prefix = redisPrefix();
@@ -32,7 +35,7 @@ describe.runIf(Boolean(databaseUrl && redisUrl))('SIGKILL of one of two processe
     };
     const args = ['test/scale/recording.server.ts'];
     servers = await Promise.all([
-      startServerProcess(env, 60_000, args),
+      startServerProcess({ ...env, TEST_EFFECT_DELAY_MS: String(DOOMED_EFFECT_MS) }, 60_000, args),
       startServerProcess(env, 60_000, args),
     ]);
   }, 90_000);
@@ -56,20 +59,33 @@ describe.runIf(Boolean(databaseUrl && redisUrl))('SIGKILL of one of two processe
     let answered = 0;
     let killedAt = 0;
     let killed: Promise<void> | null = null;
-    /** Kills the doomed process at a moment its effect worker is inside a handler (claimed, not done). */
+    /**
+     * Kills the doomed process while its effect worker is inside a handler (claimed, not done). Its handlers
+     * take DOOMED_EFFECT_MS, and the kill waits for one that started less than half of that ago, so the
+     * kill lands mid-handler even when this busy test process reacts a few hundred ms late.
+     */
     const killMidEffect = async (): Promise<void> => {
-      for (let i = 0; i < 500; i++) {
-        const [inFlight] = await query<{ n: number }>(
-          db.url,
-          `select count(*)::int as n from effect_deliveries d where d.pid = $1 and not exists
-           (select 1 from effect_side_effects e where e.idempotency_key = d.idempotency_key)`,
-          [doomedPid],
-        );
-        if ((inFlight?.n ?? 0) > 0) break;
-        await new Promise((r) => setTimeout(r, 10));
+      const probe = new pg.Client({ connectionString: db.url });
+      await probe.connect();
+      try {
+        const deadline = Date.now() + 30_000;
+        for (;;) {
+          const { rows } = await probe.query<{ n: number }>(
+            `select count(*)::int as n from effect_deliveries d where d.pid = $1
+             and d.at > clock_timestamp() - make_interval(secs => $2::float8 / 1000)
+             and not exists (select 1 from effect_side_effects e where e.idempotency_key = d.idempotency_key)`,
+            [doomedPid, DOOMED_EFFECT_MS / 2],
+          );
+          if ((rows[0]?.n ?? 0) > 0) break;
+          if (Date.now() > deadline)
+            throw new Error('the doomed process never had an effect in flight within 30 s');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        killedAt = answered;
+        await doomed.kill('SIGKILL');
+      } finally {
+        await probe.end();
       }
-      killedAt = answered;
-      await doomed.kill('SIGKILL');
     };
     const runs: VisitorRun[] = await Promise.all(
       Array.from({ length: SESSIONS }, (_, i) =>
