@@ -10,6 +10,7 @@ import { clientBundle } from './client.bundle.ts';
 import { errorHandler, sendError } from './http.errors.ts';
 import type { MessageAuthors } from './message.authors.ts';
 import { type ApiOperation, buildOpenApi, widgetOperations } from './openapi.ts';
+import { rejectUnstorableText } from './text.guard.ts';
 import { widgetCors } from './widget.cors.ts';
 import { widgetRoutes } from './widget.routes.ts';
 
@@ -53,6 +54,7 @@ export function createApp(options: AppOptions) {
   );
   app.use('/api/v1/sessions', widgetCors(options.widgetAllowedOrigins ?? []));
   app.use('/api', express.json({ limit: '32kb' }));
+  app.use('/api', rejectUnstorableText);
 
   const operations = [
     ...widgetOperations(options.maxMessageChars),

@@ -175,6 +175,10 @@ describe('the queue', () => {
     const bad = await get('/escalations?status=sleeping', alice);
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/status is one of queued/);
+    // A NUL in the search text would reach the SQL LIKE and fail in Postgres: refused with a 400 instead.
+    const nul = await get('/escalations?q=abc%00def', alice);
+    expect(nul.status).toBe(400);
+    expect(nul.body.error.message).toMatch(/^q: .*cannot be stored/);
   });
 
   it('gives the conversation with its full history and the bot findings', async () => {

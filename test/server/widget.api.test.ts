@@ -120,6 +120,13 @@ describe('widget API: bad input gets a clear 4xx and stores nothing', () => {
       [{ clientMessageId: 'a', text: 42 }, /text/],
       [{ clientMessageId: 'a', text: 'hi', extra: true }, /extra|Unrecognized/i],
       ['{"clientMessageId": "a", "text": ', /not valid JSON/],
+      // Risk: text Postgres cannot store (NUL, a lone surrogate) passing validation and failing as a 500.
+      [{ clientMessageId: 'a', text: 'my order\u0000 number' }, /^text: .*cannot be stored/],
+      ['{"clientMessageId": "a", "text": "broken \\ud800 pair"}', /^text: .*surrogate/],
+      [
+        { clientMessageId: 'a', text: 'hi', visitor: { 'na\u0000me': 'x' } },
+        /visitor\.na.me: .*cannot be stored/,
+      ],
     ];
     for (const [body, message] of cases) {
       const res = await api(t.url, 'POST', path, body, auth);
