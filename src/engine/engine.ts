@@ -186,21 +186,18 @@ export function createEngine(deps: EngineDeps) {
   ) {
     if (effects.length > 0) deps.onEffectsCommitted?.(effects);
     const payload = { state: response.state, owner: response.owner, messages, buttons: response.buttons };
-    await deps.realtime
-      .publish(sessionChannel(response.sessionId), {
-        sessionId: response.sessionId,
-        seq: response.seq,
-        kind: 'turn',
-        payload,
-      })
-      .catch((error: unknown) =>
-        logger.warn({ err: error, sessionId: response.sessionId }, 'realtime publish failed'),
-      );
-    await deps.realtime
-      .publish(OPERATORS_CHANNEL, { sessionId: response.sessionId, seq: response.seq, kind: 'turn', payload })
-      .catch((error: unknown) =>
-        logger.warn({ err: error, sessionId: response.sessionId }, 'realtime publish failed'),
-      );
+    // The widget's channel and the operators' channel at once (one round trip on Redis): the two are
+    // independent, and subscribers order a session's turns by their seq.
+    const event = { sessionId: response.sessionId, seq: response.seq, kind: 'turn' as const, payload };
+    await Promise.all(
+      [sessionChannel(response.sessionId), OPERATORS_CHANNEL].map((channel) =>
+        deps.realtime
+          .publish(channel, event)
+          .catch((error: unknown) =>
+            logger.warn({ err: error, sessionId: response.sessionId }, 'realtime publish failed'),
+          ),
+      ),
+    );
     clock?.lap('publish');
     deps.onTurn?.({
       trace,
@@ -467,15 +464,18 @@ export function createEngine(deps: EngineDeps) {
     const clientKey = idempotencyKey(inbound);
     let reuse: { state: string; detection: Detection | null } | null = null;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const session = await store.load(sessionId);
+      // The session and the answer to an already-seen clientMessageId are read together: on Redis the two
+      // commands share one round trip (node-redis pipelines concurrent commands). The previous answer is
+      // only handed out after the token check.
+      const [session, previous] = await Promise.all([
+        store.load(sessionId),
+        clientKey ? store.findTurn(sessionId, clientKey) : null,
+      ]);
       if (!session) return { outcome: 'not_found' };
       if (inbound.kind === 'visitor' && !tokenMatches(inbound.token, session.tokenHash))
         return { outcome: 'unauthorized' };
       clock?.lap('load');
-      if (clientKey) {
-        const previous = await store.findTurn(sessionId, clientKey);
-        if (previous) return { outcome: 'duplicate', response: previous };
-      }
+      if (previous) return { outcome: 'duplicate', response: previous };
       clock?.lap('idempotency');
       const snapshot = rehydrateSnapshot(machine, session.schemaVersion, session.snapshot);
       clock?.lap('load');
