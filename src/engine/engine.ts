@@ -62,6 +62,8 @@ export interface EngineDeps {
    * the visitor reads the number; it also goes into the createHandoff effect's params.
    */
   allocateTicketNumber?: () => Promise<string>;
+  /** The display name of an operator, for "Alice has joined the chat"; null when unknown. */
+  operatorName?: (agentId: string) => Promise<string | null>;
 }
 
 export interface CommittedTurn {
@@ -80,6 +82,9 @@ export interface StartResult {
 
 const isTicketHandoff = (a: { type: string; params?: unknown }) =>
   a.type === 'createHandoff' && (a.params as { channel?: unknown } | undefined)?.channel === 'ticket';
+
+const saysAgentJoined = (a: { type: string; params?: unknown }) =>
+  a.type === 'say' && (a.params as { key?: unknown } | undefined)?.key === 'escalated.assigned';
 
 /** Actions that are bookkeeping inside the machine or rendered as replies, not effects to execute. */
 const NOT_EFFECTS = new Set(['say']);
@@ -502,6 +507,12 @@ export function createEngine(deps: EngineDeps) {
           // The handoff handler allocates one later; the reply goes out without the number.
           logger.error({ err: error, sessionId }, 'ticket number allocation failed');
         }
+      }
+      const joined = next.context.assignedAgentId;
+      if (deps.operatorName && joined && actions.some(saysAgentJoined)) {
+        // Looked up before the render and recorded in the trace's extras, so replay renders the same text.
+        const name = await deps.operatorName(joined).catch(() => null);
+        if (name) extras.agentName = name;
       }
       const out = buildOutput(
         sessionId,

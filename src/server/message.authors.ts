@@ -7,6 +7,8 @@ import type { WidgetMessage } from './widget.schemas.ts';
 
 export interface MessageAuthors {
   present(messages: ChatMessage[]): Promise<WidgetMessage[]>;
+  /** The operator's display name; null when the operator is unknown or the lookup failed. */
+  name(agentId: string): Promise<string | null>;
 }
 
 const FALLBACK = 'Agent';
@@ -17,25 +19,26 @@ export function createMessageAuthors(
 ): MessageAuthors {
   const ttlMs = options.ttlMs ?? 60_000;
   const now = options.now ?? Date.now;
-  const names = new Map<string, { name: string; until: number }>();
+  const names = new Map<string, { name: string | null; until: number }>();
 
-  async function nameOf(agentId: string): Promise<string> {
+  async function name(agentId: string): Promise<string | null> {
     const cached = names.get(agentId);
     if (cached && cached.until > now()) return cached.name;
     // A failed lookup shows the generic name this once rather than holding the message back.
     const found = await directory.get(agentId).catch(() => undefined);
-    if (found === undefined) return FALLBACK;
-    const name = found?.displayName ?? FALLBACK;
+    if (found === undefined) return null;
+    const known = found?.displayName ?? null;
     if (names.size > 1000) names.clear();
-    names.set(agentId, { name, until: now() + ttlMs });
-    return name;
+    names.set(agentId, { name: known, until: now() + ttlMs });
+    return known;
   }
 
   return {
+    name,
     async present(messages) {
       return Promise.all(
         messages.map(async ({ agentId, ...message }) =>
-          agentId ? { ...message, author: await nameOf(agentId) } : message,
+          agentId ? { ...message, author: (await name(agentId)) ?? FALLBACK } : message,
         ),
       );
     },

@@ -213,8 +213,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       : metrics.observeTurn,
     timeStages: overrides.engine?.timeStages,
     allocateTicketNumber,
+    // The operator module is built with the engine; until then (no operator can act yet) no names.
+    operatorName: (agentId) => operatorsModule?.authors.name(agentId) ?? Promise.resolve(null),
   });
+  let operatorsModule: OperatorModule | undefined;
   const operators = await createOperatorModule({ config, database, engine, store, realtime, logger, now });
+  operatorsModule = operators;
   let draining = false;
   const opsRouters = [
     healthRoutes({

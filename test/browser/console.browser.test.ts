@@ -167,6 +167,9 @@ describe.runIf(isCI || existsSync(CHROMIUM))('widget and console in a real brows
     expect(await visitor.locator('#switchboard-chat .status').textContent()).toBe(
       'Chatting with Alice Agent',
     );
+    expect(await visitor.locator('#switchboard-chat .log').textContent()).toContain(
+      'Alice Agent has joined the chat.',
+    );
     expect(await waiting.isHidden()).toBe(true);
     await visitor.screenshot({ path: `${ARTIFACTS}widget-live-reply.png` });
 

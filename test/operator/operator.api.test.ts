@@ -232,6 +232,10 @@ describe('operator actions and the rules of the seeds', () => {
     const take = await post(`/conversations/${v.sessionId}/assign`, { agentId: alice.id }, alice);
     expect(take.status).toBe(200);
     expect(take.body.state).toBe('escalated.assigned');
+    // The visitor learns who joined, by display name; the trace keeps the name so replay renders the same.
+    expect(take.body.replies).toEqual([expect.objectContaining({ text: 'Alice has joined the chat.' })]);
+    const trace = await t.runtime.store.trace(v.sessionId);
+    expect(trace.at(-1)?.extras).toEqual({ agentName: 'Alice' });
     const row = await waitForEscalation(t.url, admin.auth, v.sessionId, 'assigned');
     expect(row.assignedTo).toBe(alice.id);
     expect(row.firstResponseAt).toBeNull();
