@@ -1,6 +1,6 @@
 // The escalation queue as the console reads it: rows of the `escalations` table (written by the handoff
 // effects), filtered, sorted by priority then waiting time, paged; and a visitor's place in that queue.
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableName, gte, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import { PRIORITIES, type Priority } from '../detection/detection.types.ts';
 import type { Db } from '../storage/database.ts';
 import { type ESCALATION_STATUSES, escalationIntegrations, escalations } from '../storage/schema/index.ts';
@@ -56,19 +56,29 @@ export interface EscalationItem {
   resolvedAt: string | null;
   /** When the first agent reply is due (created + the priority's SLA). */
   slaDueAt: string;
+  /** The external live chat (salesiq) holding this escalation, or null when it is served here. */
+  handledIn: string | null;
 }
-
-/** Handoff targets that run the live chat themselves (the console is ours). */
-const EXTERNAL_LIVE_CHATS = ['salesiq'];
 
 /** Higher number, more urgent: the sort key for "priority first". */
 const priorityRank = sql<number>`case ${escalations.priority} when 'urgent' then 4 when 'high' then 3 when 'medium' then 2 else 1 end`;
+
+/** The external live chat holding an escalation: a SalesIQ delivery that has not failed for good. */
+// The outer row's id is spelled out with its table: in a select list drizzle renders `${escalations.id}`
+// as a bare "id", which inside the subquery would mean the integration's own id.
+const escalationId = sql`${sql.identifier(getTableName(escalations))}.${sql.identifier('id')}`;
+const handledInSql = sql<string | null>`(select i.target from ${escalationIntegrations} i
+  where i.escalation_id = ${escalationId} and i.target in ('salesiq') and i.status in ('pending', 'delivered')
+  limit 1)`;
+
+/** Live chats our operators serve: the ones a visitor waits for in this console's queue. */
+const servedHere = sql`(${escalations.channel} = 'instant_chat' and ${handledInSql} is null)`;
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
 const asPriority = (p: string): Priority => (PRIORITIES.includes(p as Priority) ? (p as Priority) : 'low');
 
 export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: () => Date }) {
-  function toItem(row: typeof escalations.$inferSelect): EscalationItem {
+  function toItem(row: typeof escalations.$inferSelect, handledIn: string | null = null): EscalationItem {
     const priority = asPriority(row.priority);
     return {
       id: row.id,
@@ -93,6 +103,7 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
       firstResponseAt: row.firstResponseAt?.toISOString() ?? null,
       resolvedAt: row.resolvedAt?.toISOString() ?? null,
       slaDueAt: new Date(row.createdAt.getTime() + options.sla[priority] * 1000).toISOString(),
+      handledIn,
     };
   }
 
@@ -117,7 +128,7 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
     const condition = where(f);
     const [rows, totals] = await Promise.all([
       db
-        .select()
+        .select({ row: escalations, handledIn: handledInSql })
         .from(escalations)
         .where(condition)
         .orderBy(desc(priorityRank), asc(escalations.createdAt), asc(escalations.id))
@@ -125,23 +136,25 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
         .offset((f.page - 1) * f.pageSize),
       db.select({ n: count() }).from(escalations).where(condition),
     ]);
-    return { items: rows.map(toItem), total: Number(totals[0]?.n ?? 0) };
+    return { items: rows.map((r) => toItem(r.row, r.handledIn)), total: Number(totals[0]?.n ?? 0) };
   }
 
   /** Every escalation of one conversation, newest first. */
   async function ofConversation(conversationId: string): Promise<EscalationItem[]> {
     const rows = await db
-      .select()
+      .select({ row: escalations, handledIn: handledInSql })
       .from(escalations)
       .where(eq(escalations.conversationId, conversationId))
       .orderBy(desc(escalations.createdAt));
-    return rows.map(toItem);
+    return rows.map((r) => toItem(r.row, r.handledIn));
   }
 
   /**
-   * Where a waiting visitor stands: 1 + the queued escalations served before theirs (more urgent, or as
-   * urgent and waiting longer). The wait estimate is the average time to assignment of the last 20
-   * escalations of the past day times the position; null while there is no such history.
+   * Where a waiting visitor stands: 1 + the queued live chats this console serves before theirs (more
+   * urgent, or as urgent and waiting longer). Tickets and callbacks are not ahead of anyone, nor are chats
+   * SalesIQ holds; a visitor whose own chat SalesIQ holds has no place in this queue (null). The wait
+   * estimate is the average time to assignment of the last 20 live chats of the past day times the
+   * position; null while there is no such history.
    */
   async function position(
     conversationId: string,
@@ -149,7 +162,9 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
     const [mine] = await db
       .select({ createdAt: escalations.createdAt, rank: priorityRank, id: escalations.id })
       .from(escalations)
-      .where(and(eq(escalations.conversationId, conversationId), eq(escalations.status, 'queued')))
+      .where(
+        and(eq(escalations.conversationId, conversationId), eq(escalations.status, 'queued'), servedHere),
+      )
       .orderBy(desc(escalations.createdAt))
       .limit(1);
     if (!mine) return null;
@@ -159,6 +174,7 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
       .where(
         and(
           eq(escalations.status, 'queued'),
+          servedHere,
           sql`(${priorityRank} > ${mine.rank} or (${priorityRank} = ${mine.rank} and (${escalations.createdAt}, ${escalations.id}) < (${mine.createdAt}, ${mine.id})))`,
         ),
       );
@@ -168,7 +184,13 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
         waited: sql<number>`extract(epoch from (${escalations.assignedAt} - ${escalations.createdAt}))::float8`,
       })
       .from(escalations)
-      .where(and(isNotNull(escalations.assignedAt), gte(escalations.createdAt, since)))
+      .where(
+        and(
+          isNotNull(escalations.assignedAt),
+          gte(escalations.createdAt, since),
+          eq(escalations.channel, 'instant_chat'),
+        ),
+      )
       .orderBy(desc(escalations.assignedAt))
       .limit(20);
     const place = Number(ahead?.n ?? 0) + 1;
@@ -206,25 +228,14 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
    */
   async function externalLiveChat(conversationId: string): Promise<string | null> {
     const [latest] = await db
-      .select({ id: escalations.id, channel: escalations.channel, status: escalations.status })
+      .select({ channel: escalations.channel, status: escalations.status, handledIn: handledInSql })
       .from(escalations)
       .where(eq(escalations.conversationId, conversationId))
       .orderBy(desc(escalations.createdAt))
       .limit(1);
     if (latest?.channel !== 'instant_chat') return null;
     if (latest.status !== 'queued' && latest.status !== 'assigned') return null;
-    const [elsewhere] = await db
-      .select({ target: escalationIntegrations.target })
-      .from(escalationIntegrations)
-      .where(
-        and(
-          eq(escalationIntegrations.escalationId, latest.id),
-          inArray(escalationIntegrations.target, EXTERNAL_LIVE_CHATS),
-          inArray(escalationIntegrations.status, ['pending', 'delivered']),
-        ),
-      )
-      .limit(1);
-    return elsewhere?.target ?? null;
+    return latest.handledIn;
   }
 
   return { list, ofConversation, deliveries, externalLiveChat, position };

@@ -83,6 +83,10 @@ export const escalationItem = z.object({
   firstResponseAt: z.string().nullable(),
   resolvedAt: z.string().nullable(),
   slaDueAt: z.string().describe('when the first agent reply is due'),
+  handledIn: z
+    .string()
+    .nullable()
+    .describe('the external live chat (salesiq) holding this escalation; null when this console serves it'),
 });
 
 export const escalationListResponse = z.object({

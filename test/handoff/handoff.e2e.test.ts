@@ -236,6 +236,19 @@ describe('live chat through SalesIQ', () => {
     expect(take.status).toBe(409);
     expect(take.body.error.message).toMatch(/handed to SalesIQ; answer the visitor there/);
     expect((await visitor.view()).body.state).toBe('escalated.queued');
+    // The console queue marks it, and the visitor is not given a place in a queue that is not theirs.
+    const listed = await api(
+      t.url,
+      'GET',
+      `/api/v1/escalations?q=${visitor.sessionId}`,
+      undefined,
+      agent.auth,
+    );
+    expect(listed.body.items).toEqual([expect.objectContaining({ handledIn: 'salesiq' })]);
+    const place = await api(t.url, 'GET', `/api/v1/sessions/${visitor.sessionId}/queue`, undefined, {
+      authorization: `Bearer ${visitor.token}`,
+    });
+    expect(place.body).toEqual({ position: null, estimatedWaitSeconds: null });
   });
 });
 

@@ -100,6 +100,35 @@ describe('the widget stream', () => {
     expect(after.data.position).toBe(before - 1);
   });
 
+  it('counts only live chats ahead of a visitor: tickets and callbacks waiting in the console are not', async () => {
+    // Risk: a visitor told they are number 5 when four of those are tickets nobody answers live.
+    const place = async (v: { sessionId: string; token: string }) =>
+      (
+        await api(t.url, 'GET', `/api/v1/sessions/${v.sessionId}/queue`, undefined, {
+          authorization: `Bearer ${v.token}`,
+        })
+      ).body.position as number;
+    const first = await startVisitor(t.url);
+    await escalateVisitor(first);
+    await waitForEscalation(t.url, agent.auth, first.sessionId, 'queued');
+
+    const ticket = await startVisitor(t.url);
+    await ticket.send('can you help me with password');
+    expect((await ticket.send('I want to talk to a human')).body.state).toBe('escalation_options');
+    await ticket.press('ticket');
+    await ticket.send('visitor@example.com');
+    expect((await ticket.send('The reset e-mail never arrives.')).body.state).toBe('ticket_created');
+    const ticketRow = await waitForEscalation(t.url, agent.auth, ticket.sessionId, 'queued');
+    expect(ticketRow.channel).toBe('ticket');
+
+    const second = await startVisitor(t.url);
+    await escalateVisitor(second);
+    await waitForEscalation(t.url, agent.auth, second.sessionId, 'queued');
+    expect(await place(second)).toBe((await place(first)) + 1);
+    // A visitor without a live chat has no place in the queue.
+    expect(await place(ticket)).toBeNull();
+  });
+
   it('resumes from Last-Event-ID without gaps or duplicates', async () => {
     const v = await startVisitor(t.url);
     await escalateVisitor(v);

@@ -32,6 +32,8 @@ export interface QueueItem {
   firstResponseAt: string | null;
   resolvedAt: string | null;
   slaDueAt: string;
+  /** The external live chat (salesiq) holding it; its SLA is theirs, not ours. */
+  handledIn: string | null;
 }
 
 export interface Message {

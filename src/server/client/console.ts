@@ -881,9 +881,11 @@ export function startConsole(root: HTMLElement) {
             h(
               'span',
               { class: 'status' },
-              item.status === 'assigned'
-                ? `with ${operatorName(item.assignedTo) ?? '—'}`
-                : label(item.status),
+              item.handledIn
+                ? `in ${targetName(item.handledIn)}`
+                : item.status === 'assigned'
+                  ? `with ${operatorName(item.assignedTo) ?? '—'}`
+                  : label(item.status),
             ),
             unread ? h('span', { class: 'unread', 'aria-hidden': 'true' }, String(unread)) : null,
           ),
@@ -892,11 +894,13 @@ export function startConsole(root: HTMLElement) {
             'span',
             { class: 'row3' },
             h('span', { class: 'wait', 'data-since': item.createdAt }),
-            h('span', {
-              class: 'sla',
-              'data-due': item.slaDueAt,
-              'data-answered': item.firstResponseAt ?? '',
-            }),
+            item.handledIn
+              ? null
+              : h('span', {
+                  class: 'sla',
+                  'data-due': item.slaDueAt,
+                  'data-answered': item.firstResponseAt ?? '',
+                }),
             h('span', { class: 'typing-dot', 'data-typing': item.conversationId }),
           ),
         );
