@@ -4,6 +4,7 @@
 // layout breaking at 1280×800. Screenshots go to test/artifacts/ for a person to look at.
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,10 @@ import { api, startTestRuntime, startVisitor, type TestRuntime } from '../suppor
 import { databaseUrl, isCI } from '../support/servers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+interface AxeResult {
+  violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
+}
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const XSS = '<img src=x onerror=alert(1)>';
 /** Pages react asynchronously (and CI machines are busy): wait up to 10 s for a condition. */
@@ -241,6 +246,50 @@ describe.runIf(isCI || existsSync(CHROMIUM))('widget and console in a real brows
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('has no accessibility violations (axe-core: WCAG 2 A and AA, best practices) at each step', async () => {
+    // Risk: a widget or console that a screen-reader or keyboard user cannot use, or text too faint to
+    // read (the first audit found low-contrast priority labels and a console without a main landmark).
+    // axe is injected as a script, so these pages run without the CSP; the other tests keep it.
+    const audited = async (page: Page, where: string) => {
+      await page.addScriptTag({ path: AXE });
+      const found = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(...a: unknown[]): Promise<AxeResult> } }).axe;
+        const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] });
+        return result.violations.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes[0]?.target}`);
+      });
+      return found.map((v) => `${where}: ${v}`);
+    };
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    const visitor = await context.newPage();
+    await visitor.goto(`${t.url}/`);
+    const input = visitor.locator('#switchboard-chat textarea');
+    await input.fill('can you help me with password');
+    await input.press('Enter');
+    await input.fill('I want to talk to a human');
+    await input.press('Enter');
+    await visitor.locator('#switchboard-chat button[data-button="instant_chat"]').waitFor();
+    const violations = await audited(visitor, 'widget with quick replies');
+    await visitor.locator('#switchboard-chat button[data-button="instant_chat"]').click();
+    await eventually(() => visitor.locator('#switchboard-chat .waiting').textContent()).toMatch(/queue/);
+    violations.push(...(await audited(visitor, 'widget waiting')));
+
+    const op = await context.newPage();
+    await op.goto(`${t.url}/console`);
+    violations.push(...(await audited(op, 'console login')));
+    await op.locator('.login').getByLabel('E-mail').fill(agent.email);
+    await op.locator('.login').getByLabel('Password').fill(agent.password);
+    await op.getByRole('button', { name: 'Log in' }).click();
+    await op.locator('#items button.item').first().waitFor();
+    violations.push(...(await audited(op, 'console queue')));
+    await op.locator('#items button.item').first().click();
+    await eventually(() => op.locator('#findings').textContent()).toMatch(/State path/);
+    violations.push(...(await audited(op, 'console conversation')));
+    await op.getByRole('button', { name: 'Shortcuts' }).click();
+    violations.push(...(await audited(op, 'console shortcuts')));
+    await context.close();
+    expect(violations).toEqual([]);
+  });
 
   it('fits a laptop screen (1280×800 and 1024×700) without horizontal scrolling', async () => {
     const op = await newPage();

@@ -163,7 +163,7 @@ export function startConsole(root: HTMLElement) {
     h(
       'header',
       { class: 'top' },
-      h('span', { class: 'brand' }, 'Switchboard'),
+      h('h1', { class: 'brand' }, 'Switchboard'),
       h('span', { class: 'conn', role: 'status', 'aria-live': 'polite', id: 'conn' }),
       h('span', { class: 'spacer' }),
       h(
@@ -180,7 +180,7 @@ export function startConsole(root: HTMLElement) {
       h('button', { type: 'button', class: 'link', id: 'logout' }, 'Log out'),
     ),
     h(
-      'div',
+      'main',
       { class: 'layout' },
       h(
         'section',
