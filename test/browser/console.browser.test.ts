@@ -28,6 +28,7 @@ describe.runIf(isCI || existsSync(CHROMIUM))('widget and console in a real brows
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
   let agent: { email: string; password: string; id: string };
+  let admin: { email: string; password: string; id: string };
   // A shop's page on another origin (localhost vs 127.0.0.1) that embeds the widget with one script tag.
   let shop: Server;
   let shopUrl = '';
@@ -47,7 +48,7 @@ describe.runIf(isCI || existsSync(CHROMIUM))('widget and console in a real brows
       backend: databaseUrl ? 'postgres' : 'pglite',
       env: { WIDGET_ALLOWED_ORIGINS: shopUrl },
     });
-    await createOperator(t.runtime, 'admin', 'Ada Admin');
+    admin = await createOperator(t.runtime, 'admin', 'Ada Admin');
     agent = await createOperator(t.runtime, 'agent', 'Alice Agent');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -248,7 +249,7 @@ describe.runIf(isCI || existsSync(CHROMIUM))('widget and console in a real brows
   }, 60_000);
 
   it('has no accessibility violations (axe-core: WCAG 2 A and AA, best practices) at each step', async () => {
-    // Risk: a widget or console that a screen-reader or keyboard user cannot use, or text too faint to
+    // Risk: a widget, console or analytics page that a screen-reader or keyboard user cannot use, or text too faint to
     // read (the first audit found low-contrast priority labels and a console without a main landmark).
     // axe is injected as a script, so these pages run without the CSP; the other tests keep it.
     const audited = async (page: Page, where: string) => {
@@ -287,6 +288,14 @@ describe.runIf(isCI || existsSync(CHROMIUM))('widget and console in a real brows
     violations.push(...(await audited(op, 'console conversation')));
     await op.getByRole('button', { name: 'Shortcuts' }).click();
     violations.push(...(await audited(op, 'console shortcuts')));
+
+    const charts = await context.newPage();
+    await charts.goto(`${t.url}/analytics.html`);
+    await charts.locator('#email').fill(admin.email);
+    await charts.locator('#password').fill(admin.password);
+    await charts.locator('#password').press('Enter');
+    await charts.locator('#charts svg').first().waitFor();
+    violations.push(...(await audited(charts, 'analytics charts')));
     await context.close();
     expect(violations).toEqual([]);
   });
