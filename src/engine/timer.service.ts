@@ -1,5 +1,5 @@
 // Durable timers: arms them after each commit (engine `onCommitted`), and polls for due ones, firing each
-// as a `timer` inbound through `engine.handle` — the same ordering, atomicity and trace as any turn.
+// as a `timer` inbound through `engine.handle` — with the ordering, atomicity and trace of every other turn.
 // Firing is idempotent (`timerId` = kind:armingVersion is the turn's idempotency key); a timer from an
 // older turn is harmless: inactivity only fires at the version that armed it, and a state that no longer
 // accepts the event answers `not_accepted`. Never XState `after`: those do not survive persistence.

@@ -22,6 +22,10 @@ export interface EscalationRecord {
   packet: HandoffPacket;
 }
 
+/** A stored delivery status; anything not finished (including an unknown value) is still pending. */
+export const deliveryStatus = (raw: string): IntegrationRecord['status'] =>
+  raw === 'delivered' || raw === 'failed' ? raw : 'pending';
+
 export interface IntegrationRecord {
   status: 'pending' | 'delivered' | 'failed';
   externalId: string | null;
@@ -60,9 +64,8 @@ export function createHandoffRecords(db: Db, now: () => Date) {
       .from(escalationIntegrations)
       .where(and(eq(escalationIntegrations.idempotencyKey, key), eq(escalationIntegrations.target, target)));
     if (!row) return null;
-    const status = row.status === 'delivered' || row.status === 'failed' ? row.status : 'pending';
     return {
-      status,
+      status: deliveryStatus(row.status),
       externalId: row.externalId,
       externalUrl: row.externalUrl,
       attempts: row.attempts,

@@ -14,6 +14,20 @@ export const TARGET_NAMES = [
 ] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
+/** How operators and visitors read a target's name (the console shows the deliveries with these). */
+export const TARGET_LABELS: Record<TargetName, string> = {
+  console: 'This console',
+  salesiq: 'SalesIQ',
+  zendesk: 'Zendesk',
+  freshdesk: 'Freshdesk',
+  slack: 'Slack',
+  ticket: 'Ticket',
+  callback: 'Callback',
+};
+
+export const targetLabel = (target: string): string =>
+  TARGET_LABELS[target as TargetName] ?? target.replace(/_/g, ' ');
+
 export type FindResult =
   | Extract<DeliveryResult, { outcome: 'delivered' | 'retry' | 'failed' }>
   | { outcome: 'absent' };

@@ -2,6 +2,7 @@
 // effects), filtered, sorted by priority then waiting time, paged; and a visitor's place in that queue.
 import { and, asc, count, desc, eq, getTableName, gte, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import { PRIORITIES, type Priority } from '../detection/detection.types.ts';
+import { deliveryStatus } from '../handoff/handoff.records.ts';
 import type { Db } from '../storage/database.ts';
 import { type ESCALATION_STATUSES, escalationIntegrations, escalations } from '../storage/schema/index.ts';
 
@@ -77,8 +78,19 @@ const servedHere = sql`(${escalations.channel} = 'instant_chat' and ${handledInS
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
 const asPriority = (p: string): Priority => (PRIORITIES.includes(p as Priority) ? (p as Priority) : 'low');
 
+/**
+ * The external live chat (SalesIQ) that holds this escalation while it is an open live chat: its human is
+ * there, so taking it in the console too would give the visitor two agents. A delivery still being retried
+ * counts (it will land); one that failed for good does not (see `handledInSql`).
+ */
+export function liveChatElsewhere(latest: EscalationItem | null): string | null {
+  if (latest?.channel !== 'instant_chat') return null;
+  if (latest.status !== 'queued' && latest.status !== 'assigned') return null;
+  return latest.handledIn;
+}
+
 export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: () => Date }) {
-  function toItem(row: typeof escalations.$inferSelect, handledIn: string | null = null): EscalationItem {
+  function toItem(row: typeof escalations.$inferSelect, handledIn: string | null): EscalationItem {
     const priority = asPriority(row.priority);
     return {
       id: row.id,
@@ -212,7 +224,7 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
     return rows.map((row) => ({
       escalationId: row.escalationId,
       target: row.target,
-      status: row.status === 'delivered' || row.status === 'failed' ? row.status : 'pending',
+      status: deliveryStatus(row.status),
       externalId: row.externalId,
       externalUrl: row.externalUrl,
       attempts: row.attempts,
@@ -221,21 +233,10 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
     }));
   }
 
-  /**
-   * The external live chat (SalesIQ) that holds the conversation's open live-chat escalation, if any: its
-   * human is there, so taking it in the console too would give the visitor two agents. A delivery still
-   * being retried counts (it will land); one that failed for good does not.
-   */
+  /** The external live chat holding the conversation's open live chat, if any (see `liveChatElsewhere`). */
   async function externalLiveChat(conversationId: string): Promise<string | null> {
-    const [latest] = await db
-      .select({ channel: escalations.channel, status: escalations.status, handledIn: handledInSql })
-      .from(escalations)
-      .where(eq(escalations.conversationId, conversationId))
-      .orderBy(desc(escalations.createdAt))
-      .limit(1);
-    if (latest?.channel !== 'instant_chat') return null;
-    if (latest.status !== 'queued' && latest.status !== 'assigned') return null;
-    return latest.handledIn;
+    const [latest] = await ofConversation(conversationId);
+    return liveChatElsewhere(latest ?? null);
   }
 
   return { list, ofConversation, deliveries, externalLiveChat, position };

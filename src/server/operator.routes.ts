@@ -7,11 +7,12 @@ import type { Engine } from '../engine/engine.ts';
 import type { HandleResult, OperatorCommand } from '../engine/inbound.ts';
 import { type Realtime, sessionChannel } from '../engine/realtime.port.ts';
 import type { ChatMessage } from '../engine/turn.types.ts';
+import { targetLabel } from '../handoff/handoff.target.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
 import { operatorOf, requireOperator } from './auth.routes.ts';
 import { sendError, sendOutcome, sendValidationError } from './http.errors.ts';
-import type { EscalationQueue } from './operator.queue.ts';
+import { type EscalationQueue, liveChatElsewhere } from './operator.queue.ts';
 import {
   agentMessageBody,
   assignBody,
@@ -35,8 +36,6 @@ export interface OperatorRoutesOptions {
   now: () => Date;
   maxMessageChars: number;
 }
-
-const TARGET_NAMES: Record<string, string> = { salesiq: 'SalesIQ' };
 
 const conversationNotFound = (res: Response) =>
   sendError(res, 404, 'conversation_not_found', 'No conversation with this id.');
@@ -82,14 +81,14 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
     if (view.outcome !== 'ok') return conversationNotFound(res);
     const me = operatorOf(res);
     const ctx = view.snapshot.context;
-    const [escalationRows, deliveries, handledIn, traces, assigned] = await Promise.all([
+    const [escalationRows, deliveries, traces, assigned] = await Promise.all([
       queue.ofConversation(id.data),
       queue.deliveries(id.data),
-      queue.externalLiveChat(id.data),
       options.store.trace(id.data),
       ctx.assignedAgentId ? directory.get(ctx.assignedAgentId) : Promise.resolve(null),
     ]);
     const latest = escalationRows[0] ?? null;
+    const handledIn = liveChatElsewhere(latest);
     const currentEscalation = latest && latest.segment === ctx.segment ? latest : null;
     const keywords = new Set(currentEscalation?.keywords ?? []);
     if (keywords.size === 0)
@@ -192,7 +191,7 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
         res,
         409,
         'handled_elsewhere',
-        `This live chat was handed to ${TARGET_NAMES[handledIn] ?? handledIn}; answer the visitor there.`,
+        `This live chat was handed to ${targetLabel(handledIn)}; answer the visitor there.`,
       );
     await act(res, req.params.id, me, { action: 'assign', agentId });
   });

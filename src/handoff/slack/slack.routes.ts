@@ -1,6 +1,6 @@
 // Slack's interaction endpoint (Interactivity Request URL: https://<host>/slack/interactions). Reads the
 // raw body (the signature covers the exact bytes), verifies it, and turns "Take case" into an assignment
-// through the engine, as any operator action: same ordering, atomicity and trace.
+// through the engine, with the ordering, atomicity and trace of every operator action.
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';

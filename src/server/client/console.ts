@@ -1,6 +1,8 @@
 // The operator console (/console): log in, watch the queue live, open a conversation, take it, reply,
 // resolve, escalate, hand back, switch the bot on or off. Plain DOM; state in @xstate/store stores
 // (console.store.ts). Every piece of data is rendered with textContent, never as HTML.
+
+import { targetLabel } from '../../handoff/handoff.target.ts';
 import {
   type AuthStore,
   type Conversation,
@@ -61,16 +63,6 @@ const $ = <T extends Element = HTMLElement>(root: ParentNode, selector: string) 
 const shortId = (id: string) => id.slice(0, 8);
 const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 const label = (s: string | null | undefined) => (s ? s.replace(/_/g, ' ') : '—');
-const TARGET_NAMES: Record<string, string> = {
-  console: 'This console',
-  salesiq: 'SalesIQ',
-  zendesk: 'Zendesk',
-  freshdesk: 'Freshdesk',
-  slack: 'Slack',
-  ticket: 'Ticket',
-  callback: 'Callback',
-};
-const targetName = (target: string) => TARGET_NAMES[target] ?? label(target);
 /** Only web links from a vendor's answer become clickable (never javascript: or data: URLs). */
 const webLink = (url: string | null) => (url && /^https?:\/\//i.test(url) ? url : null);
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -882,7 +874,7 @@ export function startConsole(root: HTMLElement) {
               'span',
               { class: 'status' },
               item.handledIn
-                ? `in ${targetName(item.handledIn)}`
+                ? `in ${targetLabel(item.handledIn)}`
                 : item.status === 'assigned'
                   ? `with ${operatorName(item.assignedTo) ?? '—'}`
                   : label(item.status),
@@ -1092,7 +1084,7 @@ export function startConsole(root: HTMLElement) {
             h(
               'p',
               { class: 'handled-elsewhere', id: 'handled-in', role: 'note' },
-              `This live chat was handed to ${targetName(data.handledIn)}: answer the visitor there.`,
+              `This live chat was handed to ${targetLabel(data.handledIn)}: answer the visitor there.`,
             ),
           ]
         : []),
@@ -1108,7 +1100,7 @@ export function startConsole(root: HTMLElement) {
                 h(
                   'li',
                   { 'data-target': d.target, 'data-status': d.status },
-                  h('span', {}, targetName(d.target)),
+                  h('span', {}, targetLabel(d.target)),
                   ' ',
                   webLink(d.externalUrl)
                     ? h(
