@@ -32,7 +32,11 @@ export interface StageShare {
 }
 
 /** Runs `jobs` items with at most `concurrency` at a time; each job runs its steps one after another. */
-async function pool<T>(items: T[], concurrency: number, job: (item: T) => Promise<void>): Promise<number> {
+export async function pool<T>(
+  items: T[],
+  concurrency: number,
+  job: (item: T) => Promise<void>,
+): Promise<number> {
   let next = 0;
   const started = performance.now();
   await Promise.all(

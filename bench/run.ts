@@ -10,6 +10,7 @@ import type { TurnStages } from '../src/engine/turn.stages.ts';
 import { createRuntime, type Runtime } from '../src/server/runtime.ts';
 import { benchStorage } from './bench.env.ts';
 import { fmt, round } from './bench.stats.ts';
+import { benchBotBuilderRun } from './botbuilder.bench.ts';
 import { benchDetect } from './detect.bench.ts';
 import {
   benchEngineRun,
@@ -83,6 +84,8 @@ const figures: Record<string, number | string | boolean | null> = {
   detect_p99_us: null,
   engine_turns_per_s_c64: null,
   engine_vs_redis_baseline: null,
+  engine_vs_botbuilder_c64: null,
+  engine_vs_botbuilder_c1: null,
   http_turns_per_s: null,
   http_vs_express_echo: null,
   http_p99_ms: null,
@@ -180,6 +183,20 @@ async function main() {
           say(`  c64: ${line('', c64)}`);
           say('  (no REDIS_URL: the Redis baseline and engine_vs_redis_baseline are not measured)');
         }
+        // The peer, right after the engine in the same run: Bot Framework over its MemoryStorage.
+        const bb1 = await benchBotBuilderRun(SIZES.c1Sessions, 1);
+        const bb64 = await benchBotBuilderRun(SIZES.c64Sessions, 64);
+        say(
+          `[peer] Bot Framework 4.23 waterfall, MemoryStorage, in process: c1 ${line('', bb1)} → engine ${fmt(c1.turnsPerSecond / bb1.turnsPerSecond)}×; ` +
+            `c64 ${line('', bb64)} → engine ${fmt(c64.turnsPerSecond / bb64.turnsPerSecond)}×`,
+        );
+        Object.assign(figures, {
+          botbuilder_turns_per_s_c1: round(bb1.turnsPerSecond),
+          botbuilder_p50_ms_c1: round(bb1.latencyMs.p50),
+          botbuilder_turns_per_s_c64: round(bb64.turnsPerSecond),
+          engine_vs_botbuilder_c1: round(c1.turnsPerSecond / bb1.turnsPerSecond),
+          engine_vs_botbuilder_c64: round(c64.turnsPerSecond / bb64.turnsPerSecond),
+        });
         const shares = stageShares(stages);
         const slowest = shares[0];
         say(
