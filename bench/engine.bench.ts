@@ -4,6 +4,7 @@
 // Baseline, same run, same concurrency: the minimal Redis work of one turn — one GET and one conditional
 // write (Lua compare-and-set) of a record the size of a real session record — on its own connection.
 import { randomUUID } from 'node:crypto';
+import { webTokenAccess } from '../src/channels/web/web.channel.ts';
 import { TURN_STAGES, type TurnStage, type TurnStages } from '../src/engine/turn.stages.ts';
 import type { Runtime } from '../src/server/runtime.ts';
 import { createRedisClient, redisLayout, redisScript, runScript } from '../src/storage/redis-client.ts';
@@ -76,12 +77,16 @@ export async function converse(runtime: Runtime, s: Session, texts: string[], la
   let state = '';
   for (const text of texts) {
     const t0 = performance.now();
-    const result = await runtime.engine.handle(s.sessionId, {
-      kind: 'visitor',
-      token: s.token,
-      clientMessageId: randomUUID(),
-      text,
-    });
+    const result = await runtime.engine.handle(
+      s.sessionId,
+      {
+        kind: 'visitor',
+        channel: 'web',
+        clientMessageId: randomUUID(),
+        text,
+      },
+      webTokenAccess(s.token),
+    );
     latencies?.push(performance.now() - t0);
     if (result.outcome !== 'ok') throw new Error(`turn failed: ${JSON.stringify(result)}`);
     state = result.response.state;

@@ -66,5 +66,10 @@ export interface VisitorChannel {
    * delivery. False (WhatsApp, Evolution): every outbound message is a `deliverToVisitor` effect.
    */
   readonly answersInline: boolean;
+  /**
+   * True when the channel's own live stream already carries every message outside the visitor's turn
+   * (the web widget's SSE): then nothing is ever delivered. Absent means false.
+   */
+  readonly pushesLive?: boolean;
   deliver(address: ChannelAddress, messages: OutboundMessage[]): Promise<ChannelDelivery>;
 }

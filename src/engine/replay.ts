@@ -91,6 +91,8 @@ export function describeInbound(inbound: InboundTrace): string {
       return `timer: ${inbound.timer}`;
     case 'handoff':
       return `handoff ${inbound.result} (${inbound.target}: ${inbound.reason})`;
+    case 'desk':
+      return `desk ${inbound.desk}: ${inbound.event}${inbound.agentName ? ` by ${inbound.agentName}` : ''}${inbound.text !== undefined ? ` ${JSON.stringify(inbound.text)}` : ''}${inbound.status ? ` (${inbound.status})` : ''}`;
   }
 }
 

@@ -19,8 +19,11 @@ export interface RenderExtras {
   agentName?: string;
 }
 
+/** Notices about what people did (an agent joined, a ticket was solved): not the bot speaking. */
+const SYSTEM_KEYS = new Set(['ticket.solved']);
+
 export function replyRole(key: string): ReplyRole {
-  return key.startsWith('escalated.') ? 'system' : 'bot';
+  return key.startsWith('escalated.') || SYSTEM_KEYS.has(key) ? 'system' : 'bot';
 }
 
 export function renderReply(
@@ -100,6 +103,13 @@ export function renderReply(
     case 'handoff.failed':
       // Honest: the live chat could not be reached; the other two ways still work (instant chat is gone).
       return "I'm sorry: I couldn't reach our live chat team just now, so I can't connect you to an agent here. I can arrange a callback or open a ticket for you instead.";
+    case 'handoff.missed':
+      // Honest: the chat reached the team but nobody could take it; the other two ways still work.
+      return "I'm sorry: nobody from our live chat team could take your chat just now. I can arrange a callback or open a ticket for you instead.";
+    case 'ticket.solved':
+      return extras.ticketNumber
+        ? `Your ticket ${extras.ticketNumber} has been marked as solved. If anything is still wrong, just write here.`
+        : 'Your ticket has been marked as solved. If anything is still wrong, just write here.';
     case 'handback':
       return "I'm back to help. Tell me if there's anything else I can do.";
     case 'callback.ask_phone':

@@ -4,7 +4,12 @@
 // so replay never runs on a half-understood trace. Problems carry the line number and what is wrong.
 import type { z } from 'zod';
 import { conversationEventSchema } from '../machines/conversation.events.ts';
-import { TRACE_FORMAT_VERSION, type TraceEntry, traceEntrySchema } from './turn.types.ts';
+import {
+  READABLE_TRACE_VERSIONS,
+  TRACE_FORMAT_VERSION,
+  type TraceEntry,
+  traceEntrySchema,
+} from './turn.types.ts';
 
 /** A trace entry whose recorded event is a machine event this build understands. */
 export const replayableEntrySchema = traceEntrySchema.extend({
@@ -55,7 +60,7 @@ export function parseTrace(text: string, name: string): TraceParse {
       return;
     }
     const version = json && typeof json === 'object' && 'v' in json ? json.v : undefined;
-    if (typeof version === 'number' && version !== TRACE_FORMAT_VERSION) {
+    if (typeof version === 'number' && !READABLE_TRACE_VERSIONS.some((readable) => readable === version)) {
       problems.push({
         name,
         line,

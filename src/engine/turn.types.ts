@@ -34,11 +34,20 @@ export const turnResponseSchema = z.object({
 });
 export type TurnResponse = z.infer<typeof turnResponseSchema>;
 
-export const TRACE_FORMAT_VERSION = 1;
+/**
+ * 2: desk events (`inbound.kind: 'desk'`) and the visitor's channel (`inbound.channel`). Version 1 traces
+ * are still read: every version-1 entry is a valid version-2 entry (the additions are new kinds and
+ * optional fields).
+ */
+export const TRACE_FORMAT_VERSION = 2;
+/** Versions this build reads. */
+export const READABLE_TRACE_VERSIONS = [1, 2] as const;
 
 export const inboundTraceSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('start'),
+    /** Where the visitor writes from; absent means the web widget (every version-1 trace). */
+    channel: z.string().optional(),
     /** What the visitor told us when the session started (name, e-mail): the machine's input, for replay. */
     visitor: z
       .object({
@@ -52,6 +61,8 @@ export const inboundTraceSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('visitor'),
+    /** Absent in version-1 traces: those are all web widget sessions. */
+    channel: z.string().optional(),
     text: z.string().optional(),
     button: z.string().optional(),
     clientMessageId: z.string(),
@@ -67,11 +78,24 @@ export const inboundTraceSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('timer'), timer: z.string() }),
   z.object({ kind: z.literal('handoff'), result: z.string(), target: z.string(), reason: z.string() }),
+  z.object({
+    kind: z.literal('desk'),
+    desk: z.string(),
+    /** The DeskEvent kind (agent_joined, agent_replied, conversation_closed, …). */
+    event: z.string(),
+    eventId: z.string(),
+    externalId: z.string(),
+    agentId: z.string().optional(),
+    agentName: z.string().optional(),
+    text: z.string().optional(),
+    note: z.string().optional(),
+    status: z.string().optional(),
+  }),
 ]);
 export type InboundTrace = z.infer<typeof inboundTraceSchema>;
 
 export const traceEntrySchema = z.object({
-  v: z.literal(TRACE_FORMAT_VERSION),
+  v: z.union([z.literal(1), z.literal(TRACE_FORMAT_VERSION)]),
   sessionId: z.string(),
   seq: z.number().int(),
   at: z.string(),

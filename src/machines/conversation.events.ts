@@ -22,6 +22,9 @@ export const ESCALATION_OPTIONS = ['instant_chat', 'callback', 'ticket'] as cons
 export const escalationOptionSchema = z.enum(ESCALATION_OPTIONS);
 export type EscalationOption = z.infer<typeof escalationOptionSchema>;
 
+export const DESK_TICKET_STATUSES = ['open', 'pending', 'solved', 'closed'] as const;
+export const deskTicketStatusSchema = z.enum(DESK_TICKET_STATUSES);
+
 const at = z.string().datetime();
 const visitor = <T extends string>(type: T) =>
   z.object({ type: z.literal(type), at, signals: signalsSchema });
@@ -53,8 +56,35 @@ export const conversationEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('TIMER.INACTIVITY'), at }),
   z.object({ type: z.literal('TIMER.SLA_REMINDER'), at }),
   z.object({ type: z.literal('HANDOFF.FAILED'), at, target: z.string(), reason: z.string() }),
+  // What a human on a desk (SalesIQ, Zendesk, Freshdesk, Slack) did, fed back through the desk event port.
+  // `agentId` is the vendor's id of the human ("salesiq:123"), never one of our operator ids.
+  z.object({
+    type: z.literal('DESK.AGENT_JOINED'),
+    at,
+    desk: z.string(),
+    agentId: z.string(),
+    agentName: z.string(),
+  }),
+  z.object({
+    type: z.literal('DESK.AGENT_REPLIED'),
+    at,
+    desk: z.string(),
+    agentId: z.string(),
+    agentName: z.string(),
+    text: z.string(),
+  }),
+  z.object({
+    type: z.literal('DESK.CLOSED'),
+    at,
+    desk: z.string(),
+    agentId: z.string().optional(),
+    notes: z.string().optional(),
+  }),
+  z.object({ type: z.literal('DESK.MISSED'), at, desk: z.string() }),
+  z.object({ type: z.literal('DESK.TICKET_STATUS'), at, desk: z.string(), status: deskTicketStatusSchema }),
 ]);
 export type ConversationEvent = z.infer<typeof conversationEventSchema>;
 export type ConversationEventType = ConversationEvent['type'];
 export type VisitorEvent = Extract<ConversationEvent, { signals: Signals }>;
 export type OperatorEvent = Extract<ConversationEvent, { agentId: string }>;
+export type DeskMachineEvent = Extract<ConversationEvent, { desk: string }>;

@@ -56,6 +56,12 @@ export function representativeEvents(at = '2026-01-01T00:00:00.000Z'): Conversat
     { type: 'TIMER.INACTIVITY', at },
     { type: 'TIMER.SLA_REMINDER', at },
     { type: 'HANDOFF.FAILED', at, target: 'salesiq', reason: 'down' },
+    { type: 'DESK.AGENT_JOINED', at, desk: 'salesiq', agentId: 'salesiq:1', agentName: 'Dana' },
+    { type: 'DESK.AGENT_REPLIED', at, desk: 'salesiq', agentId: 'salesiq:1', agentName: 'Dana', text: 'Hi' },
+    { type: 'DESK.CLOSED', at, desk: 'salesiq' },
+    { type: 'DESK.MISSED', at, desk: 'salesiq' },
+    { type: 'DESK.TICKET_STATUS', at, desk: 'zendesk', status: 'pending' },
+    { type: 'DESK.TICKET_STATUS', at, desk: 'zendesk', status: 'solved' },
   ];
 }
 

@@ -85,7 +85,7 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
               : context.escalationReason,
       })),
       assignAgent: assign(({ event, context }) => ({
-        assignedAgentId: 'agentId' in event ? event.agentId : context.assignedAgentId,
+        assignedAgentId: 'agentId' in event && event.agentId ? event.agentId : context.assignedAgentId,
       })),
       markInstantChatUnavailable: assign({ instantChatUnavailable: true }),
       startNewSegment: assign(({ context }) => ({
@@ -141,6 +141,7 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
       deliverOperatorMessage: () => {},
       updateEscalation: (_, _params: { status: 'assigned' | 'resolved' | 'handed_back' | 'failed' }) => {},
       remindOperators: () => {},
+      updateTicketStatus: () => {},
     },
     guards: {
       attemptsExhausted: ({ context }) => context.troubleshootingAttempts + 1 >= options.maxFailedAttempts,
@@ -154,6 +155,8 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
         event.type === 'VISITOR.CHOOSE' && event.option === 'instant_chat' && !context.instantChatUnavailable,
       choseCallback: ({ event }) => event.type === 'VISITOR.CHOOSE' && event.option === 'callback',
       choseTicket: ({ event }) => event.type === 'VISITOR.CHOOSE' && event.option === 'ticket',
+      ticketDone: ({ event }) =>
+        event.type === 'DESK.TICKET_STATUS' && (event.status === 'solved' || event.status === 'closed'),
     },
   }).createMachine({
     id: 'conversation',
@@ -352,6 +355,22 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
                   { type: 'say', params: { key: 'handoff.failed' } },
                 ],
               },
+              'DESK.AGENT_JOINED': { target: 'assigned', actions: 'assignAgent' },
+              'DESK.AGENT_REPLIED': {
+                target: 'assigned',
+                actions: ['assignAgent', 'deliverOperatorMessage'],
+              },
+              'DESK.CLOSED': { target: 'closed', actions: 'assignAgent' },
+              // Nobody took it on the desk: the same honest fallback as a failed handoff, in its own words.
+              'DESK.MISSED': {
+                target: '#conversation.escalation_options',
+                actions: [
+                  'markInstantChatUnavailable',
+                  { type: 'updateEscalation', params: { status: 'failed' } },
+                  { type: 'addTrigger', params: { trigger: 'desk_missed' } },
+                  { type: 'say', params: { key: 'handoff.missed' } },
+                ],
+              },
             },
           },
           assigned: {
@@ -365,6 +384,9 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
               'OPERATOR.MESSAGE': { actions: 'deliverOperatorMessage' },
               'OPERATOR.RESOLVE': { target: 'closed' },
               'OPERATOR.HANDBACK': handback(),
+              'DESK.AGENT_JOINED': { target: 'assigned', reenter: true, actions: 'assignAgent' },
+              'DESK.AGENT_REPLIED': { actions: 'deliverOperatorMessage' },
+              'DESK.CLOSED': { target: 'closed' },
             },
           },
           closed: {
@@ -473,7 +495,17 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
           { type: 'createHandoff', params: { channel: 'ticket' } },
           { type: 'say', params: { key: 'ticket.created' } },
         ],
-        on: newSegmentTransitions(),
+        on: {
+          ...newSegmentTransitions(),
+          // The desk's humans work the ticket: our record follows, and the visitor hears when it is done.
+          'DESK.TICKET_STATUS': [
+            {
+              guard: 'ticketDone',
+              actions: ['updateTicketStatus', { type: 'say', params: { key: 'ticket.solved' } }],
+            },
+            { actions: 'updateTicketStatus' },
+          ],
+        },
       },
     },
   });

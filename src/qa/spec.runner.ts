@@ -2,13 +2,15 @@
 // checks each step's expectations against the engine's answer, the committed trace entry and the stored
 // context. Stops at the first failing step: later steps would only report its consequences.
 import { basename } from 'node:path';
+import { webTokenAccess } from '../channels/web/web.channel.ts';
 import type { HandleResult, Inbound, OperatorCommand } from '../engine/inbound.ts';
 import { canonicalJson } from '../engine/replay.ts';
 import type { TraceEntry, TurnResponse } from '../engine/turn.types.ts';
+import type { DeskEvent } from '../handoff/desk-event.port.ts';
 import { ticketCounters } from '../storage/schema/index.ts';
 import type { LoadedSpec } from './spec.load.ts';
 import { DEFAULT_SPEC_START, type SpecRuntime, type SpecRuntimes } from './spec.runtime.ts';
-import { durationMs, type Expect, matchesPattern, type Step } from './spec.schema.ts';
+import { type DeskStep, durationMs, type Expect, matchesPattern, type Step } from './spec.schema.ts';
 
 export interface SpecFailure {
   /** 0 for the session start, else the 1-based step number. */
@@ -60,10 +62,30 @@ function operatorCommand(step: NonNullable<Step['operator']>, operatorId: string
   }
 }
 
-function inboundFor(step: Step, index: number, sessionId: string, token: string): Inbound {
+function deskEventFor(step: DeskStep, eventId: string): DeskEvent {
+  const base = { desk: step.desk ?? 'salesiq', eventId, externalId: 'spec-desk-conversation' } as const;
+  const name = step.agent ?? 'Dana';
+  const agent = { id: `${base.desk}:${name.toLowerCase()}`, name };
+  switch (step.kind) {
+    case 'agent_joined':
+      return { ...base, kind: 'agent_joined', agent };
+    case 'agent_replied':
+      return { ...base, kind: 'agent_replied', agent, text: step.text ?? 'Hi, I am looking into it.' };
+    case 'conversation_closed':
+      return { ...base, kind: 'conversation_closed', agent, ...(step.note ? { note: step.note } : {}) };
+    case 'conversation_missed':
+      return { ...base, kind: 'conversation_missed' };
+    case 'ticket_status_changed':
+      return { ...base, kind: 'ticket_status_changed', status: step.status ?? 'solved', agent };
+  }
+}
+
+function inboundFor(step: Step, index: number, sessionId: string): Inbound {
   const clientMessageId = `step-${index}`;
-  if (step.visitor !== undefined) return { kind: 'visitor', token, clientMessageId, text: step.visitor };
-  if (step.press !== undefined) return { kind: 'visitor', token, clientMessageId, button: step.press };
+  if (step.visitor !== undefined)
+    return { kind: 'visitor', channel: 'web', clientMessageId, text: step.visitor };
+  if (step.press !== undefined)
+    return { kind: 'visitor', channel: 'web', clientMessageId, button: step.press };
   if (step.operator !== undefined) {
     const o = step.operator;
     const operatorId = (typeof o === 'object' && o.as) || DEFAULT_AGENT;
@@ -76,6 +98,8 @@ function inboundFor(step: Step, index: number, sessionId: string, token: string)
     };
   }
   if (step.timer !== undefined) return { kind: 'timer', timer: step.timer, timerId: `${sessionId}:${index}` };
+  if (step.desk !== undefined)
+    return { kind: 'desk', event: deskEventFor(step.desk, `${sessionId}:${index}`) };
   const h = step.handoff;
   return {
     kind: 'handoff',
@@ -92,6 +116,7 @@ function describeStep(step: Step): string {
   if (step.operator !== undefined)
     return `operator: ${typeof step.operator === 'string' ? step.operator : step.operator.action}`;
   if (step.timer !== undefined) return `timer: ${step.timer}`;
+  if (step.desk !== undefined) return `desk ${step.desk.desk ?? 'salesiq'}: ${step.desk.kind}`;
   return 'handoff failed';
 }
 
@@ -241,7 +266,8 @@ export async function runSpec(loaded: LoadedSpec, runtimes: SpecRuntimes): Promi
     rt.clock.advance(step.after ? durationMs(step.after) : DEFAULT_STEP_GAP_MS);
     const result = await rt.runtime.engine.handle(
       sessionId,
-      inboundFor(step, i + 1, sessionId, started.token),
+      inboundFor(step, i + 1, sessionId),
+      webTokenAccess(started.token),
     );
     const o = await observe(rt, sessionId, result);
     const problems = check(step.expect, o);

@@ -106,7 +106,26 @@ const handoffSchema = z.union([
   z.strictObject({ result: z.literal('failed'), target: z.string().min(1), reason: z.string().min(1) }),
 ]);
 
-const ACTION_KEYS = ['visitor', 'press', 'operator', 'timer', 'handoff'] as const;
+/** What a human on a desk did (SalesIQ, Zendesk…), as the desk event port delivers it. */
+const deskSchema = z.strictObject({
+  kind: z.enum([
+    'agent_joined',
+    'agent_replied',
+    'conversation_closed',
+    'conversation_missed',
+    'ticket_status_changed',
+  ]),
+  /** The desk (default salesiq). */
+  desk: z.enum(['salesiq', 'zendesk', 'freshdesk', 'slack']).optional(),
+  /** The desk agent's display name (default Dana). */
+  agent: z.string().min(1).optional(),
+  text: z.string().optional(),
+  note: z.string().optional(),
+  status: z.enum(['open', 'pending', 'solved', 'closed']).optional(),
+});
+export type DeskStep = z.infer<typeof deskSchema>;
+
+const ACTION_KEYS = ['visitor', 'press', 'operator', 'timer', 'handoff', 'desk'] as const;
 
 export const stepSchema = z
   .strictObject({
@@ -115,6 +134,7 @@ export const stepSchema = z
     operator: operatorSchema.optional(),
     timer: z.enum(['inactivity', 'sla_reminder']).optional(),
     handoff: handoffSchema.optional(),
+    desk: deskSchema.optional(),
     after: duration.optional(),
     expect: expectSchema.optional(),
   })

@@ -1,6 +1,8 @@
 // The widget API: start a session, send a message or press a button, read the conversation.
 import { type Request, Router } from 'express';
+import { webTokenAccess } from '../channels/web/web.channel.ts';
 import type { Engine } from '../engine/engine.ts';
+import type { VisitorInbound } from '../engine/inbound.ts';
 import { sendError, sendOutcome, sendValidationError } from './http.errors.ts';
 import type { MessageAuthors } from './message.authors.ts';
 import { sendMessageBody, sessionIdParam, startSessionBody } from './widget.schemas.ts';
@@ -32,21 +34,21 @@ export function widgetRoutes(
     if (!token) return sendOutcome(res, { outcome: 'unauthorized' });
     const body = messageBody.safeParse(req.body);
     if (!body.success) return sendValidationError(res, body.error);
-    const inbound =
+    const inbound: VisitorInbound =
       'text' in body.data
         ? {
-            kind: 'visitor' as const,
-            token,
+            kind: 'visitor',
+            channel: 'web',
             clientMessageId: body.data.clientMessageId,
             text: body.data.text,
           }
         : {
-            kind: 'visitor' as const,
-            token,
+            kind: 'visitor',
+            channel: 'web',
             clientMessageId: body.data.clientMessageId,
             button: body.data.button,
           };
-    sendOutcome(res, await engine.handle(id.data, inbound));
+    sendOutcome(res, await engine.handle(id.data, inbound, webTokenAccess(token)));
   });
 
   router.get('/sessions/:id', async (req, res) => {

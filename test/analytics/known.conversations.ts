@@ -2,6 +2,7 @@
 // analytics tests assert the exact figures this set must produce. Quick-reply buttons and the seed's phrases
 // keep every path deterministic.
 
+import { webTokenAccess } from '../../src/channels/web/web.channel.ts';
 import type { Classifier } from '../../src/detection/classifier.port.ts';
 import type { LayerResult } from '../../src/detection/detection.types.ts';
 import type { HandleResult, Inbound } from '../../src/engine/inbound.ts';
@@ -66,11 +67,14 @@ export async function runKnownConversations(runtime: Runtime, clock: Clock) {
     step(at, async () => {
       const inbound: Inbound = {
         kind: 'visitor',
-        token: tokens[name] ?? '',
+        channel: 'web',
         clientMessageId: `m${++n}`,
         ...input,
       };
-      expectOk(await engine.handle(ids[name] ?? '', inbound), `${name} ${JSON.stringify(input)}`);
+      expectOk(
+        await engine.handle(ids[name] ?? '', inbound, webTokenAccess(tokens[name] ?? '')),
+        `${name} ${JSON.stringify(input)}`,
+      );
     });
   const operator = (name: string, at: string, command: Extract<Inbound, { kind: 'operator' }>['command']) =>
     step(at, async () => {

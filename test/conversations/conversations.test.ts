@@ -5,6 +5,7 @@
 // conversation somewhere wrong in the cases they are meant to handle, including the seed's three examples.
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webTokenAccess } from '../../src/channels/web/web.channel.ts';
 import type { HandleResult } from '../../src/engine/inbound.ts';
 import { answer, type FakeGemini, startFakeGemini } from '../fakes/gemini.server.ts';
 import { startTestRuntime, startVisitor, type TestRuntime, type Visitor } from '../support/runtime.ts';
@@ -65,20 +66,28 @@ async function run(t: TestRuntime, conversation: Conversation): Promise<RunResul
     let handled: HandleResult;
     if ('say' in turn) {
       result.typed++;
-      handled = await engine.handle(sessionId, {
-        kind: 'visitor',
-        token,
-        clientMessageId: id,
-        text: turn.say,
-      });
+      handled = await engine.handle(
+        sessionId,
+        {
+          kind: 'visitor',
+          channel: 'web',
+          clientMessageId: id,
+          text: turn.say,
+        },
+        webTokenAccess(token),
+      );
     } else if ('press' in turn) {
       result.pressed++;
-      handled = await engine.handle(sessionId, {
-        kind: 'visitor',
-        token,
-        clientMessageId: id,
-        button: turn.press,
-      });
+      handled = await engine.handle(
+        sessionId,
+        {
+          kind: 'visitor',
+          channel: 'web',
+          clientMessageId: id,
+          button: turn.press,
+        },
+        webTokenAccess(token),
+      );
     } else {
       handled = await engine.handle(sessionId, {
         kind: 'operator',

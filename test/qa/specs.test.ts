@@ -111,8 +111,8 @@ describe('the spec runner checks what it says it checks', () => {
     expect(load.problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
       '4: steps.0.expect: Unrecognized key: "stat"',
       '5: steps.1: Unrecognized key: "wave"',
-      '5: steps.1: a step needs one of: visitor, press, operator, timer, handoff',
-      '6: steps.2: a step has exactly one of visitor, press, operator, timer, handoff (this one has visitor and press)',
+      '5: steps.1: a step needs one of: visitor, press, operator, timer, handoff, desk',
+      '6: steps.2: a step has exactly one of visitor, press, operator, timer, handoff, desk (this one has visitor and press)',
     ]);
     const yaml = parseSpec('name: [unclosed\n', 'yaml.yaml');
     expect(yaml.ok === false && yaml.problems[0]?.message).toMatch(/^YAML: /);

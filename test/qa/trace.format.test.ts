@@ -53,9 +53,9 @@ describe('trace format', () => {
 
   it('tells a newer format version apart from a broken file', () => {
     const entry = JSON.parse(lines[0] ?? '');
-    entry.v = 2;
+    entry.v = 3;
     expect(problemsOf(JSON.stringify(entry))).toEqual([
-      'bad.jsonl:1: trace format version 2 is newer than this build reads (1): update switchboard',
+      'bad.jsonl:1: trace format version 3 is newer than this build reads (2): update switchboard',
     ]);
   });
 
