@@ -9,11 +9,11 @@ import type { EffectHandler, EffectOutcome } from '../engine/effect.worker.ts';
 import type { Engine } from '../engine/engine.ts';
 import { OPERATORS_CHANNEL, type Realtime } from '../engine/realtime.port.ts';
 import type { TraceEntry } from '../engine/turn.types.ts';
-import { ESCALATION_OPTIONS } from '../machines/conversation.events.ts';
+import { deskTicketStatusSchema, ESCALATION_OPTIONS } from '../machines/conversation.events.ts';
 import type { ClaimedEffect } from '../storage/effect.log.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { EscalationRecord, HandoffRecords } from './handoff.records.ts';
-import type { FindResult, HandoffTarget, TargetName } from './handoff.target.ts';
+import { type FindResult, type HandoffTarget, TARGET_NAMES, type TargetName } from './handoff.target.ts';
 import { buildPacket } from './packet.ts';
 import { type Routing, type Step, stepsFor } from './routing.ts';
 import type { SalesIqClient } from './salesiq/salesiq.client.ts';
@@ -390,12 +390,42 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
     );
   }
 
+  /** A desk changed the ticket's status: our support_tickets row follows (by the desk's ticket id). */
+  const updateTicketStatus: EffectHandler = async (effect) => {
+    const trace = (await deps.store.trace(effect.sessionId)).find((t) => t.seq === effect.seq);
+    const inbound = trace?.inbound;
+    const status = deskTicketStatusSchema.safeParse(inbound?.kind === 'desk' ? inbound.status : undefined);
+    if (inbound?.kind !== 'desk' || !status.success)
+      return { outcome: 'failed', error: `turn ${effect.seq} has no desk ticket status` };
+    const desk = z.enum(TARGET_NAMES).safeParse(inbound.desk);
+    if (!desk.success) return { outcome: 'failed', error: `unknown desk ${inbound.desk}` };
+    const found = await records.byExternalId(desk.data, inbound.externalId);
+    if (!found) return { outcome: 'failed', error: `no handoff for ${inbound.desk} ${inbound.externalId}` };
+    const { at } = atParams.parse(effect.params);
+    await records.setTicketStatus(found.handoffKey, status.data, new Date(at));
+    return { outcome: 'done' };
+  };
+
+  /** A visitor has waited in the queue past the SLA: the console hears it (and Slack, when configured). */
+  const remindOperators: EffectHandler = async (effect) => {
+    const params = atParams.parse(effect.params);
+    await deps.realtime.publish(OPERATORS_CHANNEL, {
+      sessionId: effect.sessionId,
+      seq: effect.seq,
+      kind: 'queue',
+      payload: { reason: 'sla_reminder', state: params.state ?? null, at: params.at },
+    });
+    return { outcome: 'done' };
+  };
+
   const handlers: Record<string, EffectHandler> = {
     createHandoff,
     updateEscalation,
     deliverOperatorMessage,
     notifyOperators,
     forwardToOperator,
+    updateTicketStatus,
+    remindOperators,
   };
   return { handlers, onGaveUp };
 }

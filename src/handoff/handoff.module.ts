@@ -9,6 +9,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { Realtime } from '../engine/realtime.port.ts';
 import type { Db } from '../storage/database.ts';
 import type { SessionStore } from '../storage/session.store.ts';
+import { createDeskIngest, type DeskIngest } from './desk.ingest.ts';
 import { createFreshdeskClient } from './freshdesk/freshdesk.client.ts';
 import { createFreshdeskTarget } from './freshdesk/freshdesk.target.ts';
 import type { HandoffEnvConfig } from './handoff.env.ts';
@@ -66,6 +67,8 @@ export interface HandoffModule {
   routing: Routing;
   handlers: ReturnType<typeof createHandoffHandlers>['handlers'];
   onGaveUp: ReturnType<typeof createHandoffHandlers>['onGaveUp'];
+  /** What a desk's webhook calls with a mapped DeskEvent (src/handoff/desk-event.port.ts). */
+  ingestDeskEvent: DeskIngest['ingestDeskEvent'];
   routers: Router[];
   /** Which targets are on, for the start-up log line. */
   summary: Record<string, string>;
@@ -215,10 +218,14 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     ...(o.notYetMs !== undefined ? { notYetMs: o.notYetMs } : {}),
   });
 
+  // What desk webhooks (SalesIQ, Zendesk, Freshdesk, Slack) call with a mapped DeskEvent.
+  const { ingestDeskEvent } = createDeskIngest({ engine: options.engine, records, now: options.now });
+
   return {
     routing,
     handlers,
     onGaveUp,
+    ingestDeskEvent,
     routers,
     summary: {
       instantChat: routing.instantChat,

@@ -2,7 +2,7 @@
 // idempotency key, carrying the frozen packet), one `escalation_integrations` row per (handoff, target)
 // saying whether that delivery happened (and its external id), and the `support_tickets` row of a ticket.
 // These rows are what makes a retried or re-run effect skip work that is already done.
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Db } from '../storage/database.ts';
@@ -11,7 +11,9 @@ import {
   escalationIntegrations,
   escalations,
   supportTickets,
+  type TICKET_STATUSES,
 } from '../storage/schema/index.ts';
+import type { DeskTicketStatus } from './desk-event.port.ts';
 import type { TargetName } from './handoff.target.ts';
 import { type HandoffPacket, handoffPacketSchema, summaryText } from './packet.ts';
 import type { DeliveryResult } from './vendor.http.ts';
@@ -35,6 +37,14 @@ export interface IntegrationRecord {
   /** The last attempt may have reached the vendor without us learning the outcome. */
   inDoubt: boolean;
 }
+
+/** A desk's ticket status in our support_tickets vocabulary. */
+const TICKET_STATUS_OF: Record<DeskTicketStatus, (typeof TICKET_STATUSES)[number]> = {
+  open: 'open',
+  pending: 'awaiting_customer',
+  solved: 'resolved',
+  closed: 'closed',
+};
 
 export type EscalationStatus = 'assigned' | 'resolved' | 'handed_back' | 'failed';
 
@@ -266,6 +276,40 @@ export function createHandoffRecords(db: Db, now: () => Date) {
         .set(set)
         .where(and(eq(escalations.idempotencyKey, key), inArray(escalations.status, ALLOWED_FROM[status])))
         .returning({ id: escalations.id });
+      return changed.length > 0;
+    },
+
+    /** The handoff a desk's conversation / ticket belongs to: the session and the handoff key. */
+    async byExternalId(
+      target: TargetName,
+      externalId: string,
+    ): Promise<{ sessionId: string; handoffKey: string } | null> {
+      const [row] = await db
+        .select({
+          sessionId: escalationIntegrations.conversationId,
+          key: escalationIntegrations.idempotencyKey,
+        })
+        .from(escalationIntegrations)
+        .where(
+          and(eq(escalationIntegrations.target, target), eq(escalationIntegrations.externalId, externalId)),
+        )
+        .orderBy(desc(escalationIntegrations.createdAt))
+        .limit(1);
+      return row ? { sessionId: row.sessionId, handoffKey: row.key } : null;
+    },
+
+    /** Our ticket follows the desk's status (a redelivered change sets the same value again). */
+    async setTicketStatus(key: string, status: DeskTicketStatus, at: Date): Promise<boolean> {
+      const ours = TICKET_STATUS_OF[status];
+      const changed = await db
+        .update(supportTickets)
+        .set({
+          status: ours,
+          updatedAt: at,
+          ...(ours === 'resolved' || ours === 'closed' ? { resolvedAt: at } : {}),
+        })
+        .where(eq(supportTickets.idempotencyKey, key))
+        .returning({ id: supportTickets.id });
       return changed.length > 0;
     },
 

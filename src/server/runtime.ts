@@ -3,6 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { type ChannelIngest, createChannelIngest } from '../channels/channel.ingest.ts';
+import type { VisitorChannel } from '../channels/channel.port.ts';
+import { type ChannelRegistry, createChannelRegistry } from '../channels/channel.registry.ts';
+import { createDeliverToVisitorHandler } from '../channels/deliver-to-visitor.handler.ts';
 import type { Config } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
 import { type Knowledge, loadKnowledge } from '../content/knowledge.ts';
@@ -17,6 +21,7 @@ import { type CommittedTurn, createEngine, type Engine } from '../engine/engine.
 import { createInProcessRealtime, type Realtime } from '../engine/realtime.port.ts';
 import { createTimerService, type TimerService } from '../engine/timer.service.ts';
 import type { TraceSink } from '../engine/trace-sink.ts';
+import { DELIVER_TO_VISITOR } from '../engine/turn.output.ts';
 import {
   createHandoffModule,
   type HandoffModule,
@@ -24,6 +29,7 @@ import {
 } from '../handoff/handoff.module.ts';
 import { createTicketNumberAllocator } from '../handoff/ticket-number.ts';
 import { qaRoutes } from '../qa/qa.routes.ts';
+import { createChannelSessionsRepository } from '../storage/channel-sessions.repository.ts';
 import { type Database, openDatabase, ping } from '../storage/database.ts';
 import type { EffectLog } from '../storage/effect.log.ts';
 import { createPgEffectLog } from '../storage/pg-effect.log.ts';
@@ -48,6 +54,8 @@ export interface RuntimeOverrides {
   classifier?: Classifier;
   knowledge?: Knowledge;
   effectHandlers?: Partial<Record<string, EffectHandler>>;
+  /** Visitor channel adapters besides the web widget (WhatsApp, Evolution, SalesIQ Zobot; fakes in tests). */
+  channels?: VisitorChannel[];
   /** Start the background loops: effect worker, timer poller, trace sink (default true). */
   runWorker?: boolean;
   /** Session ids (specs and golden traces use stable ones). */
@@ -73,8 +81,10 @@ export interface Runtime {
   realtime: Realtime;
   /** Operator accounts, the escalation queue and the operator API. */
   operators: OperatorModule;
-  /** Handoff targets, routing and their effect handlers. */
+  /** Handoff targets, routing and their effect handlers; `ingestDeskEvent` for desk webhooks. */
   handoff: HandoffModule;
+  /** Visitor channels: the registry, and `ingestChannelMessage` for channel webhooks. */
+  channels: { registry: ChannelRegistry; ingestChannelMessage: ChannelIngest['ingestChannelMessage'] };
   engine: Engine;
   worker: ReturnType<typeof createEffectWorker>;
   /** Durable timers (inactivity, SLA reminder); `tick()` fires what is due now. */
@@ -158,6 +168,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const detector = buildDetector(config, knowledge, metrics.instrumentClassifier(classifier), keywordConfig);
 
   const allocateTicketNumber = createTicketNumberAllocator(database.db, now);
+  const channelSessions = createChannelSessionsRepository(database.db, now);
+  const channelRegistry = createChannelRegistry(overrides.channels ?? [], channelSessions);
   // Handoff effects run after commits; they reach the engine (built below) only when they run.
   const handoff = await createHandoffModule({
     config: config.handoff,
@@ -181,6 +193,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     log: effectLog,
     handlers: metrics.instrumentEffectHandlers({
       [RECORD_DETECTION]: createIntentLogHandler(database.db),
+      [DELIVER_TO_VISITOR]: createDeliverToVisitorHandler({
+        channels: channelRegistry,
+        sessions: channelSessions,
+        realtime,
+        logger: logger.child({ component: 'channels' }),
+      }),
       ...handoff.handlers,
       ...overrides.effectHandlers,
     }),
@@ -213,10 +231,18 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       : metrics.observeTurn,
     timeStages: overrides.engine?.timeStages,
     allocateTicketNumber,
+    channels: channelRegistry,
     // The operator module is built with the engine; until then (no operator can act yet) no names.
     operatorName: (agentId) => operatorsModule?.authors.name(agentId) ?? Promise.resolve(null),
   });
   let operatorsModule: OperatorModule | undefined;
+  const channelIngest = createChannelIngest({
+    engine,
+    sessions: channelSessions,
+    newId: overrides.newId ?? (() => randomUUID()),
+    now,
+    logger: logger.child({ component: 'channels' }),
+  });
   const operators = await createOperatorModule({ config, database, engine, store, realtime, logger, now });
   operatorsModule = operators;
   let draining = false;
@@ -281,6 +307,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     realtime,
     operators,
     handoff,
+    channels: { registry: channelRegistry, ingestChannelMessage: channelIngest.ingestChannelMessage },
     engine,
     worker,
     timers,

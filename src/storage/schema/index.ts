@@ -1,3 +1,4 @@
+export * from './channel-sessions.table.ts';
 export * from './escalations.table.ts';
 export * from './intent-analysis-log.table.ts';
 export * from './messages.table.ts';
