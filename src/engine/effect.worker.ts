@@ -47,7 +47,9 @@ export function createEffectWorker(options: EffectWorkerOptions) {
   async function runOne(effect: ClaimedEffect): Promise<void> {
     const handler = handlers[effect.type];
     if (!handler) {
-      await log.complete(effect);
+      // Start-up refuses a catalog with gaps, so this is an effect written by another build: never "done".
+      logger.error({ effect: effect.idempotencyKey, type: effect.type }, 'no handler for effect type');
+      await log.fail(effect, `no handler for effect type ${effect.type}`);
       return;
     }
     let outcome: EffectOutcome;

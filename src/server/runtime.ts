@@ -16,6 +16,7 @@ import { createIntentLogHandler } from '../detection/intent-log.handler.ts';
 import { RECORD_DETECTION } from '../detection/intent-log.record.ts';
 import { loadKeywordConfig } from '../detection/keyword.config.ts';
 import { buildDetector, buildMachine } from '../engine/behaviour.build.ts';
+import { assertEffectCatalog } from '../engine/effect.catalog.ts';
 import { createEffectWorker, type EffectHandler, type EffectWorkerOptions } from '../engine/effect.worker.ts';
 import { type CommittedTurn, createEngine, type Engine } from '../engine/engine.ts';
 import { createInProcessRealtime, type Realtime } from '../engine/realtime.port.ts';
@@ -189,19 +190,22 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     redisPrefix: config.redis.keyPrefix,
     overrides: overrides.handoff,
   });
+  const effectHandlers: Partial<Record<string, EffectHandler>> = {
+    [RECORD_DETECTION]: createIntentLogHandler(database.db),
+    [DELIVER_TO_VISITOR]: createDeliverToVisitorHandler({
+      channels: channelRegistry,
+      sessions: channelSessions,
+      realtime,
+      logger: logger.child({ component: 'channels' }),
+    }),
+    ...handoff.handlers,
+    ...overrides.effectHandlers,
+  };
+  // Fails start-up, naming the effect, when the machine can emit something nobody runs.
+  assertEffectCatalog(machine, effectHandlers);
   const worker = createEffectWorker({
     log: effectLog,
-    handlers: metrics.instrumentEffectHandlers({
-      [RECORD_DETECTION]: createIntentLogHandler(database.db),
-      [DELIVER_TO_VISITOR]: createDeliverToVisitorHandler({
-        channels: channelRegistry,
-        sessions: channelSessions,
-        realtime,
-        logger: logger.child({ component: 'channels' }),
-      }),
-      ...handoff.handlers,
-      ...overrides.effectHandlers,
-    }),
+    handlers: metrics.instrumentEffectHandlers(effectHandlers),
     onGaveUp: handoff.onGaveUp,
     ...overrides.effectWorker,
     logger: logger.child({ component: 'effects' }),
