@@ -12,7 +12,7 @@ import { behaviourEnv } from '../qa/behaviour.env.ts';
 
 export function currentMachine(env: Record<string, string | undefined> = process.env) {
   const config = parseEnv(behaviourEnv(env));
-  const knowledge = loadKnowledge(config.content.knowledgeFile);
+  const knowledge = loadKnowledge(config.content.knowledgeFile, config.operators.firstResponseSla);
   return { config, knowledge, machine: buildMachine(config, knowledge) };
 }
 

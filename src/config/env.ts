@@ -2,6 +2,7 @@
 // message naming the variable. Every variable is listed in the README's configuration table.
 import { z } from 'zod';
 import { handoffConfig, handoffEnvShape } from '../handoff/handoff.env.ts';
+import { DEFAULT_RESPONSE_SECONDS, formatResponseSeconds } from './response-time.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -65,7 +66,7 @@ export const envSchema = z.object({
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   FIRST_RESPONSE_SLA: z
     .string()
-    .default('urgent=60,high=120,medium=300,low=600')
+    .default(formatResponseSeconds(DEFAULT_RESPONSE_SECONDS))
     .transform((v, ctx) => {
       const sla: Record<string, number> = {};
       for (const part of v.split(',')) {
@@ -76,15 +77,15 @@ export const envSchema = z.object({
       if (!keys.every((k) => (sla[k] ?? 0) > 0)) {
         ctx.addIssue({
           code: 'custom',
-          message: 'write seconds per priority: urgent=60,high=120,medium=300,low=600',
+          message: `write seconds per priority: ${formatResponseSeconds(DEFAULT_RESPONSE_SECONDS)}`,
         });
         return z.NEVER;
       }
       return {
-        urgent: sla.urgent ?? 60,
-        high: sla.high ?? 120,
-        medium: sla.medium ?? 300,
-        low: sla.low ?? 600,
+        urgent: sla.urgent ?? DEFAULT_RESPONSE_SECONDS.urgent,
+        high: sla.high ?? DEFAULT_RESPONSE_SECONDS.high,
+        medium: sla.medium ?? DEFAULT_RESPONSE_SECONDS.medium,
+        low: sla.low ?? DEFAULT_RESPONSE_SECONDS.low,
       };
     }),
   WIDGET_ALLOWED_ORIGINS: z

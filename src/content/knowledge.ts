@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../config/env.ts';
+import { DEFAULT_RESPONSE_SECONDS, type ResponseSeconds } from '../config/response-time.ts';
 import { CATEGORIES, type Category } from '../detection/detection.types.ts';
 
 const categorySchema = z.object({
@@ -20,13 +21,21 @@ const knowledgeSchema = z.object({
 });
 
 export type CategoryKnowledge = z.infer<typeof categorySchema>;
-export type Knowledge = { categories: Record<Category, CategoryKnowledge> };
+export type Knowledge = {
+  categories: Record<Category, CategoryKnowledge>;
+  /** How fast a person answers per priority (FIRST_RESPONSE_SLA): what the replies promise. */
+  responseSeconds: ResponseSeconds;
+};
 
 export const DEFAULT_KNOWLEDGE_PATH = fileURLToPath(
   new URL('../../content/troubleshooting.yaml', import.meta.url),
 );
 
-export function parseKnowledge(yamlText: string, source = 'knowledge file'): Knowledge {
+export function parseKnowledge(
+  yamlText: string,
+  source = 'knowledge file',
+  responseSeconds: ResponseSeconds = DEFAULT_RESPONSE_SECONDS,
+): Knowledge {
   const result = knowledgeSchema.safeParse(parse(yamlText));
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
@@ -35,11 +44,14 @@ export function parseKnowledge(yamlText: string, source = 'knowledge file'): Kno
   const categories = Object.fromEntries(
     CATEGORIES.map((name) => [name, result.data.categories[name] as CategoryKnowledge]),
   ) as Record<Category, CategoryKnowledge>;
-  return { categories };
+  return { categories, responseSeconds };
 }
 
-export function loadKnowledge(path = DEFAULT_KNOWLEDGE_PATH): Knowledge {
-  return parseKnowledge(readFileSync(path, 'utf8'), path);
+export function loadKnowledge(
+  path = DEFAULT_KNOWLEDGE_PATH,
+  responseSeconds: ResponseSeconds = DEFAULT_RESPONSE_SECONDS,
+): Knowledge {
+  return parseKnowledge(readFileSync(path, 'utf8'), path, responseSeconds);
 }
 
 export function stepCounts(knowledge: Knowledge): Record<Category, number> {

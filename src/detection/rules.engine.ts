@@ -73,14 +73,16 @@ export interface PriorityInput {
 
 /**
  * The priority table (README "Detection and priority"), first row that matches wins:
- * angry → urgent; payment/refund with negative sentiment (a dispute) → urgent; payment/refund → high;
- * complaint, an unhappy trigger or negative sentiment → high; explicit request, confused, delivery, login,
- * technical → medium; anything else → low.
+ * angry (an ultimatum counts as anger) → urgent; payment or refund (a dispute, a failed payment, a damaged
+ * item) → high, however unhappy short of anger; complaint, an unhappy trigger or negative sentiment → high;
+ * explicit request, confused, delivery, login, technical → medium; anything else → low.
  */
 export function priorityFor(input: PriorityInput): Priority {
   const { category, sentiment, triggers } = input;
   if (sentiment.label === 'angry') return 'urgent';
-  if (category === 'payment' || category === 'refund') return sentiment.score < 0 ? 'urgent' : 'high';
+  // A slightly negative score is what "my payment failed twice" sounds like: that is a dispute (high), not
+  // an emergency. Only anger makes money urgent.
+  if (category === 'payment' || category === 'refund') return 'high';
   if (input.complaint || sentiment.label === 'negative' || triggers.some((t) => UNHAPPY_TRIGGERS.includes(t)))
     return 'high';
   if (

@@ -106,6 +106,8 @@ const ACRONYMS = new Set([
 interface Cue {
   name: string;
   pattern: RegExp;
+  /** How many cues this one counts for (an ultimatum is anger on its own). */
+  weight?: number;
 }
 
 // Anger: outrage words, profanity, threats and money-back demands.
@@ -127,7 +129,15 @@ const ANGER_CUES: Cue[] = [
   {
     name: 'money-back demand',
     pattern:
-      /\b(money back|(give|want|get) (me )?(back )?my money|refund me|(want|demand|need) (a |my )?(full )?refund|charge ?back|dispute|lawyer|legal action|sue you|report you|consumer protection)\b/i,
+      // "I need a refund" and "I'd like to dispute a charge" are requests, not anger: they are left to the
+      // payment/refund priority (high). Demands and threats are anger.
+      /\b(money back|(give|want|get) (me )?(back )?my money|refund me|(demand|insist on) (a |my )?(full )?refund|want (a |my )?full refund|charge ?back|lawyer|legal action|sue you|report you|consumer protection)\b/i,
+  },
+  {
+    name: 'ultimatum',
+    weight: 2,
+    pattern:
+      /\b(or (else|i('| wi)ll (cancel|leave|go|switch|take|report|post|sue|dispute|close))|last chance|final warning|i('| wi)ll (take my business|go|shop) elsewhere|(by|before) (tomorrow|tonight|today|end of (the )?day|monday|friday) or|(dispute|reverse) (it|this|the (charge|payment|transaction)) with my (bank|card))\b/i,
   },
   { name: 'demand for immediacy', pattern: /\b(right now|immediately|asap|at once)\b/i },
 ];
@@ -228,7 +238,7 @@ export function createLocalSentiment(options: LocalSentimentOptions = {}) {
     }
     for (const cue of ANGER_CUES) {
       if (cue.pattern.test(text)) {
-        anger++;
+        anger += cue.weight ?? 1;
         cues.push(cue.name);
       }
     }

@@ -1,17 +1,11 @@
 // Renders the machine's `say` actions into the visitor-facing text, tuned to the visitor's mood:
 // an angry visitor hears an apology and the expected response time first, a confused one plainer words.
+
+import { responsePromise } from '../config/response-time.ts';
 import type { Knowledge } from '../content/knowledge.ts';
-import type { Priority } from '../detection/detection.types.ts';
 import type { ConversationContext } from '../machines/conversation.context.ts';
 
 export type ReplyRole = 'bot' | 'system';
-
-export const RESPONSE_TIME: Record<Priority, string> = {
-  urgent: 'within 15 minutes',
-  high: 'within 1 hour',
-  medium: 'within 4 hours',
-  low: 'within 1 business day',
-};
 
 export interface RenderExtras {
   /** Filled in by effects that run before the reply (ticket number, queue position). */
@@ -76,7 +70,7 @@ export function renderReply(
         return 'Would you like us to call you back, or shall I open a ticket? Choose one below: 1 = callback, 2 = ticket.';
       // Angry: the apology and when a person will answer come first, before any choice is asked of them.
       const apology = angry
-        ? `I'm really sorry about this. I've marked your case ${ctx.priority}: a person will answer ${RESPONSE_TIME[ctx.priority]}, usually much sooner in the live chat. `
+        ? `I'm really sorry about this. I've marked your case ${ctx.priority}: a person will answer ${responsePromise(knowledge.responseSeconds[ctx.priority])}, usually much sooner in the live chat. `
         : '';
       const why =
         ctx.triggers.includes('attempts_exhausted') ||
@@ -133,7 +127,7 @@ export function renderReply(
     case 'ticket.invalid_description':
       return `Sorry, ${ctx.inputProblem ?? 'I did not get that'}. What is the problem?`;
     case 'ticket.created': {
-      const when = `${RESPONSE_TIME[ctx.priority]} (${ctx.priority} priority)`;
+      const when = `${responsePromise(knowledge.responseSeconds[ctx.priority])} (${ctx.priority} priority)`;
       const to = ctx.visitor.email ?? 'you';
       return extras.ticketNumber
         ? `Your ticket ${extras.ticketNumber} is open. We'll reply to ${to} ${when}. Please keep the number ${extras.ticketNumber} for reference.`

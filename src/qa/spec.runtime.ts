@@ -51,7 +51,7 @@ export interface SpecRuntime {
 export async function openSpecRuntime(env: Record<string, string>): Promise<SpecRuntime> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-specs-'));
   const config = parseEnv({ ...env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent' });
-  const knowledge = loadKnowledge(config.content.knowledgeFile);
+  const knowledge = loadKnowledge(config.content.knowledgeFile, config.operators.firstResponseSla);
   const clock = createClock();
   let nextId: string | null = null;
   let counter = 0;

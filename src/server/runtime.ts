@@ -104,7 +104,8 @@ export { buildDetector, buildMachine } from '../engine/behaviour.build.ts';
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = overrides.logger ?? createLogger(config.log.level);
   const now = overrides.now ?? (() => new Date());
-  const knowledge = overrides.knowledge ?? loadKnowledge(config.content.knowledgeFile);
+  const knowledge =
+    overrides.knowledge ?? loadKnowledge(config.content.knowledgeFile, config.operators.firstResponseSla);
   const keywordConfig = loadKeywordConfig(config.content.detectionFile);
   const database = await openDatabase({
     databaseUrl: config.storage.databaseUrl,

@@ -365,8 +365,8 @@ export const CONVERSATIONS: Conversation[] = [
         failed({ category: 'payment_issue' }),
       ),
     ],
-    // Money charged twice and the visitor unhappy about it: a payment dispute.
-    end: { category: 'payment', priority: 'urgent' },
+    // Money charged twice and the visitor unhappy about it: a payment dispute, high (not urgent).
+    end: { category: 'payment', priority: 'high' },
   },
   {
     name: 'a refund request with anger becomes urgent',

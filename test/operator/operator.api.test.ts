@@ -147,7 +147,8 @@ describe('the queue', () => {
       category: 'payment',
       channel: 'instant_chat',
     });
-    expect(Date.parse(item.slaDueAt) - Date.parse(item.createdAt)).toBe(120_000);
+    // The default high-priority SLA is the hour the visitor is promised (FIRST_RESPONSE_SLA, issue 15).
+    expect(Date.parse(item.slaDueAt) - Date.parse(item.createdAt)).toBe(3_600_000);
 
     const high = await get('/escalations?priority=high', alice);
     expect(high.body.items.every((i: { priority: string }) => i.priority === 'high')).toBe(true);

@@ -29,7 +29,10 @@ const record: EffectHandler = async (effect) => {
   return { outcome: 'done' };
 };
 
-const machine = buildMachine(config, loadKnowledge(config.content.knowledgeFile));
+const machine = buildMachine(
+  config,
+  loadKnowledge(config.content.knowledgeFile, config.operators.firstResponseSla),
+);
 const types = [...Object.keys(machine.implementations.actions), RECORD_DETECTION];
 const runtime = await createRuntime(config, {
   effectHandlers: Object.fromEntries(types.map((t) => [t, record])),
