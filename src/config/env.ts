@@ -2,6 +2,7 @@
 // message naming the variable. Every variable is listed in the README's configuration table.
 import { z } from 'zod';
 import { handoffConfig, handoffEnvShape } from '../handoff/handoff.env.ts';
+import { workConfig, workEnvShape } from '../handoff/mail/mail.env.ts';
 import { DEFAULT_RESPONSE_SECONDS, formatResponseSeconds } from './response-time.ts';
 
 const bool = z
@@ -51,6 +52,7 @@ export const envSchema = z.object({
   TRUST_PROXY: optional(bool),
   /** Handoff targets (SalesIQ, Zendesk, Freshdesk, Slack): each turns on when its group is set. */
   ...handoffEnvShape,
+  ...workEnvShape,
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   METRICS_TOKEN: optional(z.string().min(16, 'use at least 16 characters')),
   /** Operator console: first admin from the environment, tokens, login throttling, SLA, widget CORS. */
@@ -190,6 +192,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     },
     content: { knowledgeFile: env.KNOWLEDGE_FILE, detectionFile: env.DETECTION_FILE },
     handoff: handoff.config,
+    work: workConfig(env),
     ops: { shutdownGraceMs: env.SHUTDOWN_GRACE_MS, metricsToken: env.METRICS_TOKEN },
     operators: {
       bootstrapAdmin:

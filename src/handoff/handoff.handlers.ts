@@ -191,12 +191,14 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
         // The console's queue is the escalations row itself (status queued).
         await records.recordLocal(key, 'console', ref, escalation.id);
         return { outcome: 'delivered', externalId: escalation.id };
-      case 'callback':
+      case 'callback': {
+        await records.scheduleCallback(packet, escalation.id);
         await records.recordLocal(key, 'callback', ref, escalation.id, {
           phone: packet.visitor.phone ?? null,
           window: packet.visitor.callbackWindow ?? null,
         });
         return { outcome: 'delivered', externalId: escalation.id };
+      }
       case 'ticket': {
         const { ticketNumber } = await records.ensureSupportTicket(packet);
         await records.recordLocal(key, 'ticket', ref, ticketNumber);

@@ -5,6 +5,7 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
+import { createCallbacksRepository } from '../storage/callbacks.repository.ts';
 import type { Db } from '../storage/database.ts';
 import {
   type ESCALATION_STATUSES,
@@ -14,6 +15,7 @@ import {
   type TICKET_STATUSES,
 } from '../storage/schema/index.ts';
 import type { DeskTicketStatus } from './desk-event.port.ts';
+import { callbackWindow } from './callback.window.ts';
 import type { TargetName } from './handoff.target.ts';
 import { type HandoffPacket, handoffPacketSchema, summaryText } from './packet.ts';
 import type { DeliveryResult } from './vendor.http.ts';
@@ -59,6 +61,7 @@ const ALLOWED_FROM: Record<EscalationStatus, Array<(typeof ESCALATION_STATUSES)[
 const metadataSchema = z.object({ inDoubt: z.boolean().optional() }).passthrough();
 
 export function createHandoffRecords(db: Db, now: () => Date) {
+  const callbackList = createCallbacksRepository(db, now);
   async function findEscalation(handoffKey: string): Promise<EscalationRecord | null> {
     const [row] = await db
       .select({ id: escalations.id, status: escalations.status, packet: escalations.packet })
@@ -208,6 +211,26 @@ export function createHandoffRecords(db: Db, now: () => Date) {
         .where(
           and(eq(escalationIntegrations.idempotencyKey, key), eq(escalationIntegrations.status, 'pending')),
         );
+    },
+
+    /** The callbacks row of a callback handoff (one per handoff), due when the visitor's window opens. */
+    async scheduleCallback(packet: HandoffPacket, escalationId: string) {
+      const window = callbackWindow(packet.visitor.callbackWindow, new Date(packet.createdAt));
+      return callbackList.schedule({
+        sessionId: packet.sessionId,
+        escalationId,
+        idempotencyKey: packet.handoffKey,
+        phone: packet.visitor.phone ?? null,
+        visitorName: packet.visitor.name ?? null,
+        windowText: packet.visitor.callbackWindow ?? null,
+        dueAt: window.dueAt,
+        windowEndsAt: window.endsAt,
+        priority: packet.priority,
+        category: packet.category,
+        summary: summaryText(packet),
+        createdAt: now(),
+        updatedAt: now(),
+      });
     },
 
     /** The support_tickets row of a ticket handoff (exactly one per handoff, whatever the helpdesk does). */

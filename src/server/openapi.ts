@@ -11,7 +11,7 @@ import {
 
 type Json = Record<string, unknown>;
 export interface ApiOperation {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   tags: string[];

@@ -15,7 +15,7 @@ import type { ApiOperation } from './openapi.ts';
 import { errorBody, turnResponseBody } from './widget.schemas.ts';
 
 /** `a,b` or repeated `?x=a&x=b` → ['a','b']. */
-const list = <T extends z.ZodType>(item: T) =>
+export const list = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => {
     if (v === undefined || v === '') return [];
     const values = Array.isArray(v) ? v : [v];

@@ -48,6 +48,7 @@ import { metricsRoutes } from './metrics.routes.ts';
 import { createOperatorModule, type OperatorModule } from './operator.module.ts';
 import { redisRateLimitStore } from './rate-limit.redis.ts';
 import { createRedisRealtime } from './realtime.redis.ts';
+import { createWorkModule, type WorkModule } from './work.module.ts';
 
 export interface RuntimeOverrides {
   logger?: Logger;
@@ -86,6 +87,8 @@ export interface Runtime {
   handoff: HandoffModule;
   /** Visitor channels: the registry, and `ingestChannelMessage` for channel webhooks. */
   channels: { registry: ChannelRegistry; ingestChannelMessage: ChannelIngest['ingestChannelMessage'] };
+  /** Tickets and callbacks as work, and the service escalation API. */
+  work: WorkModule;
   engine: Engine;
   worker: ReturnType<typeof createEffectWorker>;
   /** Durable timers (inactivity, SLA reminder); `tick()` fires what is due now. */
@@ -250,6 +253,15 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   });
   const operators = await createOperatorModule({ config, database, engine, store, realtime, logger, now });
   operatorsModule = operators;
+  const work = createWorkModule({
+    config,
+    db: database.db,
+    directory: operators.directory,
+    realtime,
+    allocateTicketNumber,
+    logger,
+    now,
+  });
   let draining = false;
   const opsRouters = [
     healthRoutes({
@@ -273,9 +285,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     authors: operators.authors,
     maxMessageChars: config.server.maxMessageChars,
     trustProxy: config.server.trustProxy,
-    rootRouters: [...opsRouters, ...operators.rootRouters, ...handoff.routers],
+    rootRouters: [...opsRouters, ...operators.rootRouters, ...handoff.routers, ...work.rootRouters],
     apiRouters: [
       ...operators.apiRouters,
+      work.apiRouter,
       analytics,
       qaRoutes({ store, machine, requireOperator: requireOperator(operators.directory) }),
     ],
@@ -287,6 +300,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   if (overrides.runWorker !== false) {
     worker.start();
     timers.start();
+    work.start();
     redis?.traceSink.start();
   }
   logger.info(
@@ -313,6 +327,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     operators,
     handoff,
     channels: { registry: channelRegistry, ingestChannelMessage: channelIngest.ingestChannelMessage },
+    work,
     engine,
     worker,
     timers,
@@ -340,6 +355,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         else logger.info({ ...drained }, 'HTTP server drained');
       }
       await worker.stop();
+      await work.stop();
       await handoff.close();
       await timers.stop();
       await redis?.traceSink.stop();

@@ -1,4 +1,5 @@
 export * from './channel-sessions.table.ts';
+export * from './callbacks.table.ts';
 export * from './escalations.table.ts';
 export * from './intent-analysis-log.table.ts';
 export * from './messages.table.ts';
@@ -7,5 +8,6 @@ export * from './outbox.table.ts';
 export * from './sessions.table.ts';
 export * from './support-tickets.table.ts';
 export * from './ticket-counters.table.ts';
+export * from './ticket-replies.table.ts';
 export * from './timers.table.ts';
 export * from './traces.table.ts';

@@ -1,0 +1,262 @@
+// The ticket work API: list, open one, change it along its lifecycle, reply. Who may change a ticket is
+// decided here in one function (an agent works the tickets they hold or take; an admin any), and every
+// change is applied only if the ticket is still as it was checked (409 when a colleague was faster).
+import { type Request, type Response, Router } from 'express';
+import type { Logger } from 'pino';
+import type { Priority } from '../detection/detection.types.ts';
+import type { Mailer } from '../handoff/mail/mail.client.ts';
+import { checkTicketMove, TICKET_TRANSITIONS, type TicketStatus } from '../handoff/ticket.lifecycle.ts';
+import type {
+  TicketPatch,
+  TicketReplyRow,
+  TicketRow,
+  TicketsRepository,
+} from '../storage/tickets.repository.ts';
+import type { Operator, OperatorDirectory } from './auth.operators.ts';
+import { operatorOf, requireOperator } from './auth.routes.ts';
+import { sendError, sendValidationError } from './http.errors.ts';
+import type { SlaSeconds } from './operator.queue.ts';
+import { type TicketItem, ticketPatchBody, ticketQuery, ticketReplyBody } from './tickets.schemas.ts';
+
+export interface TicketRoutesOptions {
+  tickets: TicketsRepository;
+  directory: OperatorDirectory;
+  mailer: Mailer | null;
+  sla: SlaSeconds;
+  logger: Logger;
+  now: () => Date;
+  /** Delivers an agent's reply into the requester's live conversation; null when they are not in one. */
+  deliverToConversation?: (ticket: TicketRow, reply: TicketReplyRow, agent: Operator) => Promise<boolean>;
+}
+
+const asPriority = (p: string): Priority => (p === 'urgent' || p === 'high' || p === 'medium' ? p : 'low');
+
+export function ticketItemOf(row: TicketRow, sla: SlaSeconds): TicketItem {
+  return {
+    id: row.id,
+    ticketNumber: row.ticketNumber,
+    status: row.status,
+    allowedStatuses: [...TICKET_TRANSITIONS[row.status]],
+    priority: row.priority,
+    subject: row.subject,
+    description: row.description,
+    category: row.escalationCategory,
+    channel: row.sourceType,
+    customerId: row.customerId,
+    customerEmail: row.customerEmail,
+    sourcePhoneNumber: row.sourcePhoneNumber,
+    sourceReferenceId: row.sourceReferenceId,
+    sessionId: row.sessionId,
+    assignedTo: row.assignedToAgentId,
+    escalationReason: row.escalationReason,
+    sentiment: row.botDetectedSentiment,
+    journeyStage: row.customerJourneyStage,
+    firstResponseAt: row.firstResponseAt?.toISOString() ?? null,
+    resolutionNotes: row.resolutionNotes,
+    resolutionCategory: row.resolutionCategory,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    resolvedAt: row.resolvedAt?.toISOString() ?? null,
+    slaDueAt: new Date(row.createdAt.getTime() + sla[asPriority(row.priority)] * 1000).toISOString(),
+  };
+}
+
+const replyItem = (r: TicketReplyRow) => ({
+  id: r.id,
+  authorType: r.authorType,
+  authorId: r.authorId,
+  authorName: r.authorName,
+  body: r.body,
+  public: r.isPublic,
+  deliveredVia: r.deliveredVia,
+  deliveryStatus: r.deliveryStatus,
+  deliveryError: r.deliveryError,
+  createdAt: r.createdAt.toISOString(),
+});
+
+/** Why this operator may not work this ticket, or null when they may. */
+export function ticketRefusal(ticket: TicketRow, me: Operator): string | null {
+  if (me.role === 'admin') return null;
+  if (ticket.assignedToAgentId && ticket.assignedToAgentId !== me.id)
+    return `ticket ${ticket.ticketNumber} is assigned to another agent; only they or an admin can change it`;
+  return null;
+}
+
+const notFound = (res: Response) =>
+  sendError(res, 404, 'ticket_not_found', 'No ticket with this id or number (like TKT-2026-0001).');
+
+export function ticketRoutes(options: TicketRoutesOptions): Router {
+  const { tickets, directory, sla, logger } = options;
+  const router = Router();
+  router.use('/tickets', requireOperator(directory));
+
+  router.get('/tickets', async (req, res) => {
+    const query = ticketQuery.safeParse(req.query);
+    if (!query.success) return sendValidationError(res, query.error);
+    const f = query.data;
+    const me = operatorOf(res);
+    const assignee = f.assignee === 'me' ? me.id : f.assignee === 'none' ? null : f.assignee;
+    const { rows, total } = await tickets.list({ ...f, assignee, q: f.q || undefined });
+    res.json({ items: rows.map((r) => ticketItemOf(r, sla)), page: f.page, pageSize: f.pageSize, total });
+  });
+
+  router.get('/tickets/:id', async (req, res) => {
+    const ticket = await tickets.get(req.params.id);
+    if (!ticket) return notFound(res);
+    const replies = await tickets.replies(ticket.id);
+    res.json({ ...ticketItemOf(ticket, sla), replies: replies.map(replyItem) });
+  });
+
+  /** The ticket this operator may work, or null after answering 404 / 403. */
+  async function workable(req: Request, res: Response): Promise<{ ticket: TicketRow; me: Operator } | null> {
+    const ticket = await tickets.get(String(req.params.id));
+    if (!ticket) {
+      notFound(res);
+      return null;
+    }
+    const me = operatorOf(res);
+    const refusal = ticketRefusal(ticket, me);
+    if (refusal) {
+      sendError(res, 403, 'forbidden', refusal);
+      return null;
+    }
+    return { ticket, me };
+  }
+
+  router.patch('/tickets/:id', async (req, res) => {
+    const body = ticketPatchBody.safeParse(req.body);
+    if (!body.success) return sendValidationError(res, body.error);
+    const found = await workable(req, res);
+    if (!found) return;
+    const { ticket, me } = found;
+    const patch: TicketPatch = {};
+    const b = body.data;
+    if (b.assignee !== undefined) {
+      const assignee = b.assignee === 'me' ? me.id : b.assignee;
+      if (me.role === 'agent' && assignee !== null && assignee !== me.id)
+        return sendError(
+          res,
+          403,
+          'forbidden',
+          'agents can only take a ticket themselves (assignee "me") or release it (null); admins assign to anyone',
+        );
+      if (assignee !== null && assignee !== me.id && !(await directory.get(assignee)))
+        return sendError(res, 400, 'unknown_agent', `assignee: no active operator has the id ${assignee}.`);
+      patch.assignedToAgentId = assignee;
+    }
+    let status: TicketStatus | undefined = b.status;
+    // Taking an open ticket starts the work on it.
+    if (!status && patch.assignedToAgentId && ticket.status === 'open') status = 'in_progress';
+    if (status) {
+      const move = checkTicketMove(ticket.status, status);
+      if (move.outcome === 'not_allowed')
+        return sendError(
+          res,
+          409,
+          'status_not_allowed',
+          move.allowed.length
+            ? `A ${move.from} ticket can move to ${move.allowed.join(', ')}, not ${move.to}.`
+            : `A ${move.from} ticket is final: it cannot move to ${move.to}.`,
+          { from: move.from, allowed: move.allowed },
+        );
+      if (move.outcome === 'ok') patch.status = status;
+    }
+    if (patch.status === 'resolved' && !(b.resolutionNotes ?? ticket.resolutionNotes))
+      return sendError(
+        res,
+        400,
+        'invalid_request',
+        'resolutionNotes: say what was done when you resolve a ticket',
+      );
+    if (b.priority) patch.priority = b.priority;
+    if (b.resolutionNotes !== undefined) patch.resolutionNotes = b.resolutionNotes;
+    if (b.resolutionCategory !== undefined) patch.resolutionCategory = b.resolutionCategory;
+    const updated = await tickets.update(
+      ticket.id,
+      { status: ticket.status, assignee: ticket.assignedToAgentId },
+      patch,
+    );
+    if (!updated)
+      return sendError(
+        res,
+        409,
+        'changed_meanwhile',
+        `Ticket ${ticket.ticketNumber} was changed by someone else a moment ago; reload it and try again.`,
+      );
+    logger.info({ ticket: ticket.ticketNumber, by: me.id, patch }, 'ticket changed');
+    res.json(ticketItemOf(updated, sla));
+  });
+
+  router.post('/tickets/:id/replies', async (req, res) => {
+    const body = ticketReplyBody.safeParse(req.body);
+    if (!body.success) return sendValidationError(res, body.error);
+    const found = await workable(req, res);
+    if (!found) return;
+    const { ticket, me } = found;
+    if (me.role === 'agent' && !ticket.assignedToAgentId)
+      return sendError(
+        res,
+        403,
+        'not_taken',
+        `Take ticket ${ticket.ticketNumber} first (PATCH with {"assignee":"me"}), so a colleague does not answer it too.`,
+      );
+    if (ticket.status === 'closed')
+      return sendError(res, 409, 'ticket_closed', `Ticket ${ticket.ticketNumber} is closed: open a new one.`);
+    const { body: text, public: isPublic } = body.data;
+    const at = options.now();
+    let reply = await tickets.addReply({
+      ticketId: ticket.id,
+      authorType: 'agent',
+      authorId: me.id,
+      authorName: me.displayName,
+      body: text,
+      isPublic,
+      deliveredVia: isPublic ? 'email' : 'none',
+      deliveryStatus: isPublic ? 'pending' : 'not_sent',
+    });
+    if (isPublic) {
+      reply = await deliver(ticket, reply, me);
+      await tickets.markFirstResponse(ticket.id, at);
+    }
+    let current = (await tickets.get(ticket.id)) ?? ticket;
+    // A public answer waits for the requester; their next message moves it back to in_progress.
+    if (isPublic && (current.status === 'open' || current.status === 'in_progress')) {
+      current =
+        (await tickets.update(
+          current.id,
+          { status: current.status, assignee: current.assignedToAgentId },
+          { status: 'awaiting_customer' },
+        )) ?? current;
+    }
+    res.status(201).json({ ticket: ticketItemOf(current, sla), reply: replyItem(reply) });
+  });
+
+  async function deliver(ticket: TicketRow, reply: TicketReplyRow, agent: Operator): Promise<TicketReplyRow> {
+    if (options.deliverToConversation && (await options.deliverToConversation(ticket, reply, agent))) {
+      await tickets.setReplyDelivery(reply.id, { status: 'sent' });
+      return { ...reply, deliveredVia: 'chat', deliveryStatus: 'sent' };
+    }
+    if (!ticket.customerEmail || !options.mailer) {
+      const error = !ticket.customerEmail
+        ? 'the requester left no e-mail address and is not in a live conversation'
+        : 'e-mail is off (set SMTP_URL and MAIL_FROM)';
+      await tickets.setReplyDelivery(reply.id, { status: 'failed', error });
+      return { ...reply, deliveryStatus: 'failed', deliveryError: error };
+    }
+    const sent = await options.mailer.send({
+      to: ticket.customerEmail,
+      subject: `[${ticket.ticketNumber}] Re: ${ticket.subject}`,
+      text: `${reply.body}\n\n— ${agent.displayName}\n\nReply to this e-mail or write in the chat; please keep the number ${ticket.ticketNumber}.`,
+      references: `<${ticket.id}@switchboard>`,
+    });
+    if (sent.outcome === 'sent') {
+      await tickets.setReplyDelivery(reply.id, { status: 'sent', externalMessageId: sent.messageId });
+      return { ...reply, deliveryStatus: 'sent', externalMessageId: sent.messageId };
+    }
+    logger.warn({ ticket: ticket.ticketNumber, error: sent.error }, 'ticket reply e-mail failed');
+    await tickets.setReplyDelivery(reply.id, { status: 'failed', error: sent.error });
+    return { ...reply, deliveryStatus: 'failed', deliveryError: sent.error };
+  }
+
+  return router;
+}
