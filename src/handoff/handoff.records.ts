@@ -14,8 +14,8 @@ import {
   supportTickets,
   type TICKET_STATUSES,
 } from '../storage/schema/index.ts';
-import type { DeskTicketStatus } from './desk-event.port.ts';
 import { callbackWindow } from './callback.window.ts';
+import type { DeskTicketStatus } from './desk-event.port.ts';
 import type { TargetName } from './handoff.target.ts';
 import { type HandoffPacket, handoffPacketSchema, summaryText } from './packet.ts';
 import type { DeliveryResult } from './vendor.http.ts';
