@@ -24,6 +24,7 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optional(url(['postgres', 'postgresql'])),
   REDIS_URL: optional(url(['redis', 'rediss'])),
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_SECONDS: z.coerce
     .number()
@@ -166,6 +167,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     storage: {
       dataDir: env.DATA_DIR,
       databaseUrl: env.DATABASE_URL,
+      databaseTimeoutMs: env.DATABASE_TIMEOUT_MS,
       redisUrl: env.REDIS_URL,
       sessionTtlSeconds: env.SESSION_TTL_SECONDS,
     },

@@ -4,6 +4,10 @@ import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { HandleResult } from '../engine/inbound.ts';
+import { isStorageUnavailable } from '../storage/storage.errors.ts';
+
+/** Seconds a client is told to wait after a storage outage answer (503). */
+export const STORAGE_RETRY_AFTER_SECONDS = 2;
 
 export function sendError(
   res: Response,
@@ -86,6 +90,18 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return sendError(res, 415, 'unsupported_encoding', 'Send the body as UTF-8 JSON.');
     if (typeof status === 'number' && status >= 400 && status < 500)
       return sendError(res, status, 'bad_request', e.message ?? 'Bad request.');
+    if (isStorageUnavailable(error)) {
+      // Postgres or Redis is away (restart, failover, network): the request did not happen, or happened
+      // and its retry with the same clientMessageId returns the first answer. Either way: retry.
+      logger.warn({ err: error, method: req.method, url: req.originalUrl }, 'storage unavailable');
+      res.set('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
+      return sendError(
+        res,
+        503,
+        'storage_unavailable',
+        'The service cannot reach its database right now. Retry in a few seconds (re-sending the same clientMessageId is safe).',
+      );
+    }
     logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled error');
     sendError(
       res,

@@ -113,6 +113,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const database = await openDatabase({
     databaseUrl: config.storage.databaseUrl,
     dataDir: config.storage.dataDir,
+    timeoutMs: config.storage.databaseTimeoutMs,
     onPoolError: (error) => logger.warn({ err: error }, 'a Postgres connection broke; the pool reconnects'),
   });
   const consumer = `${process.pid}-${randomUUID().slice(0, 8)}`;

@@ -93,30 +93,10 @@ export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): Se
 
     async load(sessionId) {
       const [row] = await db.select().from(sessions).where(eq(sessions.id, sessionId)).limit(1);
-      if (!row) return null;
-      const session: StoredSession = {
-        id: row.id,
-        tokenHash: row.tokenHash,
-        schemaVersion: row.schemaVersion,
-        version: row.version,
-        state: row.state,
-        owner: row.owner === 'human' ? 'human' : 'bot',
-        snapshot: row.snapshot,
-        messageCount: row.messageCount,
-        createdAt: row.createdAt.toISOString(),
-        updatedAt: row.updatedAt.toISOString(),
-      };
-      return session;
+      return row ? storedSessionFromRow(row) : null;
     },
 
-    async findTurn(sessionId, clientMessageId) {
-      const [row] = await db
-        .select({ response: traces.response })
-        .from(traces)
-        .where(and(eq(traces.sessionId, sessionId), eq(traces.clientMessageId, clientMessageId)))
-        .limit(1);
-      return row ? turnResponseSchema.parse(row.response) : null;
-    },
+    findTurn: (sessionId, clientMessageId) => findPgTurn(db, sessionId, clientMessageId),
 
     async commit(c): Promise<CommitOutcome> {
       const seq = c.expectedVersion + 1;
@@ -185,4 +165,29 @@ export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): Se
 
     async close() {},
   };
+}
+
+export function storedSessionFromRow(row: typeof sessions.$inferSelect): StoredSession {
+  return {
+    id: row.id,
+    tokenHash: row.tokenHash,
+    schemaVersion: row.schemaVersion,
+    version: row.version,
+    state: row.state,
+    owner: row.owner === 'human' ? 'human' : 'bot',
+    snapshot: row.snapshot,
+    messageCount: row.messageCount,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The stored answer of a committed turn, by its clientMessageId. */
+export async function findPgTurn(db: Db, sessionId: string, clientMessageId: string) {
+  const [row] = await db
+    .select({ response: traces.response })
+    .from(traces)
+    .where(and(eq(traces.sessionId, sessionId), eq(traces.clientMessageId, clientMessageId)))
+    .limit(1);
+  return row ? turnResponseSchema.parse(row.response) : null;
 }

@@ -9,6 +9,7 @@ import { createRedisEffectLog } from './redis-effect.log.ts';
 import { createRedisSessionStore } from './redis-session.store.ts';
 import { createRedisTimerStore } from './redis-timer.store.ts';
 import { createRedisTraceLog } from './redis-trace.log.ts';
+import { createPgSessionMirror } from './session.mirror.ts';
 
 export interface RedisBackendOptions {
   url: string;
@@ -32,6 +33,8 @@ export async function openRedisBackend(options: RedisBackendOptions) {
     layout,
     sessionTtlSeconds: options.sessionTtlSeconds,
     readTraces: (sessionId) => readPgTraces(options.db, sessionId),
+    mirror: createPgSessionMirror(options.db, { sessionTtlSeconds: options.sessionTtlSeconds }),
+    now: options.now,
   });
   const effectLog = createRedisEffectLog(client, { layout, now: options.now });
   const timerStore = createRedisTimerStore(client, { layout });

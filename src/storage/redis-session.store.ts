@@ -33,6 +33,7 @@ import {
   refsOfRows,
   responseRefs,
 } from './redis-session.codec.ts';
+import type { SessionMirror } from './session.mirror.ts';
 import type {
   CommitOutcome,
   EffectRecord,
@@ -41,6 +42,7 @@ import type {
   StoredSession,
   TurnCommit,
 } from './session.store.ts';
+import { StorageUnavailableError } from './storage.errors.ts';
 
 export interface RedisSessionStoreOptions extends RedisLayoutOptions {
   /** Idle sessions expire after this long; every commit refreshes it. */
@@ -49,6 +51,12 @@ export interface RedisSessionStoreOptions extends RedisLayoutOptions {
   readTraces?: (sessionId: string) => Promise<TraceEntry[]>;
   /** An already-built layout (shared with the effect log and timers); wins over prefix/shards. */
   layout?: RedisLayout;
+  /**
+   * The Postgres mirror. With it, a commit is acknowledged only once the mirror has the turn, and a session
+   * (or a turn's stored answer) Redis no longer has is rebuilt from it: losing Redis loses nothing acknowledged.
+   */
+  mirror?: SessionMirror;
+  now?: () => Date;
 }
 
 /** Returns a stored response and the messages of its turn: `{tag, r, msg1, msg2 …}` or nil. */
@@ -68,8 +76,37 @@ local function turn_reply(session, list, cmid, tag)
 end
 `;
 
+// A miss on a session Redis lost, or rebuilt from the mirror (flag 'rs'), answers 'ask': the turn may be
+// one only the mirror still knows.
 const FIND_TURN = redisScript(`${TURN_LUA}
-return turn_reply(KEYS[1], KEYS[2], ARGV[1], 'duplicate')
+local seen = turn_reply(KEYS[1], KEYS[2], ARGV[1], 'duplicate')
+if seen then return seen end
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'rs') == 1 then return {'ask'} end
+return nil
+`);
+
+// Rebuilds a lost session from the mirror, unless a process already did (or a new commit exists).
+// KEYS: session hash, messages list, button sets hash. ARGV: ttl, tok, sv, v, st, o, snap, mc, ca, ua,
+// message count, the messages, then ref/JSON pairs of button sets.
+const RESTORE = redisScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[1], 'tok', ARGV[2], 'sv', ARGV[3], 'v', ARGV[4], 'st', ARGV[5], 'o', ARGV[6],
+  'snap', ARGV[7], 'mc', ARGV[8], 'ca', ARGV[9], 'ua', ARGV[10], 'rs', '1')
+local nm = tonumber(ARGV[11])
+local i = 12
+while i <= 11 + nm do
+  local last = math.min(i + 499, 11 + nm)
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, i, last))
+  i = last + 1
+end
+while i + 1 <= #ARGV do
+  redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
+if nm > 0 then redis.call('EXPIRE', KEYS[2], tonumber(ARGV[1])) end
+return 1
 `);
 
 // KEYS: session hash, messages list, effects stream, traces stream, button sets hash
@@ -117,7 +154,7 @@ for i = 0, nb - 1 do redis.call('HSET', KEYS[5], ARGV[b + i * 2 + 1], ARGV[b + i
 local meta = redis.call('HMGET', session, 'mc', 'ca', 'tok')
 redis.call('XADD', KEYS[4], '*', 's', ARGV[14], 'd', ARGV[13], 'v', seq, 'mc', meta[1], 'ca', meta[2],
   'tok', meta[3])
-return {'committed'}
+return {'committed', meta[1], meta[2], meta[3]}
 `);
 
 // KEYS: traces stream. ARGV: session id, entries to look at (newest first). The payloads of this session's
@@ -160,6 +197,8 @@ export function createRedisSessionStore(
 ): SessionStore {
   const layout = options.layout ?? redisLayout(options);
   const buttonCache = new Map<string, PublicButton[]>();
+  const { mirror } = options;
+  const now = options.now ?? (() => new Date());
 
   async function resolveButtons(sessionId: string, refs: string[]): Promise<(ref: string) => PublicButton[]> {
     const missing = [...new Set(refs)].filter((r) => !buttonCache.has(r));
@@ -263,7 +302,92 @@ export function createRedisSessionStore(
       ],
       args,
     );
-    return turnReplySchema.parse(reply);
+    const parts = turnReplySchema.parse(reply);
+    if (mirror && parts[0] === 'committed') {
+      // Acknowledged only once Postgres has it: if this throws, the caller answers 503 and the client's
+      // retry (same clientMessageId) finds the turn in Redis; the trace sink copies it meanwhile.
+      const [, messageCount, createdAt, tokenHash] = parts;
+      await mirror.write({
+        sessionId: c.sessionId,
+        seq: c.trace.seq,
+        clientMessageId: c.clientMessageId,
+        entry: { ...c.trace },
+        response: { ...c.response },
+        messages: c.messages,
+        at: c.trace.at,
+        session: {
+          tokenHash: tokenHash ?? c.tokenHash,
+          schemaVersion: c.schemaVersion,
+          version: c.expectedVersion + 1,
+          state: c.state,
+          owner: c.owner,
+          snapshot: c.snapshot,
+          messageCount: Number(messageCount ?? c.messages.length),
+          createdAt: createdAt ?? c.at,
+          updatedAt: c.at,
+        },
+      });
+    }
+    return parts;
+  }
+
+  /** A stored answer is handed out again only once the mirror has its turn (it is acknowledged again). */
+  async function durable(sessionId: string, clientMessageId: string, response: TurnResponse) {
+    if (mirror && !(await mirror.findTurn(sessionId, clientMessageId)))
+      throw new StorageUnavailableError(
+        `turn ${clientMessageId} of session ${sessionId} is not in Postgres yet (the trace sink copies it)`,
+      );
+    return response;
+  }
+
+  async function restore(sessionId: string): Promise<boolean> {
+    if (!mirror) return false;
+    const found = await mirror.load(sessionId, now());
+    if (!found) return false;
+    const { session: s, messages } = found;
+    const ttl = Math.max(1, Math.ceil((found.expiresAt.getTime() - now().getTime()) / 1000));
+    const interned: Interned = new Map();
+    const encoded = messages.map((m) => encodeMessage(m, interned));
+    await runScript(
+      client,
+      RESTORE,
+      [layout.session(sessionId), layout.messages(sessionId), layout.buttons(layout.shardOf(sessionId))],
+      [
+        ttl,
+        s.tokenHash,
+        s.schemaVersion,
+        s.version,
+        s.state,
+        s.owner,
+        JSON.stringify(s.snapshot),
+        messages.length,
+        s.createdAt,
+        s.updatedAt,
+        encoded.length,
+        ...encoded,
+        ...[...interned].flat(),
+      ],
+    );
+    return true;
+  }
+
+  async function loadFromRedis(sessionId: string): Promise<StoredSession | null> {
+    const values = await client.hmGet(layout.session(sessionId), LOAD_FIELDS);
+    if (values[0] === null || values[0] === undefined) return null;
+    const [tokenHash, schemaVersion, version, state, owner, snapshot, messageCount, createdAt, updatedAt] =
+      loadedSchema.parse(values);
+    return {
+      id: sessionId,
+      tokenHash,
+      schemaVersion,
+      version,
+      state,
+      owner,
+      snapshot: JSON.parse(snapshot),
+      messageCount,
+      createdAt,
+      updatedAt,
+    };
   }
 
   return {
@@ -289,22 +413,9 @@ export function createRedisSessionStore(
     },
 
     async load(sessionId): Promise<StoredSession | null> {
-      const values = await client.hmGet(layout.session(sessionId), LOAD_FIELDS);
-      if (values[0] === null || values[0] === undefined) return null;
-      const [tokenHash, schemaVersion, version, state, owner, snapshot, messageCount, createdAt, updatedAt] =
-        loadedSchema.parse(values);
-      return {
-        id: sessionId,
-        tokenHash,
-        schemaVersion,
-        version,
-        state,
-        owner,
-        snapshot: JSON.parse(snapshot),
-        messageCount,
-        createdAt,
-        updatedAt,
-      };
+      const loaded = await loadFromRedis(sessionId);
+      if (loaded || !(await restore(sessionId))) return loaded;
+      return loadFromRedis(sessionId);
     },
 
     async findTurn(sessionId, clientMessageId) {
@@ -315,14 +426,19 @@ export function createRedisSessionStore(
         [clientMessageId],
       );
       if (reply === null || reply === undefined) return null;
-      return responseFrom(sessionId, turnReplySchema.parse(reply));
+      const parts = turnReplySchema.parse(reply);
+      if (parts[0] === 'ask') return mirror ? mirror.findTurn(sessionId, clientMessageId) : null;
+      return durable(sessionId, clientMessageId, await responseFrom(sessionId, parts));
     },
 
     async commit(c: TurnCommit): Promise<CommitOutcome> {
       const reply = await write({ ...c, tokenHash: '' });
       if (reply[0] === 'committed') return { outcome: 'committed' };
-      if (reply[0] === 'duplicate')
-        return { outcome: 'duplicate', response: await responseFrom(c.sessionId, reply) };
+      if (reply[0] === 'duplicate' && c.clientMessageId)
+        return {
+          outcome: 'duplicate',
+          response: await durable(c.sessionId, c.clientMessageId, await responseFrom(c.sessionId, reply)),
+        };
       return { outcome: 'conflict' };
     },
 
