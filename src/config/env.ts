@@ -5,9 +5,6 @@ import { handoffConfig, handoffEnvShape } from '../handoff/handoff.env.ts';
 import { workConfig, workEnvShape } from '../handoff/mail/mail.env.ts';
 import { DEFAULT_RESPONSE_SECONDS, formatResponseSeconds } from './response-time.ts';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const url = (protocols: string[]) =>
   z
     .string()
@@ -15,6 +12,35 @@ const url = (protocols: string[]) =>
     .refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), {
       message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
+/**
+ * Which proxies' X-Forwarded-For to believe, as Express's `trust proxy`: `false`; a hop count (`1` = one
+ * load balancer in front: the client is the address it saw, whatever a client writes further left); or
+ * comma-separated proxy addresses/CIDRs (`loopback`, `10.0.0.0/8`). `true` means 1 hop: trusting every hop
+ * let anyone pick their rate-limit key by writing the left-most X-Forwarded-For entry.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((v, ctx): boolean | number | string[] => {
+    if (/^(false|0|no)$/i.test(v)) return false;
+    if (/^(true|yes)$/i.test(v)) return 1;
+    if (/^\d+$/.test(v)) return Number(v);
+    const list = v
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const address = /^(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)$/i;
+    const bad = list.filter((p) => !address.test(p));
+    if (list.length === 0 || bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `use false, a hop count (1 = one load balancer), or proxy addresses/CIDRs (bad: ${bad.join(', ') || v})`,
+      });
+      return z.NEVER;
+    }
+    return list;
+  });
+
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
@@ -50,7 +76,7 @@ export const envSchema = z.object({
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(1).max(100_000).default(2000),
   KNOWLEDGE_FILE: optional(z.string()),
   DETECTION_FILE: optional(z.string()),
-  TRUST_PROXY: optional(bool),
+  TRUST_PROXY: optional(trustProxy),
   /** Handoff targets (SalesIQ, Zendesk, Freshdesk, Slack): each turns on when its group is set. */
   ...handoffEnvShape,
   ...workEnvShape,

@@ -20,7 +20,8 @@ export interface AppOptions {
   /** Shows operator messages to visitors with the operator's display name. */
   authors: MessageAuthors;
   maxMessageChars: number;
-  trustProxy: boolean;
+  /** Express's `trust proxy`: false, a hop count, or the proxies' addresses (see TRUST_PROXY). */
+  trustProxy: boolean | number | string[];
   /** Extra API routers mounted under /api/v1, with their OpenAPI operations. */
   apiRouters?: Array<{ router: Router; operations: ApiOperation[] }>;
   /** Routers mounted at the root (health, metrics, console pages). */
@@ -53,18 +54,6 @@ export function createApp(options: AppOptions) {
     }),
   );
   app.use('/api/v1/sessions', widgetCors(options.widgetAllowedOrigins ?? []));
-  app.use('/api', express.json({ limit: '32kb' }));
-  app.use('/api', rejectUnstorableText);
-
-  const operations = [
-    ...widgetOperations(options.maxMessageChars),
-    ...(options.apiRouters ?? []).flatMap((r) => r.operations),
-  ];
-  const openapi = buildOpenApi(operations);
-  app.get('/api/v1/openapi.json', (_req, res) => {
-    res.json(openapi);
-  });
-
   const limiterLogger = {
     error: (error: unknown, message?: string) =>
       options.logger.warn({ err: error }, message ?? 'the rate limiter failed; the request passes'),
@@ -91,6 +80,10 @@ export function createApp(options: AppOptions) {
     windowMs: 60_000,
     limit: options.sessionMessagesPerMinute ?? 60,
     keyGenerator: (req) => `session:${String(req.params.id)}`,
+    // Only the session's own messages count: a wrong token or an unknown id (401/404) is given back, so
+    // a stranger who knows a session id cannot use up its visitor's limit.
+    skipFailedRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401 && res.statusCode !== 404,
     ...(options.rateLimitStore ? { store: options.rateLimitStore('session') } : {}),
     passOnStoreError: true,
     logger: limiterLogger,
@@ -99,10 +92,23 @@ export function createApp(options: AppOptions) {
     handler: (_req, res) =>
       sendError(res, 429, 'rate_limited', 'Too many messages in this chat. Wait a minute and try again.'),
   });
+  // The limiters come before the body is parsed or walked: a request over the limit costs no parsing.
+  app.use('/api', limiter);
   app.post('/api/v1/sessions/:id/messages', perSession);
+  app.use('/api', express.json({ limit: '32kb' }));
+  app.use('/api', rejectUnstorableText);
+
+  const operations = [
+    ...widgetOperations(options.maxMessageChars),
+    ...(options.apiRouters ?? []).flatMap((r) => r.operations),
+  ];
+  const openapi = buildOpenApi(operations);
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
   app.use(
     '/api/v1',
-    limiter,
     widgetRoutes(options.engine, { maxMessageChars: options.maxMessageChars, authors: options.authors }),
   );
   for (const { router } of options.apiRouters ?? []) app.use('/api/v1', router);

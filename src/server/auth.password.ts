@@ -1,6 +1,8 @@
 // Operator passwords: scrypt (memory-hard, node:crypto) with a random salt; the cost parameters are stored
 // with the hash so they can be raised later without invalidating existing passwords.
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 
 export interface ScryptParams {
   /** CPU/memory cost (power of two). 2^15 with r=8 uses 32 MiB per hash. */
@@ -64,9 +66,25 @@ export function dummyHash(): Promise<string> {
   return dummy;
 }
 
+/** zxcvbn score (0–4) a password needs: 3 = "safely unguessable: moderate protection from offline attacks". */
+export const MIN_PASSWORD_SCORE = 3;
+
+// Built on first use: the common-password dictionaries take a moment to load.
+let strength: ZxcvbnFactory | null = null;
+
 export function passwordProblem(password: string): string | null {
   if (password.length < MIN_PASSWORD_LENGTH)
     return `the password must be at least ${MIN_PASSWORD_LENGTH} characters long`;
   if (password.length > 256) return 'the password is at most 256 characters long';
+  // Length alone let "1234567890" and ten spaces through: refuse common, patterned and repeated ones.
+  strength ??= new ZxcvbnFactory({
+    dictionary: { ...zxcvbnCommon.dictionary },
+    graphs: zxcvbnCommon.adjacencyGraphs,
+  });
+  const result = strength.check(password);
+  if (result.score < MIN_PASSWORD_SCORE) {
+    const hint = result.feedback.warning ?? result.feedback.suggestions[0];
+    return `the password is too easy to guess${hint ? ` (${hint})` : ''}: use a longer phrase of unrelated words`;
+  }
   return null;
 }

@@ -3,8 +3,9 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
-import { loginBody, newOperatorBody } from './auth.schemas.ts';
+import { clearThrottleBody, loginBody, newOperatorBody } from './auth.schemas.ts';
 import type { LoginThrottle } from './auth.throttle.ts';
+import { createConcurrencyGate, GATE_FULL } from './hash.gate.ts';
 import { sendError, sendValidationError } from './http.errors.ts';
 import { bearerToken } from './widget.routes.ts';
 
@@ -46,25 +47,29 @@ export function authRoutes(options: {
   const { directory, throttle, logger } = options;
   const router = Router();
   const auth = requireOperator(directory);
+  const hashing = createConcurrencyGate({ concurrency: 2, maxWaiting: 32 });
 
   router.post('/auth/login', async (req, res) => {
     const body = loginBody.safeParse(req.body);
     if (!body.success) return sendValidationError(res, body.error);
     const ip = req.ip ?? 'unknown';
-    const verdict = await throttle.check(body.data.email, ip);
+    const verdict = await throttle.attempt(body.data.email, ip);
     if (!verdict.allowed) {
       res.set('Retry-After', String(verdict.retryAfterSeconds));
       return sendError(
         res,
         429,
         'too_many_login_attempts',
-        `Too many failed logins. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s).`,
+        `Too many failed logins. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s), or ask an admin to clear the block.`,
         { retryAfterSeconds: verdict.retryAfterSeconds },
       );
     }
-    const operator = await directory.checkPassword(body.data.email, body.data.password);
+    const operator = await hashing.run(() => directory.checkPassword(body.data.email, body.data.password));
+    if (operator === GATE_FULL) {
+      res.set('Retry-After', '1');
+      return sendError(res, 503, 'busy', 'Too many logins at once. Retry in a second.');
+    }
     if (!operator) {
-      await throttle.recordFailure(body.data.email, ip);
       logger.info({ ip }, 'operator login failed');
       return sendError(res, 401, 'invalid_credentials', 'Wrong e-mail or password.');
     }
@@ -72,6 +77,16 @@ export function authRoutes(options: {
     const issued = await directory.issueToken(operator.id);
     logger.info({ operatorId: operator.id, role: operator.role }, 'operator logged in');
     res.json({ ...issued, operator });
+  });
+
+  // An address behind which many people sit (an office NAT) can be locked out by one of them: an admin
+  // clears it (and one account's window at it, with the e-mail).
+  router.post('/auth/throttle/clear', auth, requireAdmin, async (req, res) => {
+    const body = clearThrottleBody.safeParse(req.body);
+    if (!body.success) return sendValidationError(res, body.error);
+    await throttle.clear(body.data);
+    logger.info({ ip: body.data.ip, by: operatorOf(res).id }, 'login throttle cleared');
+    res.status(204).end();
   });
 
   router.post('/auth/logout', auth, async (req, res) => {

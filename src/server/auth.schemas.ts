@@ -2,7 +2,7 @@
 // from these).
 import { z } from 'zod';
 import { OPERATOR_ROLES } from '../storage/schema/index.ts';
-import { MIN_PASSWORD_LENGTH } from './auth.password.ts';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from './auth.password.ts';
 
 export const loginBody = z
   .object({
@@ -32,9 +32,20 @@ export const newOperatorBody = z
     password: z
       .string({ error: 'password is required' })
       .min(MIN_PASSWORD_LENGTH, `password must be at least ${MIN_PASSWORD_LENGTH} characters`)
-      .max(256),
+      .max(256)
+      .superRefine((password, ctx) => {
+        const problem = passwordProblem(password);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     role: z.enum(OPERATOR_ROLES).default('agent'),
   })
   .strict();
 
 export const operatorListResponse = z.object({ operators: z.array(operatorBody) });
+
+export const clearThrottleBody = z
+  .object({
+    ip: z.string({ error: 'ip is required: the address whose login block to clear' }).trim().min(1).max(64),
+    email: z.string().trim().min(3).max(254).optional(),
+  })
+  .strict();

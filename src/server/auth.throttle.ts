@@ -1,13 +1,24 @@
-// Login throttling: failed logins are counted per (e-mail, IP) and per IP in a fixed window that starts at
-// the first failure; past the limit, logins are refused with 429 and Retry-After until the window ends.
+// Login throttling: login attempts are counted per (e-mail, IP) and per IP in a fixed window that starts at
+// the first attempt; past the limit, logins are refused with 429 and Retry-After until the window ends.
+// An attempt is counted (atomically) BEFORE its password is hashed, so a burst of concurrent wrong logins
+// cannot slip past the limit while the first ones are still hashing; a successful login gives its attempt
+// back. An admin can clear an address's or an account's window (a shared office address locked out).
 // In memory on the embedded default; in Redis when several processes share the work (one count for all).
 import { createHash } from 'node:crypto';
 import type { RedisClientType } from 'redis';
+import { redisScript, runScript } from '../storage/redis-client.ts';
+
+/** Gives an attempt back without creating a count (or a window) that has already ended. */
+const GIVE_BACK = redisScript(`
+if redis.call('EXISTS', KEYS[2]) == 1 and tonumber(redis.call('GET', KEYS[2])) > 0 then redis.call('DECR', KEYS[2]) end
+redis.call('DEL', KEYS[1])
+return 1
+`);
 
 export interface ThrottleLimits {
-  /** Failures per e-mail and IP in one window. */
+  /** Attempts per e-mail and IP in one window. */
   perAccount: number;
-  /** Failures per IP (any e-mail) in one window: slows credential stuffing across accounts. */
+  /** Attempts per IP (any e-mail) in one window: slows credential stuffing across accounts. */
   perIp: number;
   windowSeconds: number;
 }
@@ -15,16 +26,24 @@ export interface ThrottleLimits {
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface LoginThrottle {
-  check(email: string, ip: string): Promise<ThrottleVerdict>;
-  recordFailure(email: string, ip: string): Promise<void>;
-  /** A successful login forgets the account's failures (not the IP's). */
+  /** Counts one attempt and says whether it may go on to the password check. */
+  attempt(email: string, ip: string): Promise<ThrottleVerdict>;
+  /** A successful login forgets the account's attempts and gives the IP its attempt back. */
   recordSuccess(email: string, ip: string): Promise<void>;
+  /** Clears the window of an address (and of one account at it, when the e-mail is given). */
+  clear(target: { ip: string; email?: string }): Promise<void>;
 }
 
 const keyOf = (...parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('base64url');
 
 function keys(email: string, ip: string) {
   return { account: `a:${keyOf(email.trim().toLowerCase(), ip)}`, ip: `i:${keyOf(ip)}` };
+}
+
+function verdict(retryAfterMs: number): ThrottleVerdict {
+  return retryAfterMs > 0
+    ? { allowed: false, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) }
+    : { allowed: true };
 }
 
 export function createMemoryLoginThrottle(
@@ -40,31 +59,37 @@ export function createMemoryLoginThrottle(
     }
     return w ?? null;
   };
+  /** Counts one attempt; returns the window after it. Synchronous, so concurrent attempts cannot race. */
   const bump = (key: string) => {
-    const w = current(key);
+    let w = current(key);
     if (w) w.count++;
-    else windows.set(key, { count: 1, endsAt: now() + limits.windowSeconds * 1000 });
+    else {
+      w = { count: 1, endsAt: now() + limits.windowSeconds * 1000 };
+      windows.set(key, w);
+    }
     if (windows.size > 10_000) for (const k of windows.keys()) current(k);
+    return w;
   };
   return {
-    async check(email, ip) {
+    async attempt(email, ip) {
       const k = keys(email, ip);
+      const account = bump(k.account);
+      const byIp = bump(k.ip);
       let retryAfterMs = 0;
-      const account = current(k.account);
-      if (account && account.count >= limits.perAccount) retryAfterMs = account.endsAt - now();
-      const byIp = current(k.ip);
-      if (byIp && byIp.count >= limits.perIp) retryAfterMs = Math.max(retryAfterMs, byIp.endsAt - now());
-      return retryAfterMs > 0
-        ? { allowed: false, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) }
-        : { allowed: true };
-    },
-    async recordFailure(email, ip) {
-      const k = keys(email, ip);
-      bump(k.account);
-      bump(k.ip);
+      if (account.count > limits.perAccount) retryAfterMs = account.endsAt - now();
+      if (byIp.count > limits.perIp) retryAfterMs = Math.max(retryAfterMs, byIp.endsAt - now());
+      return verdict(retryAfterMs);
     },
     async recordSuccess(email, ip) {
-      windows.delete(keys(email, ip).account);
+      const k = keys(email, ip);
+      windows.delete(k.account);
+      const byIp = current(k.ip);
+      if (byIp && byIp.count > 0) byIp.count--;
+    },
+    async clear({ ip, email }) {
+      const k = keys(email ?? '', ip);
+      windows.delete(k.ip);
+      if (email !== undefined) windows.delete(k.account);
     },
   };
 }
@@ -75,33 +100,32 @@ export function createRedisLoginThrottle(
   prefix: string,
 ): LoginThrottle {
   const k = (key: string) => `${prefix}login:${key}`;
-  async function over(key: string, limit: number): Promise<number> {
-    const [count, ttl] = await Promise.all([client.get(k(key)), client.pTTL(k(key))]);
-    return Number(count ?? 0) >= limit && ttl > 0 ? ttl : 0;
-  }
-  async function bump(key: string) {
-    // The window starts at the first failure: NX sets the expiry only when there is none yet.
-    await client
-      .multi()
-      .incr(k(key))
-      .pExpire(k(key), limits.windowSeconds * 1000, 'NX')
-      .exec();
-  }
   return {
-    async check(email, ip) {
+    async attempt(email, ip) {
       const ks = keys(email, ip);
-      const [a, i] = await Promise.all([over(ks.account, limits.perAccount), over(ks.ip, limits.perIp)]);
-      const retryAfterMs = Math.max(a, i);
-      return retryAfterMs > 0
-        ? { allowed: false, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) }
-        : { allowed: true };
-    },
-    async recordFailure(email, ip) {
-      const ks = keys(email, ip);
-      await Promise.all([bump(ks.account), bump(ks.ip)]);
+      // One transaction: both counts go up and their windows start (NX: only at the first attempt).
+      const replies = await client
+        .multi()
+        .incr(k(ks.account))
+        .pExpire(k(ks.account), limits.windowSeconds * 1000, 'NX')
+        .incr(k(ks.ip))
+        .pExpire(k(ks.ip), limits.windowSeconds * 1000, 'NX')
+        .pTTL(k(ks.account))
+        .pTTL(k(ks.ip))
+        .exec();
+      const [account, , byIp, , accountTtl, ipTtl] = replies.map(Number);
+      let retryAfterMs = 0;
+      if ((account ?? 0) > limits.perAccount) retryAfterMs = Math.max(1, accountTtl ?? 1);
+      if ((byIp ?? 0) > limits.perIp) retryAfterMs = Math.max(retryAfterMs, ipTtl ?? 1);
+      return verdict(retryAfterMs);
     },
     async recordSuccess(email, ip) {
-      await client.del(k(keys(email, ip).account));
+      const ks = keys(email, ip);
+      await runScript(client, GIVE_BACK, [k(ks.account), k(ks.ip)], []);
+    },
+    async clear({ ip, email }) {
+      const ks = keys(email ?? '', ip);
+      await client.del(email !== undefined ? [k(ks.ip), k(ks.account)] : [k(ks.ip)]);
     },
   };
 }

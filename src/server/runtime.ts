@@ -1,7 +1,7 @@
 // The composition root: builds every port's adapter from the config (embedded defaults when no URL is
 // set), the engine, the effect worker and the HTTP app. Tests build runtimes the same way.
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import { type ChannelIngest, createChannelIngest } from '../channels/channel.ingest.ts';
 import type { VisitorChannel } from '../channels/channel.port.ts';
@@ -100,6 +100,8 @@ export interface Runtime {
   listen(): Promise<{ server: Server; url: string }>;
   close(): Promise<void>;
 }
+
+const REQUEST_RECEIVE_TIMEOUT_MS = 10_000;
 
 // Built in one light module so replay and coverage get the same behaviour without loading the server.
 export { buildDetector, buildMachine } from '../engine/behaviour.build.ts';
@@ -337,8 +339,18 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     metrics,
     listen() {
       return new Promise((resolve, reject) => {
-        const s = app.listen(config.server.port, config.server.host, (error?: Error) => {
-          if (error) return reject(error);
+        // A client has 10 s to send its whole request (headers and body): a slow-body client held a
+        // connection for Node's default five minutes. Checked every second (Node's default: 30 s).
+        const s = createServer(
+          {
+            requestTimeout: REQUEST_RECEIVE_TIMEOUT_MS,
+            headersTimeout: REQUEST_RECEIVE_TIMEOUT_MS,
+            connectionsCheckingInterval: 1000,
+          },
+          app,
+        );
+        s.once('error', reject);
+        s.listen(config.server.port, config.server.host, () => {
           server = { server: s, inFlight: trackInFlight(s) };
           const address = s.address();
           const port = typeof address === 'object' && address ? address.port : config.server.port;
