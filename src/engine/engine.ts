@@ -14,7 +14,7 @@ import { type ConversationMachine, HUMAN_TAG } from '../machines/conversation.ma
 import type { EffectRecord, SessionStore, StoredSession } from '../storage/session.store.ts';
 import { enginePermission } from './conversation.policy.ts';
 import { planDesk } from './desk.plan.ts';
-import type { HandleOptions, HandleResult, Inbound } from './inbound.ts';
+import { type HandleOptions, type HandleResult, type Inbound, withCardNumbersMasked } from './inbound.ts';
 import { type OperatorPermission, planOperator } from './operator.plan.ts';
 import { OPERATORS_CHANNEL, type Realtime, sessionChannel } from './realtime.port.ts';
 import type { RenderExtras } from './reply.render.ts';
@@ -397,9 +397,11 @@ export function createEngine(deps: EngineDeps) {
 
   async function handle(
     sessionId: string,
-    inbound: Inbound,
+    received: Inbound,
     options: HandleOptions = {},
   ): Promise<HandleResult> {
+    // Before anything stores, traces, shows or classifies the text (transcripts, traces, LLM prompts).
+    const inbound = withCardNumbersMasked(received);
     const startedAt = performance.now();
     const clock = deps.timeStages ? stageClock() : null;
     const clientKey = idempotencyKey(inbound);

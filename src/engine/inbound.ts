@@ -1,6 +1,7 @@
 // What can happen to a session, already parsed and authenticated at the edge, and what the engine answers.
 // Expected outcomes are values; the HTTP edge maps each to one status code in one place.
 import type { ChannelName } from '../channels/channel.port.ts';
+import { maskCardNumbers } from '../detection/card.mask.ts';
 import type { DeskEvent } from '../handoff/desk-event.port.ts';
 import type { StoredSession } from '../storage/session.store.ts';
 import type { TurnResponse } from './turn.types.ts';
@@ -70,3 +71,12 @@ export type HandleResult =
   | { outcome: 'button_not_offered'; buttonId: string; offered: string[] }
   | { outcome: 'not_accepted'; state: string; message: string }
   | { outcome: 'busy' };
+
+/** The inbound with payment-card numbers masked in its text (visitor text, operator messages). */
+export function withCardNumbersMasked(inbound: Inbound): Inbound {
+  if (inbound.kind === 'visitor' && 'text' in inbound)
+    return { ...inbound, text: maskCardNumbers(inbound.text) };
+  if (inbound.kind === 'operator' && inbound.command.action === 'message')
+    return { ...inbound, command: { ...inbound.command, text: maskCardNumbers(inbound.command.text) } };
+  return inbound;
+}

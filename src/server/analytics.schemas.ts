@@ -14,7 +14,11 @@ const isoDate = (name: string) =>
     .union([z.iso.datetime({ offset: true }), z.iso.date()], {
       error: `${name} must be an ISO 8601 date (2026-01-31, taken as UTC midnight) or date-time (2026-01-31T08:00:00Z)`,
     })
-    .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v));
+    .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v))
+    // Postgres timestamps have no year 0 (`0000-01-01` was a 500); nothing here is older than 1970.
+    .refine((d) => d.getUTCFullYear() >= 1970 && d.getUTCFullYear() <= 9999, {
+      message: `${name} must be a date between 1970 and 9999`,
+    });
 
 /** `?from&to&bucket`: a period of at most a year, `to` exclusive, defaulting to the last 7 days by day. */
 export function periodQuery(now: () => Date) {

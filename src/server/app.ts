@@ -94,6 +94,11 @@ export function createApp(options: AppOptions) {
   });
   // The limiters come before the body is parsed or walked: a request over the limit costs no parsing.
   app.use('/api', limiter);
+  // Tokens, transcripts and operator data: no shared or browser cache may keep an API answer.
+  app.use('/api', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   app.post('/api/v1/sessions/:id/messages', perSession);
   app.use('/api', express.json({ limit: '32kb' }));
   app.use('/api', rejectUnstorableText);

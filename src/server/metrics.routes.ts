@@ -12,9 +12,23 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The socket's own peer address, not X-Forwarded-For: a header cannot make a request local. */
+export function isLoopback(address: string | undefined): boolean {
+  return address === '::1' || /^(::ffff:)?127\./.test(address ?? '');
+}
+
 export function metricsRoutes(registry: Registry, options: { token?: string } = {}): Router {
   const router = Router();
   router.get('/metrics', async (req, res, next) => {
+    if (!options.token && !isLoopback(req.socket.remoteAddress)) {
+      // Without a token the figures are for the machine itself (a Prometheus agent beside the process).
+      return sendError(
+        res,
+        403,
+        'metrics_loopback_only',
+        'Without METRICS_TOKEN, /metrics answers only on loopback (127.0.0.1, ::1). Set METRICS_TOKEN to scrape it from elsewhere.',
+      );
+    }
     if (options.token) {
       const token = bearerToken(req);
       if (!token || !sameSecret(token, options.token))

@@ -7,6 +7,8 @@ export function widgetCors(allowedOrigins: string[]): RequestHandler {
   const any = allowedOrigins.includes('*');
   const allowed = new Set(allowedOrigins);
   return (req, res, next) => {
+    // The trace download under /sessions/:id/trace is the operator API: never cross-origin.
+    if (/^\/[^/]+\/trace\/?$/.test(req.path)) return next();
     const origin = req.get('origin');
     res.vary('Origin');
     if (origin && (any || allowed.has(origin))) {

@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
 
 export async function createRedisClient(url: string) {
-  const client = createClient({ url });
+  // Bounded calls: while Redis is unreachable a command fails at once (no offline queue) and one that gets
+  // no answer fails after 5 s, so a request answers 503 instead of hanging for the whole outage.
+  const client = createClient({ url, disableOfflineQueue: true, commandOptions: { timeout: 5000 } });
   // Without a listener node-redis rethrows socket errors as uncaught exceptions; reconnects are automatic.
   client.on('error', () => {});
   await client.connect();
