@@ -57,10 +57,45 @@ export interface SseRoutesOptions {
 
 const QUEUED = 'escalated.queued';
 
+const WIDGET_STREAM_LIFETIME_MS = 60 * 60 * 1000;
+
+/**
+ * Open widget streams per session and per address, in this process: each holds a socket and a pub/sub
+ * channel, and 2,000 of them from one stranger cost 85 MB and 2,000 Redis channels. Taken before the
+ * subscription, so even a wrong token holds nothing for long.
+ */
+function createStreamSlots(limits: { perSession: number; perAddress: number }) {
+  const bySession = new Map<string, number>();
+  const byAddress = new Map<string, number>();
+  const add = (map: Map<string, number>, key: string, delta: number) => {
+    const n = (map.get(key) ?? 0) + delta;
+    if (n <= 0) map.delete(key);
+    else map.set(key, n);
+  };
+  return {
+    take(sessionId: string, address: string): { release: () => void } | null {
+      if ((bySession.get(sessionId) ?? 0) >= limits.perSession) return null;
+      if ((byAddress.get(address) ?? 0) >= limits.perAddress) return null;
+      add(bySession, sessionId, 1);
+      add(byAddress, address, 1);
+      let released = false;
+      return {
+        release: () => {
+          if (released) return;
+          released = true;
+          add(bySession, sessionId, -1);
+          add(byAddress, address, -1);
+        },
+      };
+    },
+  };
+}
+
 export function sseRoutes(options: SseRoutesOptions): Router {
   const { engine, store, realtime, queue, authors, logger } = options;
   const router = Router();
   const lastTyping = new Map<string, number>();
+  const streamSlots = createStreamSlots({ perSession: 3, perAddress: 20 });
 
   async function sessionAuthorized(sessionId: string, token: string) {
     const session = await store.load(sessionId);
@@ -78,6 +113,17 @@ export function sseRoutes(options: SseRoutesOptions): Router {
     if (!token) return sendOutcome(res, { outcome: 'unauthorized' });
     const since = Number(lastEventId(req) ?? Number.NaN);
     const afterSeq = Number.isInteger(since) && since >= 0 ? since : null;
+    const slot = streamSlots.take(id.data, req.ip ?? 'unknown');
+    if (!slot) {
+      res.set('Retry-After', '30');
+      return sendError(
+        res,
+        429,
+        'too_many_streams',
+        'Too many open event streams for this chat or from this address. Close one (or wait) and reconnect.',
+      );
+    }
+    res.on('close', slot.release);
 
     // Subscribe before loading, buffering, so a turn committed in between is not lost.
     const buffered: RealtimeEvent[] = [];
@@ -90,6 +136,10 @@ export function sseRoutes(options: SseRoutesOptions): Router {
     }
 
     const stream = openEventStream(req, res, { heartbeatMs: options.heartbeatMs });
+    // A stream lives an hour at most: the widget reconnects with Last-Event-ID and misses nothing.
+    const lifetime = setTimeout(() => stream.close(), WIDGET_STREAM_LIFETIME_MS);
+    lifetime.unref();
+    stream.onClose(() => clearTimeout(lifetime));
     let state = view.state;
     let turnSeq = view.session.version;
     // While the visitor waits: their place in the queue, sent when it changes. It is recomputed when the

@@ -78,6 +78,29 @@ describe('abusive clients', () => {
     expect(statuses.filter((s) => s === 429).length).toBe(10);
   });
 
+  it('event streams are capped per session (3) and closed streams give their slot back', async () => {
+    const headers = from();
+    const visitor = await startVisitor(t.url);
+    const open = () => {
+      const abort = new AbortController();
+      const answer = fetch(`${t.url}/api/v1/sessions/${visitor.sessionId}/events`, {
+        headers: { ...headers, authorization: `Bearer ${visitor.token}` },
+        signal: abort.signal,
+      });
+      return { abort, answer };
+    };
+    const streams = [open(), open(), open()];
+    for (const s of streams) expect((await s.answer).status).toBe(200);
+    const fourth = await open().answer;
+    expect(fourth.status).toBe(429);
+    expect((await fourth.json()).error.code).toBe('too_many_streams');
+    streams[0]?.abort.abort();
+    await new Promise((r) => setTimeout(r, 200));
+    const again = open();
+    expect((await again.answer).status).toBe(200);
+    for (const s of [...streams, again]) s.abort.abort();
+  });
+
   it('TRUST_PROXY takes a hop count or proxy addresses; true means one hop', () => {
     expect(parseEnv({ TRUST_PROXY: 'true' }).server.trustProxy).toBe(1);
     expect(parseEnv({ TRUST_PROXY: '2' }).server.trustProxy).toBe(2);
