@@ -87,6 +87,31 @@ async function postgresVisitorTexts(dbUrl: string): Promise<Map<string, number>>
   }
 }
 
+/** One more message per session once the faults stopped: answered 200 (a 503 retried, same clientMessageId). */
+async function afterFaults(url: string, sent: Sent[]): Promise<Sent[]> {
+  const sessions = [...new Map(sent.map((s) => [s.sessionId, s])).values()];
+  return Promise.all(
+    sessions.map(async (s, i) => {
+      const text = `after the faults, session ${i}: my printer is broken`;
+      let status = 0;
+      for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 100));
+        status = (
+          await api(
+            url,
+            'POST',
+            `/api/v1/sessions/${s.sessionId}/messages`,
+            { clientMessageId: `after-${s.sessionId}`, text },
+            { authorization: `Bearer ${s.token}` },
+          )
+        ).status;
+      }
+      expect(status).toBe(200);
+      return { ...s, text, status };
+    }),
+  );
+}
+
 /** Checks the load's outcome: only 2xx or 503, every 2xx stored exactly once, a 503 at most once. */
 async function expectExactlyOnce(server: ServerProcess, sent: Sent[]) {
   const statuses = new Map<number, number>();
@@ -168,8 +193,10 @@ describe.runIf(databaseUrl)('Postgres connections dropped under load', () => {
         exitCode: null,
         signal: null,
       });
-      const statuses = await expectExactlyOnce(server, sent);
-      expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+      await expectExactlyOnce(server, sent);
+      // How many turns get through while backends die every 30 ms depends on the machine's load; that the
+      // process serves again once they stop does not: every session's next message is acknowledged.
+      sent.push(...(await afterFaults(server.url, sent)));
       // What was acknowledged is in the Postgres records too (directly, or mirrored from Redis).
       const deadline = Date.now() + 15_000;
       const acknowledged = sent.filter((s) => s.status === 200);

@@ -9,6 +9,7 @@ import { startTestRuntime, startVisitor, type TestRuntime } from '../support/run
 /** Values that broke something once: year 0, NUL, a lone surrogate, a card number, a path. */
 const NASTY = ['', ' ', '0000-01-01', '\u0000', '\ud800', '4111 1111 1111 1111', '../../etc', '-1', '1e308'];
 /** 15,000 nested arrays: overflowed a recursive walk. */
+const SERVICE_SECRET = 'fuzz-service-secret-0123456789';
 const DEEP = `${'['.repeat(15_000)}${']'.repeat(15_000)}`;
 
 type JsonSchema = {
@@ -76,7 +77,12 @@ describe('fuzzing the public API from its OpenAPI document', () => {
   let tokens: string[];
   beforeAll(async () => {
     t = await startTestRuntime({
-      env: { RATE_LIMIT_PER_MINUTE: '100000', SESSION_MESSAGES_PER_MINUTE: '100000' },
+      env: {
+        RATE_LIMIT_PER_MINUTE: '100000',
+        SESSION_MESSAGES_PER_MINUTE: '100000',
+        // Turns the service API on, so it is fuzzed too (off, it answers its documented 503).
+        SERVICE_SECRET: SERVICE_SECRET,
+      },
       overrides: { defaultMetrics: false },
     });
     const doc = await (await fetch(`${t.url}/api/v1/openapi.json`)).json();
@@ -97,7 +103,7 @@ describe('fuzzing the public API from its OpenAPI document', () => {
     const agent = await newOperator(t.runtime, t.url, 'agent');
     const admin = await newOperator(t.runtime, t.url, 'admin');
     ids = [visitor.sessionId, 'no-such-session', '%00', 'a'.repeat(300)];
-    tokens = [visitor.token, agent.token, admin.token, 'wrong'];
+    tokens = [visitor.token, agent.token, admin.token, 'wrong', SERVICE_SECRET];
   });
   afterAll(() => t?.close());
 
@@ -138,7 +144,7 @@ describe('fuzzing the public API from its OpenAPI document', () => {
           method: r.op.method,
           headers: {
             'content-type': 'application/json',
-            ...(r.token ? { authorization: `Bearer ${r.token}` } : {}),
+            ...(r.token ? { authorization: `Bearer ${r.token}`, 'x-service-token': r.token } : {}),
           },
           body,
           // No hang: every request is answered well within this.
