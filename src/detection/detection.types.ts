@@ -36,7 +36,7 @@ export const JOURNEY_STAGES = ['quotation', 'cart', 'payment', 'delivery', 'none
 export const journeyStageSchema = z.enum(JOURNEY_STAGES);
 export type JourneyStage = z.infer<typeof journeyStageSchema>;
 
-export const LAYERS = ['button', 'keyword', 'llm', 'rules'] as const;
+export const LAYERS = ['button', 'keyword', 'learned', 'llm', 'rules'] as const;
 export type LayerName = (typeof LAYERS)[number];
 
 /** What one layer said about one message. `decided: false` means the next layer should look. */
@@ -49,6 +49,8 @@ export const layerResultSchema = z.object({
   category: categorySchema.nullable().optional(),
   buttonId: z.string().optional(),
   matchedPhrase: z.string().optional(),
+  /** Keyword layer: a human was mentioned but it is not a request (negated, past, another sense). */
+  humanRuledOut: z.boolean().optional(),
   /** Recorded raw answer (LLM) so that replay never calls the model again. */
   raw: z.unknown().optional(),
   latencyMs: z.number().optional(),
@@ -80,5 +82,7 @@ export const detectionSchema = z.object({
   reasons: z.array(z.string()),
   triggers: z.array(z.string()),
   layers: z.array(layerResultSchema),
+  /** Only when the message is, with confidence, in a content language other than the session's. */
+  language: z.string().optional(),
 });
 export type Detection = z.infer<typeof detectionSchema>;

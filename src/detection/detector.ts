@@ -1,5 +1,6 @@
-// The detection pipeline for one visitor message: button (state-gated) → keyword → LLM (only if still
-// undecided) → local sentiment → rules. Returns one typed Detection with every layer's result for the trace.
+// The detection pipeline for one visitor message: button (state-gated) → keyword → learned intent model
+// (only if still undecided) → LLM (only if still undecided) → local sentiment → rules. The message's
+// language is detected alongside and reported only when it differs from the session's. Returns one typed Detection with every layer's result for the trace.
 // The LLM is never asked in an escalated state (a human owns it, or the operator just closed it), nor where
 // its answer could change nothing: collecting a phone number or e-mail (no intent accepted), or choosing
 // among the escalation options (only "I want a human" is accepted, and that changes nothing there).
@@ -9,6 +10,8 @@ import { matchButtonText } from './button.layer.ts';
 import type { Classifier } from './classifier.port.ts';
 import type { Detection, LayerResult } from './detection.types.ts';
 import { injectionCue } from './injection.guard.ts';
+import type { LanguageDetector } from './language.detect.ts';
+import type { LearnedLayer } from './learned.layer.ts';
 import {
   applyRules,
   complaintCue,
@@ -38,7 +41,14 @@ export interface DetectorDeps {
   rules: RulesConfig;
   /** Local sentiment (default: the AFINN lexicon plus our anger/confusion cues). */
   sentiment?: LocalSentimentAnalyzer;
+  /** The trained intent model between keywords and the LLM (absent: keywords go straight to the LLM). */
+  learned?: LearnedLayer;
+  /** Content languages; absent: every session stays in the default language. */
+  language?: LanguageDetector;
 }
+
+/** The language of a session that has not shown another one. */
+export const DEFAULT_LANGUAGE = 'en';
 
 /** Whether the LLM may be asked about a message in this state. */
 export function llmAllowed(state: string, acceptedIntents: readonly string[]): boolean {
@@ -67,8 +77,14 @@ export function createDetector(deps: DetectorDeps): Detector {
       if (!button.decided) {
         const keyword = deps.keyword.detect(input.text);
         layers.push(keyword);
+        let decided = usableDecision(keyword, deps.rules, input.acceptedIntents);
+        if (!decided && deps.learned) {
+          const learned = deps.learned.detect(input.text, keyword);
+          layers.push(learned);
+          decided = usableDecision(learned, deps.rules, input.acceptedIntents);
+        }
         if (
-          !usableDecision(keyword, deps.rules, input.acceptedIntents) &&
+          !decided &&
           deps.classifier.enabled &&
           llmAllowed(input.state, input.acceptedIntents)
         ) {
@@ -84,7 +100,8 @@ export function createDetector(deps: DetectorDeps): Detector {
         }
       }
       const category = layers.find((l) => l.category)?.category ?? input.context.category;
-      return applyRules(
+      const language = deps.language?.detect(input.text) ?? null;
+      const detection = applyRules(
         {
           layers,
           // "1" or "📞 Instant Chat" picks an option; it says nothing about the visitor's mood.
@@ -97,6 +114,9 @@ export function createDetector(deps: DetectorDeps): Detector {
         },
         deps.rules,
       );
+      return language && language !== (input.context.language ?? DEFAULT_LANGUAGE)
+        ? { ...detection, language }
+        : detection;
     },
     pressed(buttonId, context) {
       return applyRules(

@@ -784,6 +784,17 @@ export function createKeywordLayer(config: KeywordConfig, knowledge: Knowledge):
 
   return {
     detect(text: string): LayerResult {
+      const blocked: string[] = [];
+      const out = detectMessage(text, blocked);
+      // The learned layer must not read a request into a human mention this layer ruled out.
+      return blocked.length > 0 && out.intent !== 'escalation_request'
+        ? { ...out, humanRuledOut: true }
+        : out;
+    },
+  };
+
+  function detectMessage(text: string, blocked: string[]): LayerResult {
+    {
       const raw = tokenize(text);
       let words = 0;
       for (const w of raw) if (!isBoundary(w)) words++;
@@ -793,7 +804,6 @@ export function createKeywordLayer(config: KeywordConfig, knowledge: Knowledge):
       const cat = corrected(raw, categoryFuzzy);
       const found = findCategory(cat.tokens);
       const category = found?.hit.category ?? null;
-      const blocked: string[] = [];
 
       const escalation = findEscalation(human.tokens, raw, blocked);
       if (escalation) {
@@ -836,6 +846,6 @@ export function createKeywordLayer(config: KeywordConfig, knowledge: Knowledge):
         return result(reply.kind, c.shortReply, `short reply "${reply.phrase}"`, null, reply.phrase);
       }
       return abstain(`no keyword matched${notes}`);
-    },
-  };
+    }
+  }
 }

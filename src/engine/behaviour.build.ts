@@ -5,8 +5,11 @@ import type { Config } from '../config/env.ts';
 import { type Knowledge, stepCounts } from '../content/knowledge.ts';
 import type { Classifier } from '../detection/classifier.port.ts';
 import { createDetector } from '../detection/detector.ts';
+import { loadIntentModel } from '../detection/intent.model.ts';
 import { loadKeywordConfig } from '../detection/keyword.config.ts';
 import { createKeywordLayer } from '../detection/keyword.layer.ts';
+import { createLanguageDetector } from '../detection/language.detect.ts';
+import { createLearnedLayer, type LearnedLayer, loadIntentsConfig } from '../detection/learned.layer.ts';
 import { createConversationMachine } from '../machines/conversation.machine.ts';
 
 export function buildMachine(config: Config, knowledge: Knowledge) {
@@ -23,10 +26,21 @@ export function buildDetector(
   knowledge: Knowledge,
   classifier: Classifier,
   keywordConfig = loadKeywordConfig(config.content.detectionFile),
+  learned: LearnedLayer = defaultLearnedLayer(),
 ) {
+  const languages = Object.keys(knowledge.languages);
   return createDetector({
     keyword: createKeywordLayer(keywordConfig, knowledge),
     classifier,
     rules: config.rules,
+    learned,
+    ...(languages.length > 1 ? { language: createLanguageDetector(languages) } : {}),
   });
+}
+
+let shared: LearnedLayer | undefined;
+/** The committed model and content/intents.yaml, loaded once per process (replay builds many detectors). */
+export function defaultLearnedLayer(): LearnedLayer {
+  shared ??= createLearnedLayer(loadIntentModel(), loadIntentsConfig());
+  return shared;
 }

@@ -14,6 +14,7 @@ export function signalsFrom(detection: Detection): Signals {
     category: detection.category,
     journeyStage: detection.journeyStage,
     triggers: detection.triggers,
+    ...(detection.language ? { language: detection.language } : {}),
   };
 }
 

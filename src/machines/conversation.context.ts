@@ -35,6 +35,8 @@ export interface ConversationContext {
   inputProblem: string | null;
   closedReason: string | null;
   history: StateVisit[];
+  /** The visitor's language (a content language); absent means the default, English. */
+  language?: string;
 }
 
 export interface ConversationInput {

@@ -15,6 +15,8 @@ export const signalsSchema = z.object({
   category: categorySchema.nullable().optional(),
   journeyStage: journeyStageSchema.optional(),
   triggers: z.array(z.string()).optional(),
+  /** The visitor switched to another content language. */
+  language: z.string().min(2).max(16).optional(),
 });
 export type Signals = z.infer<typeof signalsSchema>;
 

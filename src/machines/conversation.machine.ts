@@ -56,6 +56,7 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
           triggers: signals.triggers?.length
             ? [...new Set([...context.triggers, ...signals.triggers])]
             : context.triggers,
+          ...(signals.language ? { language: signals.language } : {}),
         };
       }),
       recordState: assign(({ context, event }, params: { state: string }) => ({

@@ -1,0 +1,28 @@
+// `npm run train`: trains the learned intent model on the train slice of corpus/ and writes
+// content/model/intent.model.json, with the Bitext licence beside it (the weights derive from that
+// corpus, CDLA-Sharing-1.0). Deterministic: re-running on the same material gives the same file.
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CORPUS_DIR, loadTrainingMaterial } from '../detection/intent.corpus.ts';
+import { DEFAULT_INTENT_MODEL_PATH } from '../detection/intent.model.ts';
+import { DEFAULT_TRAIN_OPTIONS, fitTemperature, toModelData, trainIntentModel } from '../detection/intent.train.ts';
+
+const examples = loadTrainingMaterial();
+const train = examples.filter((e) => e.slice === 'train');
+const calibration = examples.filter((e) => e.slice === 'calibration');
+const started = performance.now();
+const model = trainIntentModel(train, DEFAULT_TRAIN_OPTIONS);
+const temperature = fitTemperature(model, calibration);
+const trainedOn =
+  `train slice (fnv1a bucket 3-9 of 10) of corpus/bitext + corpus/local: ${train.length} examples; ` +
+  `temperature fitted on ${calibration.length} calibration examples; ${JSON.stringify(DEFAULT_TRAIN_OPTIONS)}`;
+const data = toModelData(model, temperature, trainedOn);
+writeFileSync(DEFAULT_INTENT_MODEL_PATH, `${JSON.stringify(data)}\n`);
+copyFileSync(
+  `${CORPUS_DIR}bitext/LICENSE.txt`,
+  fileURLToPath(new URL('LICENSE.bitext.txt', `file://${DEFAULT_INTENT_MODEL_PATH}`)),
+);
+console.log(
+  `trained ${data.labels.length} labels on ${train.length} examples in ${Math.round(performance.now() - started)} ms; ` +
+    `temperature ${temperature}; ${data.features.length} features → ${DEFAULT_INTENT_MODEL_PATH}`,
+);
