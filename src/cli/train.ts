@@ -5,7 +5,12 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CORPUS_DIR, loadTrainingMaterial } from '../detection/intent.corpus.ts';
 import { DEFAULT_INTENT_MODEL_PATH } from '../detection/intent.model.ts';
-import { DEFAULT_TRAIN_OPTIONS, fitTemperature, toModelData, trainIntentModel } from '../detection/intent.train.ts';
+import {
+  DEFAULT_TRAIN_OPTIONS,
+  fitTemperature,
+  toModelData,
+  trainIntentModel,
+} from '../detection/intent.train.ts';
 
 const examples = loadTrainingMaterial();
 const train = examples.filter((e) => e.slice === 'train');

@@ -49,7 +49,10 @@ export const DEFAULT_KNOWLEDGE_PATH = fileURLToPath(
 );
 const DEFAULT_REPLIES_PATH = fileURLToPath(new URL('../../content/replies.yaml', import.meta.url));
 
-function invalid(source: string, issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): ConfigError {
+function invalid(
+  source: string,
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>,
+): ConfigError {
   const problems = issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
   return new ConfigError(`${source} is invalid:\n  ${problems.join('\n  ')}`);
 }
@@ -95,7 +98,10 @@ function checkLanguage(lang: string, content: LanguageContent, base: LanguageCon
   const missing = Object.keys(base.replies).filter((key) => !(key in content.replies));
   const steps = CATEGORIES.filter(
     (c) => content.categories[c].steps.length !== base.categories[c].steps.length,
-  ).map((c) => `${c} has ${content.categories[c].steps.length} steps, the default ${base.categories[c].steps.length}`);
+  ).map(
+    (c) =>
+      `${c} has ${content.categories[c].steps.length} steps, the default ${base.categories[c].steps.length}`,
+  );
   const problems = [...missing.map((k) => `replies: ${k} is missing`), ...steps];
   if (problems.length > 0)
     throw new ConfigError(`${source} (language ${lang}) is invalid:\n  ${problems.join('\n  ')}`);

@@ -83,11 +83,7 @@ export function createDetector(deps: DetectorDeps): Detector {
           layers.push(learned);
           decided = usableDecision(learned, deps.rules, input.acceptedIntents);
         }
-        if (
-          !decided &&
-          deps.classifier.enabled &&
-          llmAllowed(input.state, input.acceptedIntents)
-        ) {
+        if (!decided && deps.classifier.enabled && llmAllowed(input.state, input.acceptedIntents)) {
           const llm = await deps.classifier.classify({
             text: input.text,
             state: input.state,

@@ -63,7 +63,9 @@ export function createIntentModel(data: IntentModelData): IntentModel {
   const k = data.labels.length;
   if (data.bias.length !== k) throw new Error(`intent model: ${data.bias.length} biases for ${k} labels`);
   if (data.weights.length !== data.features.length * k)
-    throw new Error(`intent model: ${data.weights.length} weights for ${data.features.length} features × ${k} labels`);
+    throw new Error(
+      `intent model: ${data.weights.length} weights for ${data.features.length} features × ${k} labels`,
+    );
   const all = Float64Array.from(data.weights);
   const weights = new Map<string, Float64Array>();
   data.features.forEach((feature, i) => {

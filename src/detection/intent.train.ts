@@ -66,14 +66,16 @@ export function trainIntentModel(
     for (const index of order) {
       const example = encoded[index] as Encoded;
       p.set(bias);
-      for (const w of example.features) for (let j = 0; j < k; j++) p[j] = (p[j] as number) + (w[j] as number);
+      for (const w of example.features)
+        for (let j = 0; j < k; j++) p[j] = (p[j] as number) + (w[j] as number);
       softmaxInPlace(p);
       // Features of one message share the step: long messages should not learn faster than short ones.
       const step = rate / Math.sqrt(example.features.length);
       for (let j = 0; j < k; j++) {
         const gradient = (p[j] as number) - (j === example.label ? 1 : 0);
         bias[j] = (bias[j] as number) - rate * gradient;
-        for (const w of example.features) w[j] = (w[j] as number) - step * (gradient + options.l2 * (w[j] as number));
+        for (const w of example.features)
+          w[j] = (w[j] as number) - step * (gradient + options.l2 * (w[j] as number));
       }
     }
   }
@@ -91,7 +93,10 @@ function logits(model: Trained, text: string): Float64Array {
 }
 
 /** The temperature that minimises the negative log-likelihood on held-out examples (grid search). */
-export function fitTemperature(model: Trained, heldOut: ReadonlyArray<{ text: string; label: string }>): number {
+export function fitTemperature(
+  model: Trained,
+  heldOut: ReadonlyArray<{ text: string; label: string }>,
+): number {
   const scored = heldOut
     .map((e) => ({ s: logits(model, e.text), y: model.labels.indexOf(e.label) }))
     .filter((e) => e.y >= 0);
@@ -114,7 +119,8 @@ export function fitTemperature(model: Trained, heldOut: ReadonlyArray<{ text: st
 
 /** The model file: weights rounded, features whose weights are all negligible dropped. */
 export function toModelData(model: Trained, temperature: number, trainedOn: string): IntentModelData {
-  const round = (x: number) => Math.round(x * 1000) / 1000;
+  // `|| 0` turns -0 into 0, as JSON would.
+  const round = (x: number) => Math.round(x * 1000) / 1000 || 0;
   const features: string[] = [];
   const weights: number[] = [];
   for (const f of [...model.weights.keys()].sort()) {

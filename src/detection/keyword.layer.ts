@@ -347,11 +347,17 @@ export function createKeywordLayer(config: KeywordConfig, knowledge: Knowledge):
   for (const p of config.intents.acknowledged) shortReplies.add(positionsFor(p, 'none'), 'acknowledged');
   for (const p of config.intents.shortReplyFillers) shortReplies.add(positionsFor(p, 'none'), 'filler');
 
-  // --- categories (knowledge phrases + configured synonyms; 'other' is never matched) -----------
+  // --- categories (knowledge phrases of every content language + configured synonyms; 'other' is never
+  // matched): "mi tarjeta fue rechazada" routes to payment like "my card was declined" ---------------
   const categories = new PhraseTrie<CategoryHit>();
+  const languages = Object.values(knowledge.languages ?? {});
   for (const category of CATEGORIES) {
     if (category === 'other') continue;
-    const list = [...knowledge.categories[category].phrases, ...extraCategoryPhrases(config, category)];
+    const list = [
+      ...knowledge.categories[category].phrases,
+      ...languages.flatMap((l) => l.categories[category].phrases),
+      ...extraCategoryPhrases(config, category),
+    ];
     for (const p of list) {
       const words = phraseTokens(p);
       categories.add(positionsFor(p, 'all'), { category, phrase: p, length: words.join(' ').length });
@@ -794,58 +800,56 @@ export function createKeywordLayer(config: KeywordConfig, knowledge: Knowledge):
   };
 
   function detectMessage(text: string, blocked: string[]): LayerResult {
-    {
-      const raw = tokenize(text);
-      let words = 0;
-      for (const w of raw) if (!isBoundary(w)) words++;
-      if (words === 0) return abstain('empty message');
+    const raw = tokenize(text);
+    let words = 0;
+    for (const w of raw) if (!isBoundary(w)) words++;
+    if (words === 0) return abstain('empty message');
 
-      const human = corrected(raw, humanFuzzy);
-      const cat = corrected(raw, categoryFuzzy);
-      const found = findCategory(cat.tokens);
-      const category = found?.hit.category ?? null;
+    const human = corrected(raw, humanFuzzy);
+    const cat = corrected(raw, categoryFuzzy);
+    const found = findCategory(cat.tokens);
+    const category = found?.hit.category ?? null;
 
-      const escalation = findEscalation(human.tokens, raw, blocked);
-      if (escalation) {
-        const typos = typosIn(human, escalation.start, escalation.end);
-        const typo = typos.length > 0 ? ` (typo ${typos.join(', ')})` : '';
-        const confidence = round(escalation.confidence - (typo ? c.fuzzyPenalty : 0));
-        const phrase = span(raw, escalation.start, escalation.end);
-        return result('escalation_request', confidence, `${escalation.reason}${typo}`, category, phrase);
-      }
-      const notes = blocked.length > 0 ? `; not a request: ${blocked.join('; ')}` : '';
-
-      const verdict = findVerdict(raw);
-      if (verdict && verdict.intent !== 'question') {
-        const confidence = verdict.intent === 'solution_failed' ? c.solutionFailed : c.solutionWorked;
-        return result(verdict.intent, confidence, `${verdict.reason}${notes}`, category, verdict.phrase);
-      }
-      const angry = firstMatch(frustration, raw, raw);
-      if (angry) {
-        return result('frustrated', c.frustrated, `frustration phrase "${angry}"${notes}`, category, angry);
-      }
-      if (found) {
-        const typos = typosIn(cat, found.start, found.end);
-        const typo = typos.length > 0 ? ` (typo ${typos.join(', ')})` : '';
-        return result(
-          'issue',
-          round(c.issue - (typo ? c.fuzzyPenalty : 0)),
-          `category phrase "${found.hit.phrase}" → ${found.hit.category}${typo}${notes}`,
-          found.hit.category,
-          span(raw, found.start, found.end),
-        );
-      }
-      if (verdict) return abstain(`${verdict.reason}: a question, not a verdict${notes}`);
-      if (words <= t.greetingMaxTokens) {
-        const end = greeting.longestAt(raw, 0, raw.length);
-        if (end > 0)
-          return result('greeting', c.greeting, `greeting "${greeting.lastValue}"`, null, span(raw, 0, end));
-      }
-      const reply = shortReply(raw, words);
-      if (reply && reply.kind !== 'filler') {
-        return result(reply.kind, c.shortReply, `short reply "${reply.phrase}"`, null, reply.phrase);
-      }
-      return abstain(`no keyword matched${notes}`);
+    const escalation = findEscalation(human.tokens, raw, blocked);
+    if (escalation) {
+      const typos = typosIn(human, escalation.start, escalation.end);
+      const typo = typos.length > 0 ? ` (typo ${typos.join(', ')})` : '';
+      const confidence = round(escalation.confidence - (typo ? c.fuzzyPenalty : 0));
+      const phrase = span(raw, escalation.start, escalation.end);
+      return result('escalation_request', confidence, `${escalation.reason}${typo}`, category, phrase);
     }
+    const notes = blocked.length > 0 ? `; not a request: ${blocked.join('; ')}` : '';
+
+    const verdict = findVerdict(raw);
+    if (verdict && verdict.intent !== 'question') {
+      const confidence = verdict.intent === 'solution_failed' ? c.solutionFailed : c.solutionWorked;
+      return result(verdict.intent, confidence, `${verdict.reason}${notes}`, category, verdict.phrase);
+    }
+    const angry = firstMatch(frustration, raw, raw);
+    if (angry) {
+      return result('frustrated', c.frustrated, `frustration phrase "${angry}"${notes}`, category, angry);
+    }
+    if (found) {
+      const typos = typosIn(cat, found.start, found.end);
+      const typo = typos.length > 0 ? ` (typo ${typos.join(', ')})` : '';
+      return result(
+        'issue',
+        round(c.issue - (typo ? c.fuzzyPenalty : 0)),
+        `category phrase "${found.hit.phrase}" → ${found.hit.category}${typo}${notes}`,
+        found.hit.category,
+        span(raw, found.start, found.end),
+      );
+    }
+    if (verdict) return abstain(`${verdict.reason}: a question, not a verdict${notes}`);
+    if (words <= t.greetingMaxTokens) {
+      const end = greeting.longestAt(raw, 0, raw.length);
+      if (end > 0)
+        return result('greeting', c.greeting, `greeting "${greeting.lastValue}"`, null, span(raw, 0, end));
+    }
+    const reply = shortReply(raw, words);
+    if (reply && reply.kind !== 'filler') {
+      return result(reply.kind, c.shortReply, `short reply "${reply.phrase}"`, null, reply.phrase);
+    }
+    return abstain(`no keyword matched${notes}`);
   }
 }

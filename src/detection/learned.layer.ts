@@ -42,7 +42,9 @@ export interface LearnedLayer {
 export function createLearnedLayer(model: IntentModel, config: IntentsConfig): LearnedLayer {
   const unmapped = model.labels.filter((l) => !(l in config.labels));
   if (unmapped.length > 0)
-    throw new ConfigError(`intents config: the model's labels ${unmapped.join(', ')} have no meaning in labels:`);
+    throw new ConfigError(
+      `intents config: the model's labels ${unmapped.join(', ')} have no meaning in labels:`,
+    );
   const abstain = (reason: string, confidence: number): LayerResult => ({
     layer: 'learned',
     decided: false,

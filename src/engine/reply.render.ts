@@ -88,7 +88,10 @@ export function renderReply(
           : '';
       // Angry: the apology and when a person will answer come first, before any choice is asked of them.
       const apology = angry
-        ? t('part.offer_apology', { priority: priority(ctx.priority), responseTime: responseTime(ctx.priority) })
+        ? t('part.offer_apology', {
+            priority: priority(ctx.priority),
+            responseTime: responseTime(ctx.priority),
+          })
         : '';
       return variant(key, confused && 'confused', { apology, why });
     }
