@@ -1,6 +1,8 @@
 // Detection cost per message: the button layer (state-gated, here the troubleshooting buttons) then the
 // keyword layer, over every utterance of the shared corpus, against a baseline in the same run: a plain
-// lowercase `includes('agent')` scan of the same texts. Means are timed per pass (no timer in the loop);
+// lowercase `includes('agent')` scan of the same texts. A second path adds what the local pipeline runs
+// when the keywords do not decide: the learned intent model, and language detection on every message;
+// with the model's and the language detector's load times (what they add to start-up). Means are timed per pass (no timer in the loop);
 // p50/p99 per message with hrtime, which adds the same ~tens of ns to both sides.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -8,8 +10,10 @@ import { initialTransition } from 'xstate';
 import { z } from 'zod';
 import { loadKnowledge } from '../src/content/knowledge.ts';
 import { matchButtonText } from '../src/detection/button.layer.ts';
+import { loadIntentModel } from '../src/detection/intent.model.ts';
 import { loadKeywordConfig } from '../src/detection/keyword.config.ts';
 import { createKeywordLayer } from '../src/detection/keyword.layer.ts';
+import { createLearnedLayer, loadIntentsConfig } from '../src/detection/learned.layer.ts';
 import { offeredButtons } from '../src/machines/conversation.buttons.ts';
 import { createConversationMachine } from '../src/machines/conversation.machine.ts';
 import { type Summary, summarize } from './bench.stats.ts';
@@ -24,6 +28,12 @@ export interface DetectResult {
   layersMeanUs: number;
   baselineMeanUs: number;
   decidedShare: number;
+  /** button → keyword → learned model (when undecided), plus language detection. */
+  learned: Summary;
+  learnedMeanUs: number;
+  learnedDecidedShare: number;
+  modelLoadMs: number;
+  languageLoadMs: number;
 }
 
 export function loadCorpus(path = CORPUS): string[] {
@@ -34,10 +44,18 @@ export function loadCorpus(path = CORPUS): string[] {
     .map((l) => line.parse(JSON.parse(l)).text);
 }
 
-export function benchDetect(options: { passes: number }): DetectResult {
+export async function benchDetect(options: { passes: number }): Promise<DetectResult> {
   const texts = loadCorpus();
   const knowledge = loadKnowledge();
   const keyword = createKeywordLayer(loadKeywordConfig(), knowledge);
+  let t0 = performance.now();
+  const model = createLearnedLayer(loadIntentModel(), loadIntentsConfig());
+  const modelLoadMs = performance.now() - t0;
+  t0 = performance.now();
+  // Imported here, first in this process, so that the time is the detector's database loading.
+  const { createLanguageDetector } = await import('../src/detection/language.detect.ts');
+  const language = createLanguageDetector(Object.keys(knowledge.languages));
+  const languageLoadMs = performance.now() - t0;
   const [snapshot] = initialTransition(createConversationMachine(), {
     at: new Date(0).toISOString(),
     visitor: {},
@@ -48,6 +66,15 @@ export function benchDetect(options: { passes: number }): DetectResult {
     const button = matchButtonText(text, offered);
     const result = button.decided ? button : keyword.detect(text);
     if (result.decided) decided++;
+  };
+  let learnedDecided = 0;
+  let languages = 0;
+  const learned = (text: string) => {
+    const button = matchButtonText(text, offered);
+    let result = button.decided ? button : keyword.detect(text);
+    if (!result.decided) result = model.detect(text, result);
+    if (result.decided) learnedDecided++;
+    if (language.detect(text)) languages++;
   };
   let hits = 0;
   const baseline = (text: string) => {
@@ -74,14 +101,18 @@ export function benchDetect(options: { passes: number }): DetectResult {
   // Warm both paths up so the JIT has compiled them before anything is timed.
   for (const t of texts) {
     layers(t);
+    learned(t);
     baseline(t);
   }
   const layersMeanUs = timedPasses(layers);
+  const learnedMeanUs = timedPasses(learned);
   const baselineMeanUs = timedPasses(baseline);
   decided = 0;
+  learnedDecided = 0;
   const layersSummary = perMessage(layers);
+  const learnedSummary = perMessage(learned);
   const baselineSummary = perMessage(baseline);
-  if (hits < 0) throw new Error('unreachable: keeps the baseline from being optimised away');
+  if (hits < 0 || languages < 0) throw new Error('unreachable: keeps the baseline from being optimised away');
   return {
     messages: texts.length,
     samples: options.passes * texts.length,
@@ -90,5 +121,10 @@ export function benchDetect(options: { passes: number }): DetectResult {
     layersMeanUs,
     baselineMeanUs,
     decidedShare: decided / (options.passes * texts.length),
+    learned: learnedSummary,
+    learnedMeanUs,
+    learnedDecidedShare: learnedDecided / (options.passes * texts.length),
+    modelLoadMs,
+    languageLoadMs,
   };
 }

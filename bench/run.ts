@@ -105,12 +105,17 @@ async function main() {
   const runtimes: Runtime[] = [];
   try {
     if (only.has('detect')) {
-      const d = benchDetect({ passes: SIZES.passes });
+      const d = await benchDetect({ passes: SIZES.passes });
       say(
         `[detect] ${d.messages} corpus messages × ${SIZES.passes} passes, button + keyword layers: ` +
           `mean ${fmt(d.layersMeanUs)} µs, p50 ${fmt(d.layers.p50)} µs, p99 ${fmt(d.layers.p99)} µs ` +
           `(${Math.round(d.decidedShare * 100)}% decided) | baseline toLowerCase().includes('agent'): ` +
           `mean ${fmt(d.baselineMeanUs)} µs, p99 ${fmt(d.baseline.p99)} µs → ${fmt(d.layersMeanUs / d.baselineMeanUs)}× the baseline`,
+      );
+      say(
+        `[detect] + learned model when undecided + language detection: mean ${fmt(d.learnedMeanUs)} µs, ` +
+          `p50 ${fmt(d.learned.p50)} µs, p99 ${fmt(d.learned.p99)} µs (${Math.round(d.learnedDecidedShare * 100)}% decided) ` +
+          `→ ${fmt(d.learnedMeanUs / d.baselineMeanUs)}× the baseline | load: model ${fmt(d.modelLoadMs)} ms, language detector ${fmt(d.languageLoadMs)} ms`,
       );
       Object.assign(figures, {
         detect_p50_us: round(d.layers.p50),
@@ -118,6 +123,12 @@ async function main() {
         detect_mean_us: round(d.layersMeanUs),
         detect_baseline_mean_us: round(d.baselineMeanUs),
         detect_vs_baseline: round(d.layersMeanUs / d.baselineMeanUs),
+        detect_learned_p50_us: round(d.learned.p50),
+        detect_learned_p99_us: round(d.learned.p99),
+        detect_learned_mean_us: round(d.learnedMeanUs),
+        detect_learned_vs_baseline: round(d.learnedMeanUs / d.baselineMeanUs),
+        model_load_ms: round(d.modelLoadMs),
+        language_load_ms: round(d.languageLoadMs),
       });
     }
 

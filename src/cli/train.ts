@@ -8,9 +8,14 @@ import { DEFAULT_INTENT_MODEL_PATH } from '../detection/intent.model.ts';
 import {
   DEFAULT_TRAIN_OPTIONS,
   fitTemperature,
+  labelThresholds,
   toModelData,
   trainIntentModel,
 } from '../detection/intent.train.ts';
+import { loadIntentsConfig } from '../detection/learned.layer.ts';
+
+/** Precision each label's decisions must reach on the calibration slice. */
+const LABEL_PRECISION = 0.95;
 
 const examples = loadTrainingMaterial();
 const train = examples.filter((e) => e.slice === 'train');
@@ -20,8 +25,16 @@ const model = trainIntentModel(train, DEFAULT_TRAIN_OPTIONS);
 const temperature = fitTemperature(model, calibration);
 const trainedOn =
   `train slice (fnv1a bucket 3-9 of 10) of corpus/bitext + corpus/local: ${train.length} examples; ` +
-  `temperature fitted on ${calibration.length} calibration examples; ${JSON.stringify(DEFAULT_TRAIN_OPTIONS)}`;
-const data = toModelData(model, temperature, trainedOn);
+  `temperature and per-label thresholds (precision ${LABEL_PRECISION}) fitted on ${calibration.length} calibration ` +
+  `examples; ${JSON.stringify(DEFAULT_TRAIN_OPTIONS)}`;
+const thresholds = labelThresholds(
+  model,
+  temperature,
+  calibration,
+  loadIntentsConfig().threshold,
+  LABEL_PRECISION,
+);
+const data = toModelData(model, temperature, thresholds, trainedOn);
 writeFileSync(DEFAULT_INTENT_MODEL_PATH, `${JSON.stringify(data)}\n`);
 copyFileSync(
   `${CORPUS_DIR}bitext/LICENSE.txt`,
@@ -29,5 +42,5 @@ copyFileSync(
 );
 console.log(
   `trained ${data.labels.length} labels on ${train.length} examples in ${Math.round(performance.now() - started)} ms; ` +
-    `temperature ${temperature}; ${data.features.length} features → ${DEFAULT_INTENT_MODEL_PATH}`,
+    `temperature ${temperature}; thresholds ${JSON.stringify(thresholds)}; ${data.features.length} features → ${DEFAULT_INTENT_MODEL_PATH}`,
 );

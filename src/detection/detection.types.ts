@@ -49,8 +49,9 @@ export const layerResultSchema = z.object({
   category: categorySchema.nullable().optional(),
   buttonId: z.string().optional(),
   matchedPhrase: z.string().optional(),
-  /** Keyword layer: a human was mentioned but it is not a request (negated, past, another sense). */
-  humanRuledOut: z.boolean().optional(),
+  /** Keyword layer: intents its rules ruled out (a negated or past human mention, a verdict asked as a
+   * question), which a later local layer must not conclude. */
+  ruledOut: z.array(intentSchema).optional(),
   /** Recorded raw answer (LLM) so that replay never calls the model again. */
   raw: z.unknown().optional(),
   latencyMs: z.number().optional(),

@@ -39,6 +39,8 @@ export const intentModelSchema = z.object({
   labels: z.array(z.string().min(1)).min(2),
   /** Softmax temperature fitted on the calibration slice: probabilities mean what they say. */
   temperature: z.number().positive(),
+  /** Per label, the probability its decisions need (chosen on the calibration slice, see intent.train.ts). */
+  thresholds: z.record(z.string(), z.number().min(0).max(1)),
   bias: z.array(z.number()),
   /** Features whose weights are not all ~0; `weights` holds labels.length numbers per feature, in order. */
   features: z.array(z.string()),
@@ -53,6 +55,8 @@ export interface IntentScore {
 
 export interface IntentModel {
   readonly labels: readonly string[];
+  /** The probability a label's decisions need, from the model file (0 when it names none). */
+  threshold(label: string): number;
   /** Best label first. */
   classify(text: string): IntentScore[];
   /** Only the best label (no sorting, no allocation per label). */
@@ -83,6 +87,7 @@ export function createIntentModel(data: IntentModelData): IntentModel {
   };
   return {
     labels: data.labels,
+    threshold: (label) => data.thresholds[label] ?? 0,
     classify(text) {
       const p = probabilities(text);
       return data.labels

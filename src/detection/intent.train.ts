@@ -117,8 +117,53 @@ export function fitTemperature(
   return best;
 }
 
+/**
+ * Per label, the lowest probability (from `base` up) at which its decisions on held-out examples are
+ * right at least `precision` of the time: a label the model confuses more ("it works again" against
+ * "the error shows again") has to be surer before it decides.
+ */
+export function labelThresholds(
+  model: Trained,
+  temperature: number,
+  heldOut: ReadonlyArray<{ text: string; label: string }>,
+  base: number,
+  precision: number,
+): Record<string, number> {
+  const best = heldOut.map((e) => {
+    const p = logits(model, e.text);
+    softmaxInPlace(p, temperature);
+    let top = 0;
+    for (let j = 1; j < p.length; j++) if ((p[j] as number) > (p[top] as number)) top = j;
+    return {
+      predicted: model.labels[top] as string,
+      p: p[top] as number,
+      right: model.labels[top] === e.label,
+    };
+  });
+  const out: Record<string, number> = {};
+  for (const label of model.labels) {
+    const mine = best.filter((b) => b.predicted === label);
+    let chosen = 1;
+    for (let t = base; t <= 0.995; t += 0.01) {
+      const decided = mine.filter((b) => b.p >= t);
+      const right = decided.filter((b) => b.right).length;
+      if (decided.length === 0 || right / decided.length >= precision) {
+        chosen = t;
+        break;
+      }
+    }
+    out[label] = Math.round(chosen * 100) / 100;
+  }
+  return out;
+}
+
 /** The model file: weights rounded, features whose weights are all negligible dropped. */
-export function toModelData(model: Trained, temperature: number, trainedOn: string): IntentModelData {
+export function toModelData(
+  model: Trained,
+  temperature: number,
+  thresholds: Record<string, number>,
+  trainedOn: string,
+): IntentModelData {
   // `|| 0` turns -0 into 0, as JSON would.
   const round = (x: number) => Math.round(x * 1000) / 1000 || 0;
   const features: string[] = [];
@@ -134,6 +179,7 @@ export function toModelData(model: Trained, temperature: number, trainedOn: stri
     trainedOn,
     labels: model.labels,
     temperature,
+    thresholds,
     bias: [...model.bias].map(round),
     features,
     weights,

@@ -791,15 +791,15 @@ export function createKeywordLayer(config: KeywordConfig, knowledge: Knowledge):
   return {
     detect(text: string): LayerResult {
       const blocked: string[] = [];
-      const out = detectMessage(text, blocked);
-      // The learned layer must not read a request into a human mention this layer ruled out.
-      return blocked.length > 0 && out.intent !== 'escalation_request'
-        ? { ...out, humanRuledOut: true }
-        : out;
+      const ruledOut: Intent[] = [];
+      const out = detectMessage(text, blocked, ruledOut);
+      if (blocked.length > 0 && out.intent !== 'escalation_request') ruledOut.push('escalation_request');
+      // The learned layer must not read into the message what this layer's rules ruled out.
+      return ruledOut.length > 0 ? { ...out, ruledOut } : out;
     },
   };
 
-  function detectMessage(text: string, blocked: string[]): LayerResult {
+  function detectMessage(text: string, blocked: string[], ruledOut: Intent[]): LayerResult {
     const raw = tokenize(text);
     let words = 0;
     for (const w of raw) if (!isBoundary(w)) words++;
@@ -840,7 +840,10 @@ export function createKeywordLayer(config: KeywordConfig, knowledge: Knowledge):
         span(raw, found.start, found.end),
       );
     }
-    if (verdict) return abstain(`${verdict.reason}: a question, not a verdict${notes}`);
+    if (verdict) {
+      ruledOut.push('solution_worked', 'solution_failed');
+      return abstain(`${verdict.reason}: a question, not a verdict${notes}`);
+    }
     if (words <= t.greetingMaxTokens) {
       const end = greeting.longestAt(raw, 0, raw.length);
       if (end > 0)

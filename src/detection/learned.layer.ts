@@ -1,7 +1,8 @@
 // The learned layer, between keywords and the LLM: the trained intent model's best label, mapped to one
 // of our intents (content/intents.yaml), decided only when its calibrated probability reaches the
-// threshold; otherwise it abstains and the message goes on to the LLM, as before. It never overrides the
-// keyword layer's "this human mention is not a request" (negation, a past agent, a travel agent).
+// threshold; otherwise it abstains and the message goes on to the LLM, as before. It never overrides what
+// the keyword layer ruled out: "this human mention is not a request" (negation, a past agent, a travel
+// agent), "this verdict is a question" ("does that mean it's fixed now?").
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -60,10 +61,10 @@ export function createLearnedLayer(model: IntentModel, config: IntentsConfig): L
       const meaning = config.labels[best.label];
       const said = `${best.label} p=${p.toFixed(3)}`;
       if (!meaning || meaning.intent === null) return abstain(`${said}: not ours to decide`, p);
-      if (best.probability < config.threshold)
-        return abstain(`${said} below the threshold ${config.threshold}`, p);
-      if (meaning.intent === 'escalation_request' && keyword?.humanRuledOut)
-        return abstain(`${said}, but the keyword layer ruled the human mention out`, p);
+      const threshold = Math.max(config.threshold, model.threshold(best.label));
+      if (best.probability < threshold) return abstain(`${said} below the threshold ${threshold}`, p);
+      if (keyword?.ruledOut?.includes(meaning.intent))
+        return abstain(`${said}, but the keyword layer ruled ${meaning.intent} out`, p);
       return {
         layer: 'learned',
         decided: true,

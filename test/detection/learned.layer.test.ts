@@ -18,6 +18,7 @@ import { loadIntentModel } from '../../src/detection/intent.model.ts';
 import {
   DEFAULT_TRAIN_OPTIONS,
   fitTemperature,
+  labelThresholds,
   toModelData,
   trainIntentModel,
 } from '../../src/detection/intent.train.ts';
@@ -136,7 +137,7 @@ describe('learned intent layer: validation slice (never trained on)', () => {
         bin.p += best.probability;
         if (best.label === e.label) bin.right++;
       }
-      if (best.probability < intents.threshold) {
+      if (best.probability < Math.max(intents.threshold, model.threshold(best.label))) {
         of(e.label).fn++;
         continue;
       }
@@ -168,8 +169,10 @@ describe('learned intent layer: validation slice (never trained on)', () => {
     const bySource: Record<string, Counts> = {};
     const misses: string[] = [];
     for (const e of validation) {
-      const c = (bySource[e.source] ??= { tp: 0, fp: 0, fn: 0 });
-      const all = (bySource.all ??= { tp: 0, fp: 0, fn: 0 });
+      bySource[e.source] ??= { tp: 0, fp: 0, fn: 0 };
+      bySource.all ??= { tp: 0, fp: 0, fn: 0 };
+      const c = bySource[e.source] as Counts;
+      const all = bySource.all;
       const d = await detect(e.text);
       const offered = d.intent === 'escalation_request';
       const wanted = e.label === 'human';
@@ -210,7 +213,8 @@ describe('hand-written sets through the whole local pipeline (LLM off)', () => {
     for (const row of hardSet) {
       const d = await detect(row.text);
       const ok = (d.intent === 'escalation_request') === row.human;
-      const k = (byKind[row.kind] ??= { right: 0, n: 0 });
+      byKind[row.kind] ??= { right: 0, n: 0 };
+      const k = byKind[row.kind] as { right: number; n: number };
       k.n++;
       if (ok) {
         k.right++;
@@ -277,7 +281,15 @@ describe('the committed model', () => {
     const committed = JSON.parse(
       readFileSync(new URL('../../content/model/intent.model.json', import.meta.url), 'utf8'),
     );
-    const rebuilt = toModelData(trained, temperature, committed.trainedOn);
+    const thresholds = labelThresholds(
+      trained,
+      temperature,
+      material.filter((e) => e.slice === 'calibration'),
+      intents.threshold,
+      0.95,
+    );
+    const rebuilt = toModelData(trained, temperature, thresholds, committed.trainedOn);
+    expect(rebuilt.thresholds).toEqual(committed.thresholds);
     expect(rebuilt.labels).toEqual(committed.labels);
     expect(rebuilt.temperature).toBe(committed.temperature);
     expect(rebuilt.features).toEqual(committed.features);
