@@ -331,7 +331,8 @@ describe('prompt injection cannot produce a transition the state does not accept
 describe('every LLM decision is logged and traced', () => {
   it('one intent_analysis_log row per LLM turn, the raw answer in the trace, idempotent on re-run', async () => {
     const v = await toTroubleshooting(on);
-    const text = 'nothing happened, it just spins';
+    // A reply the local layers leave undecided (the learned model reads "nothing happened" as a verdict).
+    const text = 'the little wheel just spins and spins';
     byMessage.set(
       text,
       answer({
