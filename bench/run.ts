@@ -105,7 +105,7 @@ async function main() {
   const runtimes: Runtime[] = [];
   try {
     if (only.has('detect')) {
-      const d = await benchDetect({ passes: SIZES.passes });
+      const d = benchDetect({ passes: SIZES.passes });
       say(
         `[detect] ${d.messages} corpus messages × ${SIZES.passes} passes, button + keyword layers: ` +
           `mean ${fmt(d.layersMeanUs)} µs, p50 ${fmt(d.layers.p50)} µs, p99 ${fmt(d.layers.p99)} µs ` +
