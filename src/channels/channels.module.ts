@@ -1,16 +1,20 @@
 // Builds the visitor channels the configuration turns on: their adapters (for the delivery effect), their
 // webhook routers, and the inbox processor that hands stored WhatsApp/Evolution messages to the engine.
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/env.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { ApiOperation } from '../server/openapi.ts';
 import type { Db } from '../storage/database.ts';
+import type { ChannelConversations } from './channel.conversations.ts';
 import {
   createChannelInbox,
   createInboxProcessor,
   type InboxItem,
   type InboxOutcome,
+  type InboxProcessor,
 } from './channel.inbox.ts';
-import type { ChannelConversations } from './channel.conversations.ts';
+import { UNSUPPORTED_REPLY } from './channel.ingest.ts';
 import type { ChannelName, VisitorChannel } from './channel.port.ts';
 import { createChannelMessages } from './channel-messages.repo.ts';
 import type { ChannelsEnvConfig } from './channels.env.ts';
@@ -23,29 +27,35 @@ import { salesIqPublicKey } from './webhook.verify.ts';
 import { createWhatsAppChannel } from './whatsapp/whatsapp.channel.ts';
 import { createWhatsAppClient } from './whatsapp/whatsapp.client.ts';
 import { whatsAppRoutes } from './whatsapp/whatsapp.routes.ts';
-
-/** Said to a visitor who sent a picture, a voice note, a location…: we read text only. */
-export const UNSUPPORTED_REPLY =
-  "Sorry, I can only read text here. Please type your question, and I'll do my best to help.";
+import { whatsAppContactOperations, whatsAppContactRoutes } from './whatsapp/whatsapp-contacts.routes.ts';
 
 export interface ChannelsModuleOptions {
   config: ChannelsEnvConfig;
   db: Db;
-  conversations: ChannelConversations;
-  /** The SalesIQ department a Zobot chat is forwarded to, by the session's routing. */
-  departmentFor: (sessionId: string) => Promise<string | null>;
   logger: Logger;
   now?: () => Date;
   inbox?: { pollMs?: number; baseBackoffMs?: number; maxBackoffMs?: number; leaseMs?: number };
 }
 
+export interface ChannelWebhookDeps {
+  conversations: ChannelConversations;
+  /** The SalesIQ department a Zobot chat is forwarded to, by the session's routing. */
+  departmentFor: (sessionId: string) => Promise<string | null>;
+  /** The bot switch by phone: the engine and the operator check of the operator API. */
+  engine: Pick<Engine, 'handle' | 'view'>;
+  requireOperator: RequestHandler;
+}
+
+/**
+ * The adapters are built first (the channel registry and the delivery effect need them); the webhooks,
+ * which hand messages to the engine, are attached once the engine exists.
+ */
 export function createChannelsModule(options: ChannelsModuleOptions) {
   const { config, db, logger } = options;
   const now = options.now ?? (() => new Date());
   const messages = createChannelMessages(db, now);
   const inbox = createChannelInbox(db, now);
   const adapters = new Map<ChannelName, VisitorChannel>();
-  const routers: Router[] = [];
 
   if (config.whatsapp) {
     const client = createWhatsAppClient({ ...config.whatsapp, timeoutMs: config.httpTimeoutMs });
@@ -57,67 +67,6 @@ export function createChannelsModule(options: ChannelsModuleOptions) {
   }
   adapters.set('salesiq', createZobotChannel());
 
-  async function handle(item: InboxItem): Promise<InboxOutcome> {
-    const { inbound } = item;
-    if ('unsupported' in inbound.content) {
-      const channel = adapters.get(inbound.channel);
-      if (!channel) return { outcome: 'failed', error: `channel ${inbound.channel} is not configured` };
-      // Not a turn: the inbox row is the record. The delivery is keyed by the row, so a retry sends it once.
-      const delivery = await channel.deliver(
-        { channel: inbound.channel, externalId: inbound.externalId, sessionId: `inbox:${item.id}` },
-        [{ seq: 0, role: 'system', text: UNSUPPORTED_REPLY }],
-      );
-      if (delivery.outcome === 'retry')
-        return {
-          outcome: 'retry',
-          error: delivery.reason,
-          ...(delivery.afterMs !== undefined ? { afterMs: delivery.afterMs } : {}),
-        };
-      if (delivery.outcome === 'failed') return { outcome: 'failed', error: delivery.reason };
-      return { outcome: 'unsupported' };
-    }
-    const result = await options.conversations.ingest(inbound);
-    switch (result.outcome) {
-      case 'ok':
-      case 'duplicate':
-        return { outcome: 'done', sessionId: result.sessionId };
-      case 'refused':
-        // A press of a button that is no longer on offer, a message to a closed session: nothing to retry.
-        logger.info({ channel: inbound.channel, message: result.message }, 'channel message not taken');
-        return { outcome: 'done', ...(result.sessionId ? { sessionId: result.sessionId } : {}) };
-      case 'busy':
-        return { outcome: 'retry', error: result.message };
-    }
-  }
-
-  const processor = createInboxProcessor({
-    inbox,
-    handle,
-    logger: logger.child({ component: 'channel-inbox' }),
-    ...options.inbox,
-  });
-
-  if (config.whatsapp) {
-    routers.push(
-      whatsAppRoutes({
-        appSecret: config.whatsapp.appSecret,
-        verifyToken: config.whatsapp.verifyToken,
-        inbox,
-        messages,
-        onAccepted: () => processor.kick(),
-        logger,
-      }),
-    );
-  }
-  if (config.evolution) {
-    routers.push(
-      evolutionRoutes({
-        webhookToken: config.evolution.webhookToken,
-        inbox,
-        onAccepted: () => processor.kick(),
-      }),
-    );
-  }
   let publicKey: ReturnType<typeof salesIqPublicKey> | null = null;
   try {
     publicKey = config.zobot.publicKey ? salesIqPublicKey(config.zobot.publicKey) : null;
@@ -126,24 +75,106 @@ export function createChannelsModule(options: ChannelsModuleOptions) {
       `Invalid configuration:\n  SALESIQ_ZOBOT_PUBLIC_KEY: not a readable public key (${error instanceof Error ? error.message : String(error)}); paste the key from SalesIQ's webhook settings`,
     );
   }
-  routers.push(
-    zobotRoutes({
-      publicKey,
-      conversations: options.conversations,
-      departmentFor: options.departmentFor,
-      logger,
-    }),
-  );
+
+  let processor: InboxProcessor | null = null;
+
+  function attach(deps: ChannelWebhookDeps): {
+    routers: Router[];
+    apiRouters: Array<{ router: Router; operations: ApiOperation[] }>;
+  } {
+    async function handle(item: InboxItem): Promise<InboxOutcome> {
+      const { inbound } = item;
+      if ('unsupported' in inbound.content) {
+        const channel = adapters.get(inbound.channel);
+        if (!channel) return { outcome: 'failed', error: `channel ${inbound.channel} is not configured` };
+        // Not a turn: the inbox row is the record. The delivery is keyed by the row, so a retry sends it once.
+        const delivery = await channel.deliver(
+          { channel: inbound.channel, externalId: inbound.externalId, sessionId: `inbox:${item.id}` },
+          [{ seq: 0, role: 'system', text: UNSUPPORTED_REPLY }],
+        );
+        if (delivery.outcome === 'retry')
+          return {
+            outcome: 'retry',
+            error: delivery.reason,
+            ...(delivery.afterMs !== undefined ? { afterMs: delivery.afterMs } : {}),
+          };
+        if (delivery.outcome === 'failed') return { outcome: 'failed', error: delivery.reason };
+        return { outcome: 'unsupported' };
+      }
+      const result = await deps.conversations.ingest(inbound);
+      switch (result.outcome) {
+        case 'ok':
+        case 'duplicate':
+          return { outcome: 'done', sessionId: result.sessionId };
+        case 'refused':
+          // A press of a button that is no longer on offer, a message to a closed session: nothing to retry.
+          logger.info({ channel: inbound.channel, message: result.message }, 'channel message not taken');
+          return { outcome: 'done', ...(result.sessionId ? { sessionId: result.sessionId } : {}) };
+        case 'busy':
+          return { outcome: 'retry', error: result.message };
+      }
+    }
+
+    const inboxProcessor = createInboxProcessor({
+      inbox,
+      handle,
+      logger: logger.child({ component: 'channel-inbox' }),
+      ...options.inbox,
+    });
+    processor = inboxProcessor;
+    const routers: Router[] = [];
+    if (config.whatsapp) {
+      routers.push(
+        whatsAppRoutes({
+          appSecret: config.whatsapp.appSecret,
+          verifyToken: config.whatsapp.verifyToken,
+          inbox,
+          messages,
+          onAccepted: () => inboxProcessor.kick(),
+          logger,
+        }),
+      );
+    }
+    if (config.evolution) {
+      routers.push(
+        evolutionRoutes({
+          webhookToken: config.evolution.webhookToken,
+          inbox,
+          onAccepted: () => inboxProcessor.kick(),
+        }),
+      );
+    }
+    routers.push(
+      zobotRoutes({
+        publicKey,
+        conversations: deps.conversations,
+        departmentFor: deps.departmentFor,
+        logger,
+      }),
+    );
+    const apiRouters = [
+      {
+        router: whatsAppContactRoutes({
+          engine: deps.engine,
+          conversations: deps.conversations,
+          requireOperator: deps.requireOperator,
+        }),
+        operations: whatsAppContactOperations(),
+      },
+    ];
+    return { routers, apiRouters };
+  }
 
   return {
-    adapters,
-    routers,
-    inbox,
+    adapters: [...adapters.values()],
     messages,
-    processor,
+    inbox,
+    attach,
     summary: [...adapters.keys()],
-    start: () => processor.start(),
-    stop: () => processor.stop(),
+    start: () => processor?.start(),
+    stop: async () => {
+      await processor?.stop();
+    },
   };
 }
 

@@ -132,6 +132,15 @@ export const conversationResponse = z.object({
     messageCount: z.number().int(),
   }),
   escalation: escalationItem.nullable().describe('the latest escalation of this conversation'),
+  source: z
+    .object({ type: z.string(), externalId: z.string().nullable(), phone: z.string().nullable() })
+    .describe('where the visitor writes from: web, whatsapp, evolution, salesiq'),
+  unreachable: z
+    .object({ code: z.string().nullable(), message: z.string(), seq: z.number().int(), at: z.string() })
+    .nullable()
+    .describe(
+      "a message that could not reach the visitor since they last wrote (WhatsApp's 24-hour window…)",
+    ),
   deliveries: z
     .array(deliveryItem)
     .describe('where each handoff of this conversation went (console, SalesIQ, Zendesk, Freshdesk, Slack …)'),

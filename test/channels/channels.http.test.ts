@@ -53,7 +53,8 @@ afterAll(async () => {
 });
 
 let phoneCounter = 0;
-const newPhone = () => `4477009${String(Date.now()).slice(-5)}${++phoneCounter}`;
+/** A UK mobile number (12 digits) of its own for each test. */
+const newPhone = () => `4477009${String(10_000 + ((Date.now() + ++phoneCounter * 7919) % 89_999))}`;
 
 /** Posts one visitor message the way Meta does and waits until the server has fully handled it. */
 async function whatsApp(
@@ -100,7 +101,8 @@ describe('WhatsApp Cloud API', () => {
   it('runs the seed conversation to a human with interactive buttons, and the bot is silent after', async () => {
     const phone = newPhone();
     const help = await whatsApp(phone, { text: 'can you help me with password' });
-    expect(help.sent.map((s) => s.type)).toContain('text');
+    // The greeting (with the category list) and the first step (with its buttons) reach the phone.
+    expect(help.sent.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(help.sent.map((s) => s.body))).toMatch(/Step 1/);
     const sessionId = await sessionOf('whatsapp', help.id);
     expect((await conversation(sessionId)).body.state).toBe('troubleshooting');
@@ -264,7 +266,7 @@ describe('WhatsApp Cloud API', () => {
     const phone = newPhone();
     const image = await whatsApp(phone, { type: 'image' });
     expect(image.sent).toHaveLength(1);
-    expect(JSON.stringify(image.sent[0]?.body)).toMatch(/only read text here/);
+    expect(JSON.stringify(image.sent[0]?.body)).toMatch(/only read text/);
     const [row] = await w.t.runtime.database.db
       .select()
       .from(channelInbox)
@@ -288,10 +290,13 @@ describe('WhatsApp Cloud API', () => {
     const sessionId = await sessionOf('whatsapp', first.id);
     const path = `/api/v1/channels/whatsapp/contacts/${encodeURIComponent(`+${phone}`)}/bot`;
     expect((await api(w.t.url, 'GET', path)).status).toBe(401);
-    expect((await api(w.t.url, 'GET', path, undefined, admin.auth)).body).toEqual({ enabled: true });
+    expect((await api(w.t.url, 'GET', path, undefined, admin.auth)).body).toMatchObject({
+      enabled: true,
+      conversationId: sessionId,
+    });
     const off = await api(w.t.url, 'POST', path, { enabled: false }, admin.auth);
     expect(off.status).toBe(200);
-    expect((await api(w.t.url, 'GET', path, undefined, admin.auth)).body).toEqual({ enabled: false });
+    expect((await api(w.t.url, 'GET', path, undefined, admin.auth)).body).toMatchObject({ enabled: false });
     expect((await conversation(sessionId)).body.owner).toBe('human');
     const on = await api(w.t.url, 'POST', path, { enabled: true }, admin.auth);
     expect(on.status).toBe(200);
@@ -377,9 +382,13 @@ describe('SalesIQ Zobot', () => {
     await say('my refund never arrived');
     const options = await say('I want to talk to a human');
     expect(options.suggestions).toContain('Create Ticket');
+    // The e-mail SalesIQ told us is used; the bot asks only for the description, then opens the ticket.
     const ticket = await say('Create Ticket');
     expect(ticket.action).toBe('reply');
-    expect(ticket.replies.join(' ')).toMatch(/ticket/i);
+    expect(ticket.replies.join(' ')).toMatch(/We'll reply to visitor42@example.com/);
+    const opened = await say('The refund for order 1234 was promised two weeks ago and never arrived.');
+    expect(opened.action).toBe('reply');
+    expect(opened.replies.join(' ')).toMatch(/Your ticket TKT-\d{4}-\d{4} is open/);
   });
 });
 
