@@ -369,6 +369,22 @@ describe('SalesIQ Zobot', () => {
     expect(after).toEqual({ action: 'reply', replies: [] });
   });
 
+  it('greets a visitor whose first message comes without a trigger', async () => {
+    const conversationId = `2782000002${Date.now()}`;
+    const res = await w.zobot.post(
+      w.t.url,
+      zobotRequest({
+        handler: 'message',
+        operation: 'chat',
+        conversationId,
+        text: 'can you help me with password',
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.replies[0]).toMatch(/assistant/i);
+    expect(res.body.replies.join(' ')).toMatch(/Step 1/);
+  });
+
   it('collects a ticket inside the Zobot', async () => {
     const conversationId = `2782000001${Date.now()}`;
     const say = async (text: string) =>

@@ -76,10 +76,19 @@ export function zobotRoutes(deps: {
           const opened = await deps.conversations.open('salesiq', externalId, zobotProfile(request));
           reply = toZobotReply(opened.response, null);
         } else {
+          // A first message without a trigger before it: open the chat first so the greeting is said too.
+          const opened = (await deps.conversations.find('salesiq', externalId))
+            ? null
+            : await deps.conversations.open('salesiq', externalId, zobotProfile(request));
           const result = await deps.conversations.ingest(inbound);
           if ('response' in result) {
             const department = await deps.departmentFor(result.sessionId);
             reply = toZobotReply(result.response, department);
+            if (opened?.created)
+              reply = {
+                ...reply,
+                replies: [...opened.response.replies.map((r) => r.text), ...reply.replies],
+              };
           } else if (result.outcome === 'busy') {
             res.set('Retry-After', '1');
             return sendError(res, 503, 'busy', result.message);
