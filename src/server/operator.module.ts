@@ -6,6 +6,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import { createClient, type RedisClientType } from 'redis';
 import { createChannelReach } from '../channels/channel.reach.ts';
+import { createChannelMessages } from '../channels/channel-messages.repo.ts';
 import type { Config } from '../config/env.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Realtime } from '../engine/realtime.port.ts';
@@ -89,7 +90,10 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
       logger: log,
       now: deps.now,
       maxMessageChars: config.server.maxMessageChars,
-      reach: createChannelReach(createChannelSessionsRepository(deps.database.db, deps.now)),
+      reach: createChannelReach(
+        createChannelSessionsRepository(deps.database.db, deps.now),
+        createChannelMessages(deps.database.db, deps.now),
+      ),
     }),
   );
   api.use(

@@ -259,7 +259,55 @@ describe('WhatsApp Cloud API', () => {
       return text.includes("can't reach this visitor on WhatsApp until they write again") ? view.body : null;
     });
     expect(shown.conversationId).toBe(sessionId);
+    expect(shown.unreachable).toMatchObject({ code: 'whatsapp_window_closed' });
     expect(w.graph.faults).toEqual([]);
+
+    // The visitor writes again: the window is open, the notice goes.
+    await whatsApp(phone, { text: 'yes, still here' });
+    expect((await conversation(sessionId)).body.unreachable).toBeNull();
+  });
+
+  it('shows a message WhatsApp accepted and later reported failed with 131047', async () => {
+    const phone = newPhone();
+    const first = await whatsApp(phone, { text: 'I want to talk to a human' });
+    const sessionId = await sessionOf('whatsapp', first.id);
+    await whatsApp(phone, { button: { id: 'instant_chat', title: '📞 Instant Chat' } });
+    await api(
+      w.t.url,
+      'POST',
+      `/api/v1/conversations/${sessionId}/assign`,
+      { agentId: admin.id },
+      admin.auth,
+    );
+    const before = w.graph.sends.length;
+    await api(
+      w.t.url,
+      'POST',
+      `/api/v1/conversations/${sessionId}/agent-messages`,
+      { text: 'Hello?' },
+      admin.auth,
+    );
+    const sent = await waitFor('the reply at the Graph API', () =>
+      w.graph.sends.slice(before).find((s) => s.to === phone),
+    );
+    // Wait until the send is recorded (the effect finished), then Meta reports it failed.
+    await waitFor('the outbox drained', async () => (await w.t.runtime.effectLog.pendingCount()) === 0);
+    const failed = await postWhatsAppWebhook(
+      w.t.url,
+      whatsAppStatusWebhook({
+        phoneNumberId: PHONE_NUMBER_ID,
+        messageId: sent.id,
+        recipient: phone,
+        status: 'failed',
+        errorCode: 131047,
+      }),
+      { appSecret: APP_SECRET },
+    );
+    expect(failed.status).toBe(200);
+    const view = await conversation(sessionId);
+    expect(view.body.unreachable?.message).toBe(
+      "can't reach this visitor on WhatsApp until they write again",
+    );
   });
 
   it('answers a picture with "I can only read text here" and makes no turn of it', async () => {
@@ -405,6 +453,21 @@ describe('SalesIQ Zobot', () => {
     const opened = await say('The refund for order 1234 was promised two weeks ago and never arrived.');
     expect(opened.action).toBe('reply');
     expect(opened.replies.join(' ')).toMatch(/Your ticket TKT-\d{4}-\d{4} is open/);
+  });
+});
+
+describe('analytics by channel', () => {
+  it('splits conversations and handoffs by the channel they started on', async () => {
+    const res = await api(w.t.url, 'GET', '/api/v1/analytics/channels?bucket=day', undefined, admin.auth);
+    expect(res.status).toBe(200);
+    const sum = (channel: string, key: 'conversations' | 'escalated') =>
+      res.body.rows
+        .filter((r: { channel: string }) => r.channel === channel)
+        .reduce((n: number, r: Record<string, number>) => n + (r[key] ?? 0), 0);
+    // This file's WhatsApp and Zobot conversations so far (the describe blocks above ran first).
+    expect(sum('whatsapp', 'conversations')).toBeGreaterThanOrEqual(5);
+    expect(sum('whatsapp', 'escalated')).toBeGreaterThanOrEqual(1);
+    expect(sum('salesiq', 'conversations')).toBeGreaterThanOrEqual(2);
   });
 });
 
