@@ -31,10 +31,15 @@ const BUSY = 'This conversation is receiving many messages at once; the message 
 
 export function createChannelConversations(deps: {
   ingest: ChannelIngest['ingestChannelMessage'];
-  sessions: Pick<ChannelSessionsRepository, 'find' | 'claim'>;
+  sessions: Pick<ChannelSessionsRepository, 'find' | 'claim' | 'replace'>;
   engine: Pick<Engine, 'start' | 'view'>;
   newId: () => string;
+  now?: () => Date;
+  /** How long a claimed row may point at a session not created yet before it counts as expired. */
+  claimGraceMs?: number;
 }): ChannelConversations {
+  const now = deps.now ?? (() => new Date());
+  const grace = deps.claimGraceMs ?? 10_000;
   /** The session as it stands, as a turn answer: its last bot messages and the buttons on offer. */
   async function current(sessionId: string): Promise<TurnResponse | null> {
     const view = await deps.engine.view(sessionId, null);
@@ -50,6 +55,16 @@ export function createChannelConversations(deps: {
       messages: replies,
       buttons: view.buttons,
     };
+  }
+
+  async function startSession(channel: ChannelName, sessionId: string, profile: ChannelProfile) {
+    const visitor = {
+      ...(profile.name ? { name: profile.name } : {}),
+      ...(profile.email ? { email: profile.email } : {}),
+      ...(profile.phone ? { phone: profile.phone } : {}),
+    };
+    const started = await deps.engine.start({ sessionId, channel, visitor });
+    return { sessionId, created: true, response: started.response };
   }
 
   return {
@@ -88,19 +103,16 @@ export function createChannelConversations(deps: {
         if (row) {
           const response = await current(row.sessionId);
           if (response) return { sessionId: row.sessionId, created: false, response };
-          // Claimed by a first message that is still starting the session (or it expired): the message's
-          // own ingest settles it; wait a moment and look again.
+          // No session behind the row: a first message still starting it (wait), or it expired (replace).
+          if (now().getTime() - row.claimedAt.getTime() >= grace) {
+            const sessionId = deps.newId();
+            if (await deps.sessions.replace(channel, externalId, row.sessionId, sessionId))
+              return startSession(channel, sessionId, profile);
+          }
         } else {
           const sessionId = deps.newId();
-          if (await deps.sessions.claim(channel, externalId, sessionId, profile)) {
-            const visitor = {
-              ...(profile.name ? { name: profile.name } : {}),
-              ...(profile.email ? { email: profile.email } : {}),
-              ...(profile.phone ? { phone: profile.phone } : {}),
-            };
-            const started = await deps.engine.start({ sessionId, channel, visitor });
-            return { sessionId, created: true, response: started.response };
-          }
+          if (await deps.sessions.claim(channel, externalId, sessionId, profile))
+            return startSession(channel, sessionId, profile);
         }
         await new Promise((r) => setTimeout(r, Math.min(200, 10 * attempt)));
       }

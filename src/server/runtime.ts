@@ -297,6 +297,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       sessions: channelSessions,
       engine,
       newId: overrides.newId ?? (() => randomUUID()),
+      now,
     }),
     departmentFor: async (sessionId) => {
       const view = await engine.view(sessionId, null);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelInbox } from '../../src/storage/schema/index.ts';
+import { channelInbox, channelSessions } from '../../src/storage/schema/index.ts';
 import { evolutionUpsert } from '../fakes/evolution.fake.ts';
 import {
   postWhatsAppWebhook,
@@ -431,6 +431,21 @@ describe('SalesIQ Zobot', () => {
     expect(res.status).toBe(200);
     expect(res.body.replies[0]).toMatch(/assistant/i);
     expect(res.body.replies.join(' ')).toMatch(/Step 1/);
+  });
+
+  it('starts a new chat when the one SalesIQ names has expired', async () => {
+    const conversationId = `2782000003${Date.now()}`;
+    // A row left from a session that no longer exists (expired from the store long ago).
+    await w.t.runtime.database.db.insert(channelSessions).values({
+      channel: 'salesiq',
+      externalId: conversationId,
+      sessionId: 'gone-session',
+      createdAt: new Date(Date.now() - 86_400_000),
+      claimedAt: new Date(Date.now() - 86_400_000),
+    });
+    const res = await w.zobot.post(w.t.url, zobotRequest({ handler: 'trigger', conversationId }));
+    expect(res.status).toBe(200);
+    expect(res.body.replies[0]).toMatch(/assistant/i);
   });
 
   it('collects a ticket inside the Zobot', async () => {
