@@ -29,6 +29,8 @@ export function createDeliverToVisitorHandler(deps: {
   sessions: Pick<ChannelSessionsRepository, 'bySession' | 'settledSeqs' | 'recordDeliveries'>;
   realtime: Realtime;
   logger: Logger;
+  /** The operator's display name, so a channel can say who wrote (WhatsApp: "*Alice:* …"). */
+  authorName?: (agentId: string) => Promise<string | null>;
 }): EffectHandler {
   return async (effect) => {
     const params = deliverToVisitorParams.parse(effect.params);
@@ -44,10 +46,13 @@ export function createDeliverToVisitorHandler(deps: {
     const pending = params.messages.filter((m) => !settled.has(m.seq));
     if (pending.length === 0) return { outcome: 'done' };
     const address = { channel: row.channel, externalId: row.externalId, sessionId: effect.sessionId };
-    const result = await channel.deliver(
-      address,
-      pending.map(({ agentId: _agentId, ...m }) => m),
+    const outbound = await Promise.all(
+      pending.map(async ({ agentId, ...m }) => {
+        const author = agentId && m.role === 'operator' ? await deps.authorName?.(agentId) : null;
+        return author ? { ...m, author } : m;
+      }),
     );
+    const result = await channel.deliver(address, outbound);
     const base = { sessionId: effect.sessionId, channel: row.channel };
     if (result.outcome === 'retry')
       return {

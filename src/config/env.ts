@@ -1,6 +1,7 @@
 // The environment, parsed once at boot into a nested typed config. A bad value stops start-up with a
 // message naming the variable. Every variable is listed in the README's configuration table.
 import { z } from 'zod';
+import { channelsConfig, channelsEnvShape } from '../channels/channels.env.ts';
 import { handoffConfig, handoffEnvShape } from '../handoff/handoff.env.ts';
 import { workConfig, workEnvShape } from '../handoff/mail/mail.env.ts';
 import { DEFAULT_RESPONSE_SECONDS, formatResponseSeconds } from './response-time.ts';
@@ -80,6 +81,8 @@ export const envSchema = z.object({
   /** Handoff targets (SalesIQ, Zendesk, Freshdesk, Slack): each turns on when its group is set. */
   ...handoffEnvShape,
   ...workEnvShape,
+  /** Visitor channels (WhatsApp Cloud API, Evolution API, SalesIQ Zobot): each turns on when its group is set. */
+  ...channelsEnvShape,
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   METRICS_TOKEN: optional(z.string().min(16, 'use at least 16 characters')),
   /** Operator console: first admin from the environment, tokens, login throttling, SLA, widget CORS. */
@@ -179,8 +182,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     );
   }
   const handoff = handoffConfig(env);
-  if (handoff.problems.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n${handoff.problems.map((p) => `  ${p}`).join('\n')}`);
+  const channels = channelsConfig(env);
+  const problems = [...handoff.problems, ...channels.problems];
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
   return {
     server: {
@@ -221,6 +226,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     content: { knowledgeFile: env.KNOWLEDGE_FILE, detectionFile: env.DETECTION_FILE },
     handoff: handoff.config,
     work: workConfig(env),
+    channels: channels.config,
     ops: { shutdownGraceMs: env.SHUTDOWN_GRACE_MS, metricsToken: env.METRICS_TOKEN },
     operators: {
       bootstrapAdmin:

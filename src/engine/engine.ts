@@ -196,7 +196,9 @@ export function createEngine(deps: EngineDeps) {
     if (!channels) return false;
     const on =
       channel ?? (inbound?.kind === 'visitor' ? inbound.channel : await channels.channelOf(sessionId));
-    return channels.needsDelivery(on, inbound?.kind === 'visitor');
+    // A start is asked for by the visitor's channel edge (a first message, the Zobot's trigger): a channel
+    // that answers inline shows the greeting in that answer, as it does a visitor turn's replies.
+    return channels.needsDelivery(on, inbound === null || inbound.kind === 'visitor');
   }
 
   async function start(options: StartOptions = {}): Promise<StartResult> {

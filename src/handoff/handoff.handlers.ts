@@ -14,7 +14,7 @@ import type { ClaimedEffect } from '../storage/effect.log.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { EscalationRecord, HandoffRecords } from './handoff.records.ts';
 import { type FindResult, type HandoffTarget, TARGET_NAMES, type TargetName } from './handoff.target.ts';
-import { buildPacket } from './packet.ts';
+import { buildPacket, type HandoffPacket } from './packet.ts';
 import { type Routing, type Step, stepsFor } from './routing.ts';
 import type { SalesIqClient } from './salesiq/salesiq.client.ts';
 import type { DeliveryResult } from './vendor.http.ts';
@@ -39,6 +39,8 @@ export interface HandoffHandlerDeps {
    * too soon finds nothing and creates a second chat or ticket.
    */
   inDoubtDelayMs?: number;
+  /** Where a session's visitor writes from (the channel registry); absent: every session is a web one. */
+  sourceOf?: (sessionId: string) => Promise<HandoffPacket['source']>;
 }
 
 const createHandoffParams = z.object({
@@ -121,6 +123,7 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
       messages: view.messages,
       knowledge: deps.knowledge,
       traces: await deps.store.trace(effect.sessionId),
+      source: await deps.sourceOf?.(effect.sessionId),
     });
     const escalation = await records.ensureEscalation(packet);
     // The console's queue is these rows: tell it one just appeared (the turn itself was published earlier).
@@ -199,22 +202,36 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
         });
         return { outcome: 'delivered', externalId: escalation.id };
       }
+      case 'salesiq':
+        if (packet.source?.type === 'salesiq') {
+          // The Zobot answered SalesIQ with a forward: the chat is with a SalesIQ operator already.
+          const chatId = packet.source.externalId ?? packet.sessionId;
+          await records.recordLocal(key, 'salesiq', ref, chatId, { forwardedBy: 'zobot' });
+          return { outcome: 'delivered', externalId: chatId };
+        }
+        return runTarget(step, packet, ref);
       case 'ticket': {
         const { ticketNumber } = await records.ensureSupportTicket(packet);
         await records.recordLocal(key, 'ticket', ref, ticketNumber);
         return { outcome: 'delivered', externalId: ticketNumber };
       }
-      default: {
-        const target = deps.targets[step.target];
-        if (!target)
-          return { outcome: 'failed', error: `target ${step.target} is routed to but not configured` };
-        const find = target.find;
-        return deliverOnce(key, target.name, ref, {
-          deliver: () => target.deliver(packet),
-          ...(find ? { find: () => find.call(target, packet) } : {}),
-        });
-      }
+      default:
+        return runTarget(step, packet, ref);
     }
+  }
+
+  function runTarget(step: Step, packet: HandoffPacket, ref: { id: string; conversationId: string }) {
+    const target = deps.targets[step.target];
+    if (!target)
+      return Promise.resolve<StepResult>({
+        outcome: 'failed',
+        error: `target ${step.target} is routed to but not configured`,
+      });
+    const find = target.find;
+    return deliverOnce(packet.handoffKey, target.name, ref, {
+      deliver: () => target.deliver(packet),
+      ...(find ? { find: () => find.call(target, packet) } : {}),
+    });
   }
 
   const createHandoff: EffectHandler = async (effect) => {
@@ -316,6 +333,9 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
     if (routing.instantChat !== 'salesiq' || !deps.salesiq) return { outcome: 'done' };
     const found = await escalationOf(effect);
     if ('outcome' in found) return found;
+    // A Zobot chat: SalesIQ has the visitor's messages itself (after the forward it no longer asks the bot).
+    if ((await records.findEscalation(found.key))?.packet.source?.type === 'salesiq')
+      return { outcome: 'done' };
     const chat = await records.integration(found.key, 'salesiq');
     // Routed to the console (the routing changed since): the console reads the transcript itself.
     if (!chat && (await records.integration(found.key, 'console'))) return { outcome: 'done' };

@@ -13,7 +13,7 @@ import { createDeskIngest, type DeskIngest } from './desk.ingest.ts';
 import { createFreshdeskClient } from './freshdesk/freshdesk.client.ts';
 import { createFreshdeskTarget } from './freshdesk/freshdesk.target.ts';
 import type { HandoffEnvConfig } from './handoff.env.ts';
-import { createHandoffHandlers } from './handoff.handlers.ts';
+import { createHandoffHandlers, type HandoffHandlerDeps } from './handoff.handlers.ts';
 import { createHandoffRecords } from './handoff.records.ts';
 import type { HandoffTarget, TargetName } from './handoff.target.ts';
 import { loadRouting, type Routing } from './routing.ts';
@@ -61,6 +61,8 @@ export interface HandoffModuleOptions {
   redisUrl?: string;
   redisPrefix?: string;
   overrides?: HandoffModuleOverrides;
+  /** Where a session's visitor writes from (recorded on escalations and tickets; Zobot chats stay in SalesIQ). */
+  sourceOf?: HandoffHandlerDeps['sourceOf'];
 }
 
 export interface HandoffModule {
@@ -214,6 +216,7 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     realtime: options.realtime,
     logger: log,
     allocateTicketNumber: options.allocateTicketNumber,
+    ...(options.sourceOf ? { sourceOf: options.sourceOf } : {}),
     inDoubtDelayMs: config.inDoubtDelayMs,
     ...(o.notYetMs !== undefined ? { notYetMs: o.notYetMs } : {}),
   });

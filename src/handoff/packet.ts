@@ -2,6 +2,7 @@
 // structure that every target maps from. Built once per handoff (from the conversation as it was when the
 // handoff was committed) and stored with the escalation, so every retry sends the very same content.
 import { z } from 'zod';
+import { CHANNEL_NAMES } from '../channels/channel.port.ts';
 import type { Knowledge } from '../content/knowledge.ts';
 import {
   categorySchema,
@@ -59,6 +60,13 @@ export const handoffPacketSchema = z.object({
   /** The last few messages, each cut short: what a busy agent reads first. */
   summary: z.array(lineSchema),
   transcript: z.array(lineSchema),
+  /**
+   * Where the visitor wrote from: the channel, its id of them (phone, SalesIQ conversation id) and, on
+   * WhatsApp, the phone. Absent in packets frozen before channels existed (read as the web widget).
+   */
+  source: z
+    .object({ type: z.enum(CHANNEL_NAMES), externalId: z.string().optional(), phone: z.string().optional() })
+    .optional(),
 });
 export type HandoffPacket = z.infer<typeof handoffPacketSchema>;
 export type HandoffChannel = HandoffPacket['channel'];
@@ -86,6 +94,7 @@ export interface PacketInput {
   knowledge: Knowledge;
   /** The session's trace entries (for detected keywords and confidence); optional. */
   traces?: TraceEntry[];
+  source?: HandoffPacket['source'];
 }
 
 export function buildPacket(input: PacketInput): HandoffPacket {
@@ -135,6 +144,7 @@ export function buildPacket(input: PacketInput): HandoffPacket {
     stepsTried,
     summary,
     transcript,
+    ...(input.source ? { source: input.source } : {}),
   };
 }
 

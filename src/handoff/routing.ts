@@ -171,11 +171,18 @@ export function loadRouting(env: HandoffEnvConfig): Routing {
 }
 
 /** The deliveries one handoff makes, in order. */
-export function stepsFor(routing: Routing, packet: Pick<HandoffPacket, 'channel' | 'priority'>): Step[] {
+export function stepsFor(
+  routing: Routing,
+  packet: Pick<HandoffPacket, 'channel' | 'priority' | 'source'>,
+): Step[] {
   const steps: Step[] = [];
   const channel: HandoffChannel = packet.channel;
   if (channel === 'instant_chat') {
-    steps.push({ target: routing.instantChat, critical: true });
+    // A Zobot chat is already in SalesIQ: the Zobot forwarded it to a SalesIQ operator itself.
+    steps.push({
+      target: packet.source?.type === 'salesiq' ? 'salesiq' : routing.instantChat,
+      critical: true,
+    });
   } else if (channel === 'ticket') {
     steps.push({ target: 'ticket', critical: true });
     if (routing.tickets !== 'local') steps.push({ target: routing.tickets, critical: false });

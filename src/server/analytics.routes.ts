@@ -3,6 +3,7 @@
 import { type RequestHandler, Router } from 'express';
 import type { z } from 'zod';
 import type { Period } from '../analytics/analytics.query.ts';
+import { conversationsByChannel } from '../analytics/channels.query.ts';
 import { detectionLayers } from '../analytics/detection-layers.query.ts';
 import { escalationRate } from '../analytics/escalation-rate.query.ts';
 import { funnel } from '../analytics/funnel.query.ts';
@@ -12,6 +13,7 @@ import { responseTimes } from '../analytics/response-times.query.ts';
 import { sentimentOutcomes } from '../analytics/sentiment.query.ts';
 import type { Db } from '../storage/database.ts';
 import {
+  channelsResponse,
   detectionLayersResponse,
   escalationRateResponse,
   funnelResponse,
@@ -50,6 +52,13 @@ const REPORTS = [
     summary: 'Escalation rate by category: conversations started per bucket, offered a human, handed to one',
     response: escalationRateResponse,
     run: async (db, p) => ({ rows: await escalationRate(db, p) }),
+  }),
+  report({
+    path: 'channels',
+    summary:
+      'Conversations by visitor channel (web, whatsapp, evolution, salesiq): started, handed to a human, resolved by the bot',
+    response: channelsResponse,
+    run: async (db, p) => ({ rows: await conversationsByChannel(db, p) }),
   }),
   report({
     path: 'response-times',

@@ -75,6 +75,20 @@ export const escalationRateResponse = z.object({
   ),
 });
 
+export const channelsResponse = z.object({
+  period,
+  rows: z.array(
+    z.object({
+      bucket: z.string(),
+      channel: z.string(),
+      conversations: z.number(),
+      escalated: z.number(),
+      resolvedByBot: z.number(),
+      escalationRate: z.number(),
+    }),
+  ),
+});
+
 export const responseTimesResponse = z.object({
   period,
   rows: z.array(

@@ -1,12 +1,16 @@
 // Everything the operator side adds to a runtime, built in one place so the composition root stays short:
 // accounts and tokens, login throttling (Redis when configured, so every process counts the same failures),
 // the escalation queue, the operator API, the live streams and the console page's script.
+
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import { createClient, type RedisClientType } from 'redis';
+import { createChannelReach } from '../channels/channel.reach.ts';
+import { createChannelMessages } from '../channels/channel-messages.repo.ts';
 import type { Config } from '../config/env.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Realtime } from '../engine/realtime.port.ts';
+import { createChannelSessionsRepository } from '../storage/channel-sessions.repository.ts';
 import type { Database } from '../storage/database.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import { bootstrapAdmin, createOperatorDirectory, type OperatorDirectory } from './auth.operators.ts';
@@ -86,6 +90,10 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
       logger: log,
       now: deps.now,
       maxMessageChars: config.server.maxMessageChars,
+      reach: createChannelReach(
+        createChannelSessionsRepository(deps.database.db, deps.now),
+        createChannelMessages(deps.database.db, deps.now),
+      ),
     }),
   );
   api.use(

@@ -14,6 +14,8 @@ export interface QueueFilter {
   priority: Priority[];
   category: string[];
   channel: string[];
+  /** Where the visitor wrote from (web, whatsapp, evolution, salesiq). */
+  source?: string[];
   assignedTo?: string;
   conversationId?: string;
   q?: string;
@@ -38,6 +40,7 @@ export interface EscalationItem {
   conversationId: string;
   segment: number;
   channel: string;
+  source: { type: string; phone: string | null };
   status: EscalationStatus;
   priority: Priority;
   category: string | null;
@@ -97,6 +100,7 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
       conversationId: row.conversationId,
       segment: row.segment,
       channel: row.channel,
+      source: { type: row.sourceType, phone: row.sourcePhoneNumber },
       status: row.status,
       priority,
       category: row.category,
@@ -125,6 +129,7 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
     if (f.priority.length) conditions.push(inArray(escalations.priority, f.priority));
     if (f.category.length) conditions.push(inArray(escalations.category, f.category));
     if (f.channel.length) conditions.push(inArray(escalations.channel, f.channel));
+    if (f.source?.length) conditions.push(inArray(escalations.sourceType, f.source));
     if (f.assignedTo) conditions.push(eq(escalations.assignedTo, f.assignedTo));
     if (f.conversationId) conditions.push(eq(escalations.conversationId, f.conversationId));
     if (f.q) {

@@ -3,6 +3,7 @@
 // visitor message; the engine enforces who may do what in which state (403 / 409 come back as values).
 import { type Response, Router } from 'express';
 import type { Logger } from 'pino';
+import type { ChannelReach } from '../channels/channel.reach.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { HandleResult, OperatorCommand } from '../engine/inbound.ts';
 import { type Realtime, sessionChannel } from '../engine/realtime.port.ts';
@@ -35,6 +36,8 @@ export interface OperatorRoutesOptions {
   logger: Logger;
   now: () => Date;
   maxMessageChars: number;
+  /** The visitor's channel and whether a delivery to them failed (src/channels/channel.reach.ts). */
+  reach?: (sessionId: string, messages: ChatMessage[]) => Promise<ChannelReach>;
 }
 
 const conversationNotFound = (res: Response) =>
@@ -81,11 +84,12 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
     if (view.outcome !== 'ok') return conversationNotFound(res);
     const me = operatorOf(res);
     const ctx = view.snapshot.context;
-    const [escalationRows, deliveries, traces, assigned] = await Promise.all([
+    const [escalationRows, deliveries, traces, assigned, reach] = await Promise.all([
       queue.ofConversation(id.data),
       queue.deliveries(id.data),
       options.store.trace(id.data),
       ctx.assignedAgentId ? directory.get(ctx.assignedAgentId) : Promise.resolve(null),
+      options.reach?.(id.data, view.messages) ?? Promise.resolve(null),
     ]);
     const latest = escalationRows[0] ?? null;
     const handledIn = liveChatElsewhere(latest);
@@ -129,6 +133,8 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
         messageCount: ctx.totalMessageCount,
       },
       escalation: latest,
+      source: reach?.source ?? { type: 'web', externalId: null, phone: null },
+      unreachable: reach?.unreachable ?? null,
       deliveries,
       handledIn,
       allowed: {

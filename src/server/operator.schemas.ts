@@ -1,6 +1,8 @@
 // Request and response bodies of the operator API (escalation queue, conversation view, operator actions)
 // and its OpenAPI operations, generated from the same zod schemas that validate the requests.
+
 import { z } from 'zod';
+import { CHANNEL_NAMES } from '../channels/channel.port.ts';
 import { PRIORITIES } from '../detection/detection.types.ts';
 import { chatMessageSchema } from '../engine/turn.types.ts';
 import { ESCALATION_STATUSES } from '../storage/schema/index.ts';
@@ -42,6 +44,9 @@ export const escalationQuery = z
     priority: list(z.enum(PRIORITIES, { error: `priority is one of ${PRIORITIES.join(', ')}` })),
     category: list(z.string().max(40)),
     channel: list(z.string().max(40)),
+    source: list(z.enum(CHANNEL_NAMES, { error: `source is one of ${CHANNEL_NAMES.join(', ')}` })).describe(
+      'where the visitor wrote from',
+    ),
     assignedTo: z.string().max(64).optional().describe('an operator id, or "me"'),
     q: z.string().trim().max(200).optional().describe('text search in summary, subject, keywords and id'),
     page: z.coerce.number().int().min(1).default(1),
@@ -65,6 +70,10 @@ export const escalationItem = z.object({
   conversationId: z.string(),
   segment: z.number().int(),
   channel: z.string(),
+  source: z.object({
+    type: z.string().describe('where the visitor wrote from: web, whatsapp, evolution, salesiq'),
+    phone: z.string().nullable().describe("the visitor's phone when they wrote on WhatsApp"),
+  }),
   status: z.enum(ESCALATION_STATUSES),
   priority: z.enum(PRIORITIES),
   category: z.string().nullable(),
@@ -123,6 +132,15 @@ export const conversationResponse = z.object({
     messageCount: z.number().int(),
   }),
   escalation: escalationItem.nullable().describe('the latest escalation of this conversation'),
+  source: z
+    .object({ type: z.string(), externalId: z.string().nullable(), phone: z.string().nullable() })
+    .describe('where the visitor writes from: web, whatsapp, evolution, salesiq'),
+  unreachable: z
+    .object({ code: z.string().nullable(), message: z.string(), seq: z.number().int(), at: z.string() })
+    .nullable()
+    .describe(
+      "a message that could not reach the visitor since they last wrote (WhatsApp's 24-hour window…)",
+    ),
   deliveries: z
     .array(deliveryItem)
     .describe('where each handoff of this conversation went (console, SalesIQ, Zendesk, Freshdesk, Slack …)'),

@@ -3,9 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
+import { createChannelConversations } from '../channels/channel.conversations.ts';
 import { type ChannelIngest, createChannelIngest } from '../channels/channel.ingest.ts';
 import type { VisitorChannel } from '../channels/channel.port.ts';
 import { type ChannelRegistry, createChannelRegistry } from '../channels/channel.registry.ts';
+import { type ChannelsModule, createChannelsModule } from '../channels/channels.module.ts';
 import { createDeliverToVisitorHandler } from '../channels/deliver-to-visitor.handler.ts';
 import type { Config } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
@@ -86,7 +88,13 @@ export interface Runtime {
   /** Handoff targets, routing and their effect handlers; `ingestDeskEvent` for desk webhooks. */
   handoff: HandoffModule;
   /** Visitor channels: the registry, and `ingestChannelMessage` for channel webhooks. */
-  channels: { registry: ChannelRegistry; ingestChannelMessage: ChannelIngest['ingestChannelMessage'] };
+  channels: {
+    registry: ChannelRegistry;
+    ingestChannelMessage: ChannelIngest['ingestChannelMessage'];
+    /** WhatsApp / Evolution / Zobot: their durable inbox and the log of what they sent. */
+    inbox: ChannelsModule['inbox'];
+    messages: ChannelsModule['messages'];
+  };
   /** Tickets and callbacks as work, and the service escalation API. */
   work: WorkModule;
   engine: Engine;
@@ -177,7 +185,23 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
 
   const allocateTicketNumber = createTicketNumberAllocator(database.db, now);
   const channelSessions = createChannelSessionsRepository(database.db, now);
-  const channelRegistry = createChannelRegistry(overrides.channels ?? [], channelSessions);
+  // The configured channels (WhatsApp, Evolution, the Zobot); a test's own adapters replace them by name.
+  const channelsModule = createChannelsModule({
+    config: config.channels,
+    db: database.db,
+    logger: logger.child({ component: 'channels' }),
+    now,
+  });
+  const channelRegistry = createChannelRegistry(
+    [...channelsModule.adapters, ...(overrides.channels ?? [])],
+    channelSessions,
+  );
+  const sourceOf = async (sessionId: string) => {
+    const row = await channelSessions.bySession(sessionId);
+    return row
+      ? { type: row.channel, externalId: row.externalId, ...(row.phone ? { phone: row.phone } : {}) }
+      : { type: 'web' as const };
+  };
   // Handoff effects run after commits; they reach the engine (built below) only when they run.
   const handoff = await createHandoffModule({
     config: config.handoff,
@@ -196,6 +220,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     redisUrl: config.storage.redisUrl,
     redisPrefix: config.redis.keyPrefix,
     overrides: overrides.handoff,
+    sourceOf,
   });
   const effectHandlers: Partial<Record<string, EffectHandler>> = {
     [RECORD_DETECTION]: createIntentLogHandler(database.db),
@@ -203,6 +228,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       channels: channelRegistry,
       sessions: channelSessions,
       realtime,
+      authorName: (agentId) => operatorsModule?.authors.name(agentId) ?? Promise.resolve(null),
       logger: logger.child({ component: 'channels' }),
     }),
     ...handoff.handlers,
@@ -265,6 +291,22 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     logger,
     now,
   });
+  const channelWebhooks = channelsModule.attach({
+    conversations: createChannelConversations({
+      ingest: channelIngest.ingestChannelMessage,
+      sessions: channelSessions,
+      engine,
+      newId: overrides.newId ?? (() => randomUUID()),
+      now,
+    }),
+    departmentFor: async (sessionId) => {
+      const view = await engine.view(sessionId, null);
+      if (view.outcome !== 'ok') return null;
+      return handoff.routing.department(view.snapshot.context.category ?? null).salesiq ?? null;
+    },
+    engine,
+    requireOperator: requireOperator(operators.directory),
+  });
   let draining = false;
   const opsRouters = [
     healthRoutes({
@@ -288,11 +330,18 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     authors: operators.authors,
     maxMessageChars: config.server.maxMessageChars,
     trustProxy: config.server.trustProxy,
-    rootRouters: [...opsRouters, ...operators.rootRouters, ...handoff.routers, ...work.rootRouters],
+    rootRouters: [
+      ...opsRouters,
+      ...operators.rootRouters,
+      ...handoff.routers,
+      ...work.rootRouters,
+      ...channelWebhooks.routers,
+    ],
     apiRouters: [
       ...operators.apiRouters,
       work.apiRouter,
       analytics,
+      ...channelWebhooks.apiRouters,
       qaRoutes({ store, machine, requireOperator: requireOperator(operators.directory) }),
     ],
     widgetAllowedOrigins: config.widget.allowedOrigins,
@@ -304,6 +353,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     worker.start();
     timers.start();
     work.start();
+    channelsModule.start();
     redis?.traceSink.start();
   }
   logger.info(
@@ -329,8 +379,13 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     realtime,
     operators,
     handoff,
-    channels: { registry: channelRegistry, ingestChannelMessage: channelIngest.ingestChannelMessage },
     work,
+    channels: {
+      registry: channelRegistry,
+      ingestChannelMessage: channelIngest.ingestChannelMessage,
+      inbox: channelsModule.inbox,
+      messages: channelsModule.messages,
+    },
     engine,
     worker,
     timers,
@@ -367,6 +422,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
           logger.warn({ ...drained }, 'shutdown grace period over: requests still running were cut');
         else logger.info({ ...drained }, 'HTTP server drained');
       }
+      await channelsModule.stop();
       await worker.stop();
       await work.stop();
       await handoff.close();

@@ -11,7 +11,12 @@ import type {
   VisitorChannel,
 } from '../../src/channels/channel.port.ts';
 import { CHANNEL_NAMES } from '../../src/channels/channel.port.ts';
+import { createChannelMessages } from '../../src/channels/channel-messages.repo.ts';
 import { webChannel } from '../../src/channels/web/web.channel.ts';
+import { createWhatsAppChannel } from '../../src/channels/whatsapp/whatsapp.channel.ts';
+import { createWhatsAppClient } from '../../src/channels/whatsapp/whatsapp.client.ts';
+import type { Database } from '../../src/storage/database.ts';
+import { startWhatsAppGraphFake, type WhatsAppGraphFake } from '../fakes/whatsapp-graph.fake.ts';
 import { startTestRuntime, startVisitor, type TestRuntime } from '../support/runtime.ts';
 
 /** A channel adapter under test plus how the test reads what reached the visitor. */
@@ -38,7 +43,43 @@ function recordingChannel(name: ChannelName, refuse?: (address: ChannelAddress) 
   return { channel, delivered: () => delivered, calls: () => calls };
 }
 
-const CHANNELS: ChannelFactory[] = [{ name: 'whatsapp', create: () => recordingChannel('whatsapp') }];
+/**
+ * The real WhatsApp Cloud API adapter against the Graph fake: what it delivered is what the fake accepted.
+ * (Evolution's real adapter is exercised the same way in channels.http.test.ts; here its name is taken by
+ * the refusing stand-in below.)
+ */
+function whatsAppOverGraphFake(graph: WhatsAppGraphFake, db: () => Database) {
+  const delivered: OutboundMessage[] = [];
+  const real = createWhatsAppChannel({
+    client: createWhatsAppClient({
+      apiUrl: graph.url,
+      phoneNumberId: '106540352242922',
+      accessToken: 'contract-token',
+      timeoutMs: 2000,
+    }),
+    messages: {
+      sentParts: (...a) => createChannelMessages(db().db).sentParts(...a),
+      recordSent: (...a) => createChannelMessages(db().db).recordSent(...a),
+      recordStatus: (...a) => createChannelMessages(db().db).recordStatus(...a),
+      forSession: (...a) => createChannelMessages(db().db).forSession(...a),
+    },
+  });
+  const channel: VisitorChannel = {
+    name: real.name,
+    answersInline: real.answersInline,
+    async deliver(address, messages) {
+      const result = await real.deliver(address, messages);
+      if (result.outcome === 'delivered') delivered.push(...messages);
+      return result;
+    },
+  };
+  return { channel, delivered: () => delivered };
+}
+
+let graph: WhatsAppGraphFake;
+const CHANNELS: ChannelFactory[] = [
+  { name: 'whatsapp', create: () => whatsAppOverGraphFake(graph, () => rt.runtime.database) },
+];
 
 let rt: TestRuntime;
 const made = new Map<ChannelName, ReturnType<ChannelFactory['create']>>();
@@ -49,6 +90,7 @@ const refusing = recordingChannel('evolution', () => ({
 }));
 
 beforeAll(async () => {
+  graph = await startWhatsAppGraphFake({ phoneNumberId: '106540352242922', accessToken: 'contract-token' });
   for (const f of CHANNELS) made.set(f.name, f.create());
   rt = await startTestRuntime({
     overrides: {
@@ -57,7 +99,10 @@ beforeAll(async () => {
     },
   });
 }, 60_000);
-afterAll(() => rt?.close());
+afterAll(async () => {
+  await rt?.close();
+  await graph?.close();
+});
 
 async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, what: string): Promise<T> {
   for (let i = 0; i < 200; i++) {

@@ -287,7 +287,7 @@ describe('tickets, callbacks and the built-in console', () => {
       ticketNumber: number,
       customerEmail: 'visitor@example.com',
       status: 'open',
-      sourceType: 'chat',
+      sourceType: 'web',
     });
     expect(ticket?.description).toBe('The app crashes every time I open my orders page.');
     const zd = v.zendesk.tickets.filter((x) => x.subject.startsWith(`[${number}]`));

@@ -34,6 +34,8 @@ export interface QueueItem {
   slaDueAt: string;
   /** The external live chat (salesiq) holding it; its SLA is theirs, not ours. */
   handledIn: string | null;
+  /** Where the visitor wrote from (web, whatsapp, evolution, salesiq) and their WhatsApp phone. */
+  source?: { type: string; phone: string | null };
 }
 
 export interface Message {
@@ -72,6 +74,9 @@ export interface Conversation {
   deliveries: Delivery[];
   /** The external live chat (salesiq) that has this conversation, so it cannot be taken here. */
   handledIn: string | null;
+  source?: { type: string; externalId: string | null; phone: string | null };
+  /** A message that could not reach the visitor since they last wrote (WhatsApp's 24-hour window …). */
+  unreachable?: { code: string | null; message: string; seq: number; at: string } | null;
   allowed: { take: boolean; message: boolean; resolve: boolean; handback: boolean; escalate: boolean };
 }
 
@@ -83,6 +88,7 @@ export interface QueueFilter {
   priority: string;
   category: string;
   channel: string;
+  source: string;
 }
 
 // ── who is logged in ────────────────────────────────────────────────────────────────────────────────
@@ -128,7 +134,7 @@ export function createQueueStore() {
       total: 0,
       loading: false,
       error: null as string | null,
-      filter: { view: 'active', q: '', priority: '', category: '', channel: '' } as QueueFilter,
+      filter: { view: 'active', q: '', priority: '', category: '', channel: '', source: '' } as QueueFilter,
       /** Visitor messages that arrived in conversations that are not open. */
       unread: {} as Record<string, number>,
       /** Conversation → time (ms) until which the visitor counts as typing. */

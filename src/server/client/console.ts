@@ -20,6 +20,15 @@ import {
 } from './console.store.ts';
 import { openEventStream } from './event-stream.ts';
 
+/** Visitor channels as the console names them (the web widget is the default and shows no badge). */
+const SOURCE_LABEL: Record<string, string> = {
+  web: 'Web chat',
+  whatsapp: 'WhatsApp',
+  evolution: 'WhatsApp (Evolution)',
+  salesiq: 'SalesIQ bot',
+};
+const sourceLabel = (type: string) => SOURCE_LABEL[type] ?? type;
+
 const TOKEN_KEY = 'switchboard:console-token';
 const RESOLUTION_CATEGORIES: Array<[string, string]> = [
   ['solved', 'Solved'],
@@ -206,6 +215,10 @@ export function startConsole(root: HTMLElement) {
               ['instant_chat', 'Live chat'],
               ['callback', 'Callback'],
               ['ticket', 'Ticket'],
+            ]),
+            select('f-source', 'Visitor channel', [
+              ['', 'Any source'],
+              ...Object.entries(SOURCE_LABEL).map(([k, v]) => [k, v] as [string, string]),
             ]),
           ),
         ),
@@ -549,6 +562,7 @@ export function startConsole(root: HTMLElement) {
     if (f.priority) params.set('priority', f.priority);
     if (f.category) params.set('category', f.category);
     if (f.channel) params.set('channel', f.channel);
+    if (f.source) params.set('source', f.source);
     queue.trigger.loading();
     try {
       const body = await api<{ items: QueueItem[]; total: number }>(`/escalations?${params}`);
@@ -721,6 +735,7 @@ export function startConsole(root: HTMLElement) {
     ['#f-priority', 'priority'],
     ['#f-category', 'category'],
     ['#f-channel', 'channel'],
+    ['#f-source', 'source'],
   ] as const)
     $<HTMLSelectElement>(appView, id).addEventListener('change', (event) => {
       queue.trigger.filterChanged({ [key]: (event.target as HTMLSelectElement).value });
@@ -870,6 +885,9 @@ export function startConsole(root: HTMLElement) {
             { class: 'row1' },
             h('span', { class: 'prio' }, item.priority),
             h('span', { class: 'cat' }, label(item.category)),
+            item.source && item.source.type !== 'web'
+              ? h('span', { class: 'source', title: item.source.phone ?? '' }, sourceLabel(item.source.type))
+              : null,
             h(
               'span',
               { class: 'status' },
@@ -1043,7 +1061,14 @@ export function startConsole(root: HTMLElement) {
   let findingsKey = '';
   function renderFindings(data: Conversation | null) {
     const key = data
-      ? JSON.stringify([data.findings, data.escalation?.id, data.state, data.deliveries, data.handledIn])
+      ? JSON.stringify([
+          data.findings,
+          data.escalation?.id,
+          data.state,
+          data.deliveries,
+          data.handledIn,
+          data.unreachable,
+        ])
       : '';
     if (key === findingsKey) return;
     findingsKey = key;
@@ -1078,7 +1103,16 @@ export function startConsole(root: HTMLElement) {
             )
           : []),
         ...row('Visitor wrote', `${f.messageCount} message${f.messageCount === 1 ? '' : 's'}`),
+        ...(data.source && data.source.type !== 'web'
+          ? row(
+              'Channel',
+              `${sourceLabel(data.source.type)}${data.source.phone ? ` · ${data.source.phone}` : ''}`,
+            )
+          : []),
       ),
+      ...(data.unreachable
+        ? [h('p', { class: 'handled-elsewhere', id: 'unreachable', role: 'alert' }, data.unreachable.message)]
+        : []),
       ...(data.handledIn
         ? [
             h(

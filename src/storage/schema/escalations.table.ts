@@ -21,6 +21,10 @@ export const escalations = pgTable(
     /** Bot segment of the conversation: a conversation can be escalated again after a resolution. */
     segment: integer('segment').notNull(),
     channel: text('channel').notNull(),
+    /** Where the visitor wrote from: web, whatsapp, evolution, salesiq. */
+    sourceType: text('source_type').notNull().default('web'),
+    /** The visitor's phone (E.164) when they wrote on WhatsApp. */
+    sourcePhoneNumber: text('source_phone_number'),
     summary: text('summary').notNull(),
     subject: text('subject'),
     category: text('category'),

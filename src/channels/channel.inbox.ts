@@ -1,0 +1,229 @@
+// The durable inbox of the channels that cannot answer in their webhook's HTTP response (WhatsApp,
+// Evolution): the webhook stores each message and answers 200 at once, so a slow turn never makes the
+// vendor retry; a processor then hands the messages to the engine. A person's messages are handled one at
+// a time in arrival order (a row is claimable only when no earlier row of the same (channel, external id)
+// is still pending), any number of processes may run processors, and a crashed one's claim runs out.
+import { and, eq, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { backoffMs } from '../engine/effect.worker.ts';
+import type { Db } from '../storage/database.ts';
+import { rowsOf } from '../storage/pg-effect.log.ts';
+import { channelInbox } from '../storage/schema/index.ts';
+import { CHANNEL_NAMES, type ChannelInbound } from './channel.port.ts';
+
+export const channelInboundSchema = z.object({
+  channel: z.enum(CHANNEL_NAMES),
+  externalId: z.string().min(1),
+  clientMessageId: z.string().min(1),
+  content: z.union([
+    z.object({ text: z.string() }),
+    z.object({ button: z.string() }),
+    z.object({ unsupported: z.string() }),
+  ]),
+  profile: z
+    .object({ name: z.string().optional(), phone: z.string().optional(), email: z.string().optional() })
+    .optional(),
+});
+
+export interface InboxItem {
+  id: number;
+  inbound: ChannelInbound;
+  attempts: number;
+}
+
+/** What handling one inbox item came to. */
+export type InboxOutcome =
+  | { outcome: 'done'; sessionId?: string }
+  /** A message type we cannot read: answered politely by the handler, recorded, no turn. */
+  | { outcome: 'unsupported'; sessionId?: string }
+  | { outcome: 'retry'; error: string; afterMs?: number }
+  | { outcome: 'failed'; error: string };
+
+export type InboxHandler = (item: InboxItem) => Promise<InboxOutcome>;
+
+const claimedRow = z.object({
+  id: z.union([z.string(), z.number()]).transform(Number),
+  inbound: z.unknown(),
+  attempts: z.number(),
+});
+
+export function createChannelInbox(db: Db, now: () => Date = () => new Date()) {
+  return {
+    /** Stores one message; `duplicate` when the vendor delivered this message id before. */
+    async accept(inbound: ChannelInbound): Promise<'stored' | 'duplicate'> {
+      const rows = await db
+        .insert(channelInbox)
+        .values({
+          channel: inbound.channel,
+          externalId: inbound.externalId,
+          messageId: inbound.clientMessageId,
+          inbound,
+          receivedAt: now(),
+        })
+        .onConflictDoNothing()
+        .returning({ id: channelInbox.id });
+      return rows.length > 0 ? 'stored' : 'duplicate';
+    },
+
+    async claim(limit: number, leaseMs: number): Promise<InboxItem[]> {
+      const at = now().toISOString();
+      const until = new Date(now().getTime() + leaseMs).toISOString();
+      const result = await db.execute(sql`
+        update ${channelInbox} set locked_until = ${until}, attempts = attempts + 1
+        where id in (
+          select i.id from ${channelInbox} i
+          where i.status = 'pending' and (i.locked_until is null or i.locked_until < ${at})
+            and not exists (
+              select 1 from ${channelInbox} e
+              where e.status = 'pending' and e.channel = i.channel and e.external_id = i.external_id
+                and e.id < i.id)
+          order by i.id limit ${limit}
+          for update skip locked)
+        returning id, inbound, attempts`);
+      const items: InboxItem[] = [];
+      for (const row of rowsOf(result)) {
+        const r = claimedRow.parse(row);
+        items.push({ id: r.id, inbound: channelInboundSchema.parse(r.inbound), attempts: r.attempts });
+      }
+      return items.sort((a, b) => a.id - b.id);
+    },
+
+    async finish(
+      item: InboxItem,
+      status: 'done' | 'unsupported' | 'failed',
+      detail: { sessionId?: string; error?: string },
+    ) {
+      await db
+        .update(channelInbox)
+        .set({
+          status,
+          processedAt: now(),
+          lockedUntil: null,
+          ...(detail.sessionId ? { sessionId: detail.sessionId } : {}),
+          ...(detail.error ? { lastError: detail.error.slice(0, 2000) } : {}),
+        })
+        .where(eq(channelInbox.id, item.id));
+    },
+
+    async retry(item: InboxItem, error: string, delayMs: number) {
+      await db
+        .update(channelInbox)
+        .set({ lastError: error.slice(0, 2000), lockedUntil: new Date(now().getTime() + delayMs) })
+        .where(and(eq(channelInbox.id, item.id), eq(channelInbox.status, 'pending')));
+    },
+
+    async pendingCount(): Promise<number> {
+      const [row] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(channelInbox)
+        .where(eq(channelInbox.status, 'pending'));
+      return row?.n ?? 0;
+    },
+  };
+}
+
+export type ChannelInbox = ReturnType<typeof createChannelInbox>;
+
+export interface InboxProcessorOptions {
+  inbox: ChannelInbox;
+  handle: InboxHandler;
+  logger: Logger;
+  leaseMs?: number;
+  pollMs?: number;
+  batchSize?: number;
+  maxAttempts?: number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** Runs claimed inbox items: different people at once, one person's messages one after another. */
+export function createInboxProcessor(options: InboxProcessorOptions) {
+  const { inbox, logger } = options;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const pollMs = options.pollMs ?? 250;
+  const batchSize = options.batchSize ?? 20;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const base = options.baseBackoffMs ?? 500;
+  const max = options.maxBackoffMs ?? 60_000;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = true;
+
+  async function runOne(item: InboxItem): Promise<void> {
+    let outcome: InboxOutcome;
+    try {
+      outcome = await options.handle(item);
+    } catch (error) {
+      outcome = { outcome: 'retry', error: error instanceof Error ? error.message : String(error) };
+    }
+    if (outcome.outcome === 'done' || outcome.outcome === 'unsupported') {
+      await inbox.finish(item, outcome.outcome, outcome.sessionId ? { sessionId: outcome.sessionId } : {});
+      return;
+    }
+    if (outcome.outcome === 'retry' && item.attempts < maxAttempts) {
+      const delay = Math.max(outcome.afterMs ?? 0, backoffMs(item.attempts, base, max));
+      logger.warn(
+        {
+          inboxId: item.id,
+          channel: item.inbound.channel,
+          attempt: item.attempts,
+          delay,
+          error: outcome.error,
+        },
+        'channel message will be retried',
+      );
+      await inbox.retry(item, outcome.error, delay);
+      return;
+    }
+    logger.error(
+      { inboxId: item.id, channel: item.inbound.channel, error: outcome.error },
+      'channel message failed for good',
+    );
+    await inbox.finish(item, 'failed', { error: outcome.error });
+  }
+
+  async function loop(): Promise<void> {
+    do {
+      again = false;
+      let n: number;
+      do {
+        const batch = await inbox.claim(batchSize, leaseMs);
+        n = batch.length;
+        await Promise.all(batch.map(runOne));
+      } while (n > 0 && !stopped);
+    } while (again && !stopped);
+  }
+
+  function kick(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = loop()
+      .catch((error: unknown) => logger.error({ err: error }, 'channel inbox loop failed'))
+      .finally(() => {
+        running = null;
+      });
+  }
+
+  return {
+    kick,
+    start() {
+      stopped = false;
+      timer = setInterval(kick, pollMs);
+      timer.unref();
+      kick();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running;
+    },
+  };
+}
+
+export type InboxProcessor = ReturnType<typeof createInboxProcessor>;
