@@ -15,6 +15,8 @@ const categorySchema = z.object({
 });
 
 const knowledgeSchema = z.object({
+  /** The bot's first message; the built-in one names the Switchboard assistant. */
+  greeting: z.string().trim().min(1).max(500).optional(),
   categories: z.record(z.string(), categorySchema).refine((c) => CATEGORIES.every((name) => name in c), {
     message: `categories must define every one of: ${CATEGORIES.join(', ')}`,
   }),
@@ -25,6 +27,8 @@ export type Knowledge = {
   categories: Record<Category, CategoryKnowledge>;
   /** How fast a person answers per priority (FIRST_RESPONSE_SLA): what the replies promise. */
   responseSeconds: ResponseSeconds;
+  /** The bot's first message, when the knowledge file sets one. */
+  greeting?: string;
 };
 
 export const DEFAULT_KNOWLEDGE_PATH = fileURLToPath(
@@ -44,7 +48,8 @@ export function parseKnowledge(
   const categories = Object.fromEntries(
     CATEGORIES.map((name) => [name, result.data.categories[name] as CategoryKnowledge]),
   ) as Record<Category, CategoryKnowledge>;
-  return { categories, responseSeconds };
+  const greeting = result.data.greeting;
+  return greeting ? { categories, responseSeconds, greeting } : { categories, responseSeconds };
 }
 
 export function loadKnowledge(

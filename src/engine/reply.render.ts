@@ -4,8 +4,13 @@
 import { responsePromise } from '../config/response-time.ts';
 import type { Knowledge } from '../content/knowledge.ts';
 import type { ConversationContext } from '../machines/conversation.context.ts';
+import { formatPhone } from '../machines/visitor-info.parse.ts';
 
 export type ReplyRole = 'bot' | 'system';
+
+/** The first thing the bot says, unless the knowledge file has its own `greeting`. */
+export const DEFAULT_GREETING =
+  "Hi! I'm the Switchboard assistant. Tell me what's going on, or pick a topic below.";
 
 export interface RenderExtras {
   /** Filled in by effects that run before the reply (ticket number, queue position). */
@@ -31,9 +36,10 @@ export function renderReply(
   const angry = ctx.sentiment.label === 'angry' || ctx.sentiment.score <= -0.5;
   const confused = !angry && ctx.sentiment.label === 'confused';
   const sorry = angry ? "I'm sorry this has been so frustrating. " : '';
+  const phone = ctx.visitor.phone ? formatPhone(ctx.visitor.phone) : 'you';
   switch (key) {
     case 'greeting.welcome':
-      return "Hi! I'm the Switchboard assistant. Tell me what's going on, or pick a topic below.";
+      return knowledge.greeting ?? DEFAULT_GREETING;
     case 'issue_gathering.ask':
       return 'What can I help you with today? A sentence about the problem is enough.';
     case 'issue_gathering.clarify':
@@ -111,11 +117,11 @@ export function renderReply(
     case 'callback.after_phone':
       return ctx.inputProblem
         ? `Sorry, ${ctx.inputProblem}. Which number should we call?`
-        : `Thanks, we'll call ${ctx.visitor.phone ?? 'you'}. When suits you best? For example "tomorrow 9-11am" or "weekdays after 5pm".`;
+        : `Thanks, we'll call ${phone}. When suits you best? For example "tomorrow 9-11am" or "weekdays after 5pm".`;
     case 'callback.invalid_window':
       return `Sorry, ${ctx.inputProblem ?? 'I did not get that'}. When should we call?`;
     case 'callback.scheduled':
-      return `Done: we'll call ${ctx.visitor.phone ?? 'you'} ${ctx.visitor.callbackWindow ? `(${ctx.visitor.callbackWindow})` : 'soon'}. If anything else comes up, just write here.`;
+      return `Done: we'll call ${phone} ${ctx.visitor.callbackWindow ? `(${ctx.visitor.callbackWindow})` : 'soon'}. If anything else comes up, just write here.`;
     case 'ticket.ask_email':
       return 'Which e-mail address should we reply to? (Or press "Back to options" to choose another way.)';
     case 'ticket.ask_description':

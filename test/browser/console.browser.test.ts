@@ -2,27 +2,17 @@
 // pages not working for real people (login, queue order, take, reply, resolve), an agent's reply not showing
 // live in the widget, a visitor's HTML being rendered (or run) in the console or the widget, the console
 // layout breaking at 1280×800. Screenshots go to test/artifacts/ for a person to look at.
-import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperator, waitForEscalation } from '../operator/operator.support.ts';
 import { api, startTestRuntime, startVisitor, type TestRuntime } from '../support/runtime.ts';
-import { databaseUrl, isCI } from '../support/servers.ts';
+import { databaseUrl } from '../support/servers.ts';
+import { ARTIFACTS, axeViolations, eventually, hasChromium, launch } from './browser.support.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-interface AxeResult {
-  violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
-}
-const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const XSS = '<img src=x onerror=alert(1)>';
-/** Pages react asynchronously (and CI machines are busy): wait up to 10 s for a condition. */
-const eventually = <T>(probe: () => Promise<T>) => expect.poll(probe, { timeout: 10_000 });
 
-describe.runIf(isCI || existsSync(CHROMIUM))('widget and console in a real browser', () => {
+describe.runIf(hasChromium)('widget and console in a real browser', () => {
   let t: TestRuntime;
   let browser: Browser;
   const dialogs: string[] = [];
@@ -34,7 +24,6 @@ describe.runIf(isCI || existsSync(CHROMIUM))('widget and console in a real brows
   let shopUrl = '';
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     shop = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html');
       res.end(
@@ -50,11 +39,7 @@ describe.runIf(isCI || existsSync(CHROMIUM))('widget and console in a real brows
     });
     admin = await createOperator(t.runtime, 'admin', 'Ada Admin');
     agent = await createOperator(t.runtime, 'agent', 'Alice Agent');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launch();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -252,15 +237,7 @@ describe.runIf(isCI || existsSync(CHROMIUM))('widget and console in a real brows
     // Risk: a widget, console or analytics page that a screen-reader or keyboard user cannot use, or text too faint to
     // read (the first audit found low-contrast priority labels and a console without a main landmark).
     // axe is injected as a script, so these pages run without the CSP; the other tests keep it.
-    const audited = async (page: Page, where: string) => {
-      await page.addScriptTag({ path: AXE });
-      const found = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(...a: unknown[]): Promise<AxeResult> } }).axe;
-        const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] });
-        return result.violations.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes[0]?.target}`);
-      });
-      return found.map((v) => `${where}: ${v}`);
-    };
+    const audited = axeViolations;
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
     const visitor = await context.newPage();
     await visitor.goto(`${t.url}/`);
