@@ -152,7 +152,7 @@ describe.runIf(hasChromium)('widget and console in a real browser', () => {
       "Hi, I'm Alice.",
     );
     // Risk: the visitor being shown an anonymous "Agent" (or the operator's internal id) instead of a name.
-    expect(await visitor.locator('#switchboard-chat .msg.operator .who').last().textContent()).toBe(
+    expect(await visitor.locator('#switchboard-chat .msg.operator .who .name').last().textContent()).toBe(
       'Alice Agent',
     );
     expect(await visitor.locator('#switchboard-chat .status').textContent()).toBe(
@@ -185,7 +185,7 @@ describe.runIf(hasChromium)('widget and console in a real browser', () => {
     // Resume after reload: the whole conversation comes back.
     await visitor.reload();
     await eventually(() => visitor.locator('#switchboard-chat .msg.operator').count()).toBe(1);
-    expect(await visitor.locator('#switchboard-chat .msg.operator .who').textContent()).toBe('Alice Agent');
+    expect(await visitor.locator('#switchboard-chat .msg.operator .who .name').textContent()).toBe('Alice Agent');
     expect(await visitor.locator('#switchboard-chat .log').textContent()).toContain(XSS);
 
     expect(dialogs).toEqual([]);

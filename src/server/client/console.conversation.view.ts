@@ -53,10 +53,20 @@ export function conversationView(shell: ConsoleShell, around: ConversationSurrou
         h(
           'div',
           { class: 'conv-title' },
+          h(
+            'button',
+            { type: 'button', class: 'phone-only', id: 'back', 'aria-label': 'Back to the queue' },
+            '←',
+          ),
           h('h2', { id: 'conv-title' }),
           h('span', { class: 'muted conv-id', id: 'conv-id' }),
           h('span', { class: 'badge', id: 'conv-state' }),
           h('span', { class: 'muted', id: 'conv-assignee' }),
+          h(
+            'button',
+            { type: 'button', class: 'phone-only', id: 'details-toggle', 'aria-expanded': 'false' },
+            'Details',
+          ),
         ),
         h(
           'div',
@@ -388,6 +398,18 @@ export function conversationView(shell: ConsoleShell, around: ConversationSurrou
     $(appView, '#visitor-typing').textContent = c.visitorTypingUntil > now ? 'The visitor is typing…' : '';
   }
   const takeButton = $<HTMLButtonElement>(appView, '#take');
+  // On a phone the queue, the conversation and the details take turns on the screen (console.css).
+  $(appView, '#back').addEventListener('click', () => {
+    history.replaceState(null, '', location.pathname);
+    convo.trigger.closed();
+  });
+  const details = $<HTMLButtonElement>(appView, '#details-toggle');
+  details.addEventListener('click', () => {
+    const layout = appView.closest<HTMLElement>('.layout');
+    const show = layout?.dataset.details !== 'true';
+    if (layout) layout.dataset.details = String(show);
+    details.setAttribute('aria-expanded', String(show));
+  });
   return {
     element: appView,
     replyBox,

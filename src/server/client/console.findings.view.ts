@@ -14,6 +14,7 @@ export function findingsView() {
   const element = h(
     'aside',
     { class: 'findings', 'aria-labelledby': 'findings-title' },
+    h('button', { type: 'button', class: 'phone-only', id: 'details-close' }, '← Conversation'),
     h('h2', { id: 'findings-title' }, 'What the bot found'),
     box,
   );

@@ -5,6 +5,7 @@
 // piece of data is rendered as text, never as HTML.
 
 import { createApi } from './console.api.ts';
+import { createAttention } from './console.attention.ts';
 import { conversationView } from './console.conversation.view.ts';
 import css from './console.css';
 import { helpDialog } from './console.dialogs.view.ts';
@@ -77,6 +78,15 @@ export function startConsole(root: HTMLElement) {
     'Shortcuts',
   );
   const logoutButton = h('button', { type: 'button', class: 'link', id: 'logout' }, 'Log out');
+  const attention = createAttention(queue);
+  const alertsButton = h(
+    'button',
+    { type: 'button', class: 'link', id: 'alerts', 'aria-pressed': 'false' },
+    'Alerts',
+  );
+  alertsButton.addEventListener('click', async () => {
+    alertsButton.setAttribute('aria-pressed', String(await attention.toggle()));
+  });
   const appView = h(
     'div',
     { class: 'app', hidden: true },
@@ -86,6 +96,7 @@ export function startConsole(root: HTMLElement) {
       h('h1', { class: 'brand' }, 'Switchboard'),
       conn,
       h('span', { class: 'spacer' }),
+      alertsButton,
       helpButton,
       teamButton,
       h('span', { class: 'me', id: 'me' }),
@@ -113,11 +124,22 @@ export function startConsole(root: HTMLElement) {
 
   auth.subscribe(({ context: a }) => {
     appView.hidden = !a.operator;
+    attention.setOperator(a.operator?.id ?? null);
     if (!a.operator) return;
+    alertsButton.setAttribute('aria-pressed', String(attention.enabled()));
     $(appView, '#me').textContent = `${a.operator.displayName} · ${a.operator.role}`;
     teamButton.hidden = a.operator.role !== 'admin';
     conn.textContent = a.connected ? 'Live' : 'Reconnecting…';
     conn.className = `conn ${a.connected ? 'on' : 'off'}`;
+  });
+
+  const layout = $(appView, '.layout');
+  convo.subscribe(({ context }) => {
+    layout.dataset.open = String(Boolean(context.id));
+  });
+  $(findings.element, '#details-close').addEventListener('click', () => {
+    layout.dataset.details = 'false';
+    $(appView, '#details-toggle').setAttribute('aria-expanded', 'false');
   });
 
   /** Once a second: waiting times, SLA countdowns, typing lines. */
@@ -213,9 +235,16 @@ export function startConsole(root: HTMLElement) {
       });
       if (before !== state) scheduleConversationRefresh();
     } else {
-      const wrote = messages.filter((m) => m.role === 'visitor').length;
-      if (wrote && (known || state.startsWith('escalated')))
-        queue.trigger.visitorWrote({ conversationId: id, count: wrote });
+      const wrote = messages.filter((m) => m.role === 'visitor');
+      if (wrote.length && (known || state.startsWith('escalated'))) {
+        queue.trigger.visitorWrote({ conversationId: id, count: wrote.length });
+        const fresh = state === 'escalated.queued' && !known;
+        attention.alert(
+          fresh ? 'New chat waiting' : 'New visitor message',
+          wrote.at(-1)?.text.slice(0, 120) ?? '',
+          id,
+        );
+      }
     }
     if (known || state.startsWith('escalated')) {
       scheduleQueueRefresh(150);

@@ -17,6 +17,9 @@ import {
 const script = document.currentScript as HTMLScriptElement | null;
 const apiBase = script?.dataset.api ?? (script ? new URL(script.src).origin : location.origin);
 const storageKey = `switchboard:${apiBase}`;
+/** The shop's own name and colour: `<script src=".../widget.js" data-brand="Acme" data-color="#0a7d5a">`. */
+const brand = script?.dataset.brand?.trim().slice(0, 60) || 'Support chat';
+const color = /^#[0-9a-f]{3,8}$/i.test(script?.dataset.color ?? '') ? script?.dataset.color : undefined;
 
 const ROLE_NAMES: Record<WidgetMessage['role'], string> = {
   visitor: 'You',
@@ -24,6 +27,16 @@ const ROLE_NAMES: Record<WidgetMessage['role'], string> = {
   operator: 'Agent',
   system: '',
 };
+
+/** "Alice Agent" → "AA": the agent's badge beside their name. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  return words
+    .slice(0, 2)
+    .map((w) => [...w][0]?.toUpperCase() ?? '')
+    .join('');
+}
+const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /** The display name of the operator who wrote last, if any has written yet. */
 export function currentAgent(ctx: WidgetContext): string | null {
@@ -84,7 +97,8 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
     'aria-label': 'Support chat',
   });
   const header = h('header');
-  const title = h('h2', { id: 'sb-title' }, 'Support chat');
+  if (color) host.style.setProperty('--brand', color);
+  const title = h('h2', { id: 'sb-title' }, brand);
   const status = h('span', { class: 'status', role: 'status', 'aria-live': 'polite' });
   header.append(title, status);
   const waiting = h('div', { class: 'waiting', role: 'status', 'aria-live': 'polite', hidden: '' });
@@ -114,6 +128,9 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
     panel.id = 'sb-panel';
     panel.setAttribute('role', 'dialog');
     panel.setAttribute('aria-labelledby', 'sb-title');
+    const badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: true });
+    const close = h('button', { type: 'button', class: 'close', 'aria-label': 'Close chat' }, '×');
+    header.append(h('span', { class: 'head-actions' }, status, close));
     const launcher = h(
       'button',
       {
@@ -125,13 +142,38 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
       '💬',
     );
     panel.hidden = true;
+    // While the chat is closed, what the bot or an agent says is counted on the launcher.
+    let seenUpTo = 0;
+    const unread = () =>
+      store
+        .getSnapshot()
+        .context.messages.filter((m) => m.role !== 'visitor' && !m.pending && m.seq > seenUpTo).length;
+    const showLauncher = () => {
+      const open = !panel.hidden;
+      if (open) seenUpTo = lastSeq(store.getSnapshot().context);
+      const count = open ? 0 : unread();
+      launcher.firstChild?.replaceWith(open ? '×' : '💬');
+      badge.hidden = count === 0;
+      badge.textContent = String(count);
+      launcher.setAttribute('aria-expanded', String(open));
+      launcher.setAttribute(
+        'aria-label',
+        open ? 'Close support chat' : `Open support chat${count ? ` (${count} unread)` : ''}`,
+      );
+    };
     const toggle = (open: boolean) => {
       panel.hidden = !open;
-      launcher.setAttribute('aria-expanded', String(open));
-      launcher.setAttribute('aria-label', open ? 'Close support chat' : 'Open support chat');
+      showLauncher();
       if (open) input.focus();
       else launcher.focus();
     };
+    launcher.append(badge);
+    // Nothing of an earlier visit counts as unread: only what arrives after the page opened.
+    store.subscribe(() => {
+      if (!seenUpTo) seenUpTo = lastSeq(store.getSnapshot().context);
+    });
+    store.subscribe(showLauncher);
+    close.addEventListener('click', () => toggle(false));
     launcher.addEventListener('click', () => toggle(panel.hidden !== false));
     panel.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') toggle(false);
@@ -152,18 +194,37 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
       }
     let cursor = log.firstElementChild;
     let added = false;
+    let previous: WidgetMessage | undefined;
     for (const m of messages) {
       const key = keyOf(m);
       let bubble = bubbles.get(key);
       if (!bubble) {
         bubble = h('div', { 'data-role': m.role });
         const who = m.author ?? ROLE_NAMES[m.role];
-        if (who) bubble.append(h('span', { class: 'who' }, who));
+        if (who)
+          bubble.append(
+            h(
+              'span',
+              { class: 'who' },
+              m.role === 'operator'
+                ? h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(who))
+                : null,
+              h('span', { class: 'name' }, who),
+              m.pending || m.failed ? null : h('time', { datetime: m.at }, clock(m.at)),
+            ),
+          );
         bubble.append(document.createTextNode(m.text));
         bubbles.set(key, bubble);
         added = true;
       }
-      bubble.className = `msg ${m.role}${m.pending ? ' pending' : ''}${m.failed ? ' failed' : ''}`;
+      // A run of messages from the same author within five minutes shows the name once.
+      const grouped =
+        previous !== undefined &&
+        previous.role === m.role &&
+        previous.author === m.author &&
+        Date.parse(m.at) - Date.parse(previous.at) < 300_000;
+      previous = m;
+      bubble.className = `msg ${m.role}${grouped ? ' grouped' : ''}${m.pending ? ' pending' : ''}${m.failed ? ' failed' : ''}`;
       const retry = bubble.querySelector('.retry');
       if (m.failed && !retry && m.clientMessageId) {
         const id = m.clientMessageId;
