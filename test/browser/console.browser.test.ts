@@ -185,7 +185,9 @@ describe.runIf(hasChromium)('widget and console in a real browser', () => {
     // Resume after reload: the whole conversation comes back.
     await visitor.reload();
     await eventually(() => visitor.locator('#switchboard-chat .msg.operator').count()).toBe(1);
-    expect(await visitor.locator('#switchboard-chat .msg.operator .who .name').textContent()).toBe('Alice Agent');
+    expect(await visitor.locator('#switchboard-chat .msg.operator .who .name').textContent()).toBe(
+      'Alice Agent',
+    );
     expect(await visitor.locator('#switchboard-chat .log').textContent()).toContain(XSS);
 
     expect(dialogs).toEqual([]);
@@ -275,7 +277,7 @@ describe.runIf(hasChromium)('widget and console in a real browser', () => {
     violations.push(...(await audited(charts, 'analytics charts')));
     await context.close();
     expect(violations).toEqual([]);
-  });
+  }, 90_000);
 
   it('fits a laptop screen (1280×800 and 1024×700) without horizontal scrolling', async () => {
     const op = await newPage();
