@@ -1,6 +1,7 @@
 // Shared by the browser tests: Debian's Chromium through playwright-core, a console login, the axe audit,
 // and where screenshots go (test/artifacts/, git-ignored, for a person to look at).
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
@@ -74,3 +75,24 @@ export async function axeViolations(page: Page, where: string): Promise<string[]
   });
   return found.map((v) => `${where}: ${v}`);
 }
+
+/** A shop's site on its own origin (localhost, while Switchboard is on 127.0.0.1) serving `page()`. */
+export async function startShop(page: () => string): Promise<{ url: string; close(): void }> {
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(page());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  return {
+    url: `http://localhost:${typeof address === 'object' && address ? address.port : 0}`,
+    close: () => server.close(),
+  };
+}
+
+/** The widget's session id, from what it keeps in localStorage. */
+export const widgetSessionId = (page: Page) =>
+  page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('switchboard:'));
+    return key ? (JSON.parse(localStorage.getItem(key) ?? '{}') as { sessionId: string }).sessionId : '';
+  });

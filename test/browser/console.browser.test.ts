@@ -2,13 +2,12 @@
 // pages not working for real people (login, queue order, take, reply, resolve), an agent's reply not showing
 // live in the widget, a visitor's HTML being rendered (or run) in the console or the widget, the console
 // layout breaking at 1280×800. Screenshots go to test/artifacts/ for a person to look at.
-import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperator, waitForEscalation } from '../operator/operator.support.ts';
 import { api, startTestRuntime, startVisitor, type TestRuntime } from '../support/runtime.ts';
 import { databaseUrl } from '../support/servers.ts';
-import { ARTIFACTS, axeViolations, eventually, hasChromium, launch } from './browser.support.ts';
+import { ARTIFACTS, axeViolations, eventually, hasChromium, launch, startShop } from './browser.support.ts';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -20,19 +19,15 @@ describe.runIf(hasChromium)('widget and console in a real browser', () => {
   let agent: { email: string; password: string; id: string };
   let admin: { email: string; password: string; id: string };
   // A shop's page on another origin (localhost vs 127.0.0.1) that embeds the widget with one script tag.
-  let shop: Server;
+  let shop: { url: string; close(): void };
   let shopUrl = '';
 
   beforeAll(async () => {
-    shop = createServer((_req, res) => {
-      res.setHeader('content-type', 'text/html');
-      res.end(
+    shop = await startShop(
+      () =>
         `<!doctype html><html><body style="font-family:sans-serif;background:#fafafa"><h1>Acme Shop</h1><p>Our products.</p><script src="${t.url}/widget.js" defer></script></body></html>`,
-      );
-    });
-    await new Promise<void>((r) => shop.listen(0, '127.0.0.1', r));
-    const address = shop.address();
-    shopUrl = `http://localhost:${typeof address === 'object' && address ? address.port : 0}`;
+    );
+    shopUrl = shop.url;
     t = await startTestRuntime({
       backend: databaseUrl ? 'postgres' : 'pglite',
       env: { WIDGET_ALLOWED_ORIGINS: shopUrl },

@@ -3,7 +3,6 @@
 // closed, or is a small box on a phone; a shop that cannot put its name and colour on it; an operator who
 // misses a new chat in another tab; a console that cannot be read or answered from a phone; any of these
 // screens failing the axe audit. Screenshots for a reviewer go to test/artifacts/.
-import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperator, login, waitForEscalation } from '../operator/operator.support.ts';
@@ -19,26 +18,24 @@ import {
   launch,
   openPage,
   PHONE,
+  startShop,
+  widgetSessionId,
 } from './browser.support.ts';
 
 describe.runIf(hasChromium)('widget and console tools (issue 16)', () => {
   let t: TestRuntime;
   let browser: Browser;
-  let shop: Server;
+  let shop: { url: string; close(): void };
   let shopUrl = '';
   let agent: { email: string; password: string; id: string };
   let agentAuth: Record<string, string>;
 
   beforeAll(async () => {
-    shop = createServer((_req, res) => {
-      res.setHeader('content-type', 'text/html');
-      res.end(
+    shop = await startShop(
+      () =>
         `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Acme</title></head><body><main><h1>Acme Shop</h1><p>Our products.</p></main><script src="${t.url}/widget.js" data-brand="Acme Support" data-color="#0a7d5a" defer></script></body></html>`,
-      );
-    });
-    await new Promise<void>((r) => shop.listen(0, '127.0.0.1', r));
-    const address = shop.address();
-    shopUrl = `http://localhost:${typeof address === 'object' && address ? address.port : 0}`;
+    );
+    shopUrl = shop.url;
     t = await startTestRuntime({
       backend: databaseUrl ? 'postgres' : 'pglite',
       env: { WIDGET_ALLOWED_ORIGINS: shopUrl },
@@ -53,11 +50,7 @@ describe.runIf(hasChromium)('widget and console tools (issue 16)', () => {
     shop?.close();
   });
 
-  const sessionIdOf = (page: Page) =>
-    page.evaluate(() => {
-      const key = Object.keys(localStorage).find((k) => k.startsWith('switchboard:'));
-      return key ? (JSON.parse(localStorage.getItem(key) ?? '{}') as { sessionId: string }).sessionId : '';
-    });
+  const sessionIdOf = widgetSessionId;
   const noSideScroll = (page: Page) =>
     page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 

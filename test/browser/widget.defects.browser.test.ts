@@ -13,7 +13,15 @@ import { DEFAULT_KNOWLEDGE_PATH } from '../../src/content/knowledge.ts';
 import { createOperator, login, waitForEscalation } from '../operator/operator.support.ts';
 import { api, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { databaseUrl } from '../support/servers.ts';
-import { ARTIFACTS, eventually, hasChromium, launch, openPage, PHONE } from './browser.support.ts';
+import {
+  ARTIFACTS,
+  eventually,
+  hasChromium,
+  launch,
+  openPage,
+  PHONE,
+  widgetSessionId,
+} from './browser.support.ts';
 
 const GREETING = "Hello! I'm Acme's helper. What can I do for you?";
 
@@ -67,11 +75,7 @@ describe.runIf(hasChromium)('widget defects (issue 16)', () => {
       await this.input.press('Enter');
     },
   });
-  const sessionIdOf = (page: Page) =>
-    page.evaluate(() => {
-      const key = Object.keys(localStorage).find((k) => k.startsWith('switchboard:'));
-      return key ? (JSON.parse(localStorage.getItem(key) ?? '{}') as { sessionId: string }).sessionId : '';
-    });
+  const sessionIdOf = widgetSessionId;
 
   /** A visitor in the inline widget who asked for a person, and Alice who took the chat. */
   async function takenByAlice() {
