@@ -1,5 +1,5 @@
 // How the console words things for an operator: states, visitors, times, labels. Pure functions.
-import { hasEnded } from '../operator.rules.ts';
+import { hasEnded } from '../../machines/conversation.ended.ts';
 
 export { hasEnded };
 
