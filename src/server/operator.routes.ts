@@ -3,7 +3,6 @@
 // visitor message; the engine enforces who may do what in which state (403 / 409 come back as values).
 import { type Response, Router } from 'express';
 import type { Logger } from 'pino';
-import { operatorMay } from '../engine/conversation.policy.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { HandleResult, OperatorCommand } from '../engine/inbound.ts';
 import { type Realtime, sessionChannel } from '../engine/realtime.port.ts';
@@ -15,6 +14,7 @@ import type { Operator, OperatorDirectory } from './auth.operators.ts';
 import { operatorOf, requireOperator } from './auth.routes.ts';
 import { sendError, sendOutcome, sendValidationError } from './http.errors.ts';
 import { type EscalationQueue, liveChatElsewhere } from './operator.queue.ts';
+import { operatorRefusal } from './operator.rules.ts';
 import {
   agentMessageBody,
   assignBody,
@@ -106,7 +106,6 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
         .map(([k, v]) => [k, k === 'phone' ? formatPhone(v) : v]),
     );
     const facts = { state: view.state, assignedAgentId: ctx.assignedAgentId };
-    const actor = { operatorId: me.id, role: me.role };
     res.json({
       conversationId: id.data,
       state: view.state,
@@ -153,11 +152,11 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
             resolutionCategory: 'solved',
           }) &&
           ownsOrAdmin &&
-          operatorMay(actor, { action: 'resolve', notes: 'x', resolutionCategory: 'solved' }, facts).allowed,
+          !operatorRefusal('resolve', facts, me),
         handback: s.can({ type: 'OPERATOR.HANDBACK', at, agentId: me.id }) && ownsOrAdmin,
         escalate:
           s.can({ type: 'OPERATOR.ESCALATE', at, agentId: me.id, reason: 'x' }) &&
-          operatorMay(actor, { action: 'escalate', reason: 'x' }, facts).allowed,
+          !operatorRefusal('escalate', facts, me),
       },
     });
   });
@@ -171,6 +170,13 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
   ): Promise<void> {
     const id = sessionIdParam.safeParse(rawId);
     if (!id.success) return conversationNotFound(res);
+    if (command.action === 'escalate' || command.action === 'resolve') {
+      const view = await engine.view(id.data, null);
+      if (view.outcome !== 'ok') return conversationNotFound(res);
+      const facts = { state: view.state, assignedAgentId: view.snapshot.context.assignedAgentId };
+      const refusal = operatorRefusal(command.action, facts, operator);
+      if (refusal) return sendError(res, 409, 'not_allowed_in_state', refusal, { state: view.state });
+    }
     const result: HandleResult = await engine.handle(id.data, {
       kind: 'operator',
       operatorId: operator.id,

@@ -95,8 +95,7 @@ describe.runIf(hasChromium)('console defects (issue 16)', () => {
       { enabled: false },
       adminAuth,
     );
-    // Refused by the one policy (conversation.policy.ts) the engine and the console's flags share.
-    expect(off.status).toBe(403);
+    expect(off.status).toBe(409);
     expect(off.body.error.message).toMatch(/ended|resolved/i);
     expect(await state(closed.sessionId)).toBe('escalated.closed');
 
@@ -111,7 +110,7 @@ describe.runIf(hasChromium)('console defects (issue 16)', () => {
       { reason: 'again' },
       adminAuth,
     );
-    expect(offTicket.status).toBe(403);
+    expect(offTicket.status).toBe(409);
     expect(await state(tk.sessionId)).toBe('ticket_created');
 
     // A conversation the bot is answering: one click only opens a confirmation; nothing changes yet.
@@ -169,7 +168,7 @@ describe.runIf(hasChromium)('console defects (issue 16)', () => {
       { notes: 'nope', resolutionCategory: 'solved' },
       agentAuth,
     );
-    expect(res.status).toBe(403);
+    expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/take/i);
     expect(await state(v.sessionId)).toBe('escalated.queued');
 

@@ -189,6 +189,15 @@ describe.runIf(hasChromium)('widget and console tools (issue 16)', () => {
     await eventually(() => page.locator('#findings').textContent()).toMatch(/State path/);
     expect(await page.locator('#back').isHidden()).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}console-1280x800.png` });
+    // From the conversation to its state diagram and its trace (the QA routes, with the operator's token).
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export trace' }).click();
+    expect((await download).suggestedFilename()).toBe(`${v.sessionId}.jsonl`);
+    await page.getByRole('button', { name: 'State diagram' }).click();
+    const img = page.locator('#diagram-img');
+    await eventually(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    violations.push(...(await axeViolations(page, 'console state diagram')));
+    await page.screenshot({ path: `${ARTIFACTS}console-diagram-1280.png` });
     expect(violations).toEqual([]);
     expect(errors).toEqual([]);
   }, 90_000);

@@ -5,7 +5,48 @@ import { clock, label, stateName, webLink } from './console.format.ts';
 import type { Conversation } from './console.store.ts';
 import { type Child, h } from './dom.ts';
 
-export function findingsView() {
+/** The QA routes want the bearer token, so their answers are fetched here rather than linked. */
+async function fetchQa(path: string, token: string | null): Promise<Blob> {
+  const res = await fetch(`/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return res.blob();
+}
+
+export function findingsView(token: () => string | null) {
+  const diagram = h(
+    'dialog',
+    { id: 'diagram', 'aria-labelledby': 'diagram-title', class: 'diagram' },
+    h('h2', { id: 'diagram-title' }, 'Where this conversation went'),
+    h('img', { id: 'diagram-img', alt: 'State diagram of this conversation, its path highlighted' }),
+    h('form', { method: 'dialog' }, h('button', { class: 'primary' }, 'Close')),
+  );
+  const qaError = h('p', { class: 'error', role: 'alert', id: 'qa-error' });
+  async function showDiagram(id: string) {
+    try {
+      // As a data: URL in an <img>: the SVG is drawn but never runs, and the CSP allows data: images.
+      const svg = await (
+        await fetchQa(`/conversations/${encodeURIComponent(id)}/diagram.svg`, token())
+      ).text();
+      (diagram.querySelector('img') as HTMLImageElement).src =
+        `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+      qaError.textContent = '';
+      diagram.showModal();
+    } catch (e) {
+      qaError.textContent = `Could not load the diagram: ${(e as Error).message}`;
+    }
+  }
+  async function downloadTrace(id: string) {
+    try {
+      const blob = await fetchQa(`/sessions/${encodeURIComponent(id)}/trace`, token());
+      const link = h('a', { href: URL.createObjectURL(blob), download: `${id}.jsonl` });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      qaError.textContent = '';
+    } catch (e) {
+      qaError.textContent = `Could not export the trace: ${(e as Error).message}`;
+    }
+  }
+
   const box = h(
     'div',
     { id: 'findings' },
@@ -17,6 +58,7 @@ export function findingsView() {
     h('button', { type: 'button', class: 'phone-only', id: 'details-close' }, '← Conversation'),
     h('h2', { id: 'findings-title' }, 'What the bot found'),
     box,
+    diagram,
   );
   let findingsKey = '';
   function render(data: Conversation | null) {
@@ -115,7 +157,20 @@ export function findingsView() {
           ? null
           : h('li', { class: 'now' }, h('span', {}, stateName(data.state)), h('time', {}, 'now')),
       ),
+      h(
+        'p',
+        { class: 'qa-links' },
+        qaButton('State diagram', () => showDiagram(data.conversationId)),
+        qaButton('Export trace', () => downloadTrace(data.conversationId)),
+      ),
+      qaError,
     );
+  }
+
+  function qaButton(text: string, run: () => Promise<void>) {
+    const button = h('button', { type: 'button', class: 'link-button' }, text);
+    button.addEventListener('click', () => void run());
+    return button;
   }
 
   return { element, render };

@@ -62,7 +62,7 @@ export function startConsole(root: HTMLElement) {
     await enter();
   });
   const queueBox = queueView(shell);
-  const findings = findingsView();
+  const findings = findingsView(() => auth.getSnapshot().context.token);
   const conversation = conversationView(shell, { markOpen: queueBox.markOpen, findings: findings.render });
   const team = teamDialog(shell);
   const help = helpDialog();
