@@ -152,9 +152,13 @@ describe.runIf(hasChromium)('widget defects (issue 16)', () => {
 
     await page.context().setOffline(false);
     await retry.click();
+    // The retry marks the bubble pending at once; the server has it when the POST comes back.
     await eventually(() => failed.count()).toBe(0);
-    const seen = await api(t.url, 'GET', `/api/v1/conversations/${id}`, undefined, agentAuth);
-    expect(seen.body.messages.map((m: { text: string }) => m.text)).toContain('are you still there?');
+    await eventually(async () => {
+      const seen = await api(t.url, 'GET', `/api/v1/conversations/${id}`, undefined, agentAuth);
+      return seen.body.messages.map((m: { text: string }) => m.text);
+    }).toContain('are you still there?');
+    await eventually(() => page.locator('#switchboard-chat .msg.pending').count()).toBe(0);
     await eventually(() => c.status.textContent()).toBe('Chatting with Alice Agent');
   }, 60_000);
 
