@@ -19,6 +19,8 @@ const categorySchema = z.object({
 });
 
 const knowledgeSchema = z.object({
+  /** The shop's own greeting (default: the replies file's `greeting.welcome`). */
+  greeting: z.string().trim().min(1).max(500).optional(),
   categories: z.record(z.string(), categorySchema).refine((c) => CATEGORIES.every((name) => name in c), {
     message: `categories must define every one of: ${CATEGORIES.join(', ')}`,
   }),
@@ -41,6 +43,7 @@ export type Knowledge = {
   languages: Record<string, LanguageContent>;
   /** How fast a person answers per priority (FIRST_RESPONSE_SLA): what the replies promise. */
   responseSeconds: ResponseSeconds;
+  greeting?: string;
 };
 
 export const DEFAULT_LANGUAGE = 'en';
@@ -57,12 +60,20 @@ function invalid(
   return new ConfigError(`${source} is invalid:\n  ${problems.join('\n  ')}`);
 }
 
-function parseCategories(yamlText: string, source: string): Record<Category, CategoryKnowledge> {
+function parseCategoryFile(
+  yamlText: string,
+  source: string,
+): { categories: Record<Category, CategoryKnowledge>; greeting?: string } {
   const result = knowledgeSchema.safeParse(parse(yamlText));
   if (!result.success) throw invalid(source, result.error.issues);
-  return Object.fromEntries(
+  const categories = Object.fromEntries(
     CATEGORIES.map((name) => [name, result.data.categories[name] as CategoryKnowledge]),
   ) as Record<Category, CategoryKnowledge>;
+  return result.data.greeting ? { categories, greeting: result.data.greeting } : { categories };
+}
+
+function parseCategories(yamlText: string, source: string): Record<Category, CategoryKnowledge> {
+  return parseCategoryFile(yamlText, source).categories;
 }
 
 export function parseReplies(yamlText: string, source = 'replies file'): Replies {
@@ -84,12 +95,13 @@ export function parseKnowledge(
   responseSeconds: ResponseSeconds = DEFAULT_RESPONSE_SECONDS,
   replies?: Replies,
 ): Knowledge {
-  const categories = parseCategories(yamlText, source);
+  const { categories, greeting } = parseCategoryFile(yamlText, source);
   return {
     categories,
     defaultLanguage: DEFAULT_LANGUAGE,
     languages: { [DEFAULT_LANGUAGE]: { categories, replies: replies ?? englishReplies() } },
     responseSeconds,
+    ...(greeting ? { greeting } : {}),
   };
 }
 

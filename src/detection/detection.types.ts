@@ -1,7 +1,9 @@
 // The vocabulary every detection layer speaks. A layer either decides (intent + confidence) or abstains.
 import { z } from 'zod';
 
-export const CATEGORIES = ['login', 'payment', 'delivery', 'refund', 'technical', 'other'] as const;
+import { CATEGORIES, PRIORITIES } from './detection.constants.ts';
+
+export { CATEGORIES, PRIORITIES };
 export const categorySchema = z.enum(CATEGORIES);
 export type Category = z.infer<typeof categorySchema>;
 
@@ -28,7 +30,6 @@ export type SentimentLabel = z.infer<typeof sentimentLabelSchema>;
 export const sentimentSchema = z.object({ label: sentimentLabelSchema, score: z.number().min(-1).max(1) });
 export type Sentiment = z.infer<typeof sentimentSchema>;
 
-export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 export const prioritySchema = z.enum(PRIORITIES);
 export type Priority = z.infer<typeof prioritySchema>;
 

@@ -5,6 +5,7 @@
 import { contentFor, type Knowledge, type Replies } from '../content/knowledge.ts';
 import type { Priority } from '../detection/detection.types.ts';
 import type { ConversationContext } from '../machines/conversation.context.ts';
+import { formatPhone } from '../machines/visitor-info.parse.ts';
 
 export type ReplyRole = 'bot' | 'system';
 
@@ -60,6 +61,11 @@ export function renderReply(
     return t(`response_time.${unit}${n === 1 ? '' : 's'}`, { n: String(n) });
   };
   switch (key) {
+    case 'greeting.welcome':
+      // The shop's own greeting (knowledge file `greeting:`) in the default language; else the template.
+      return knowledge.greeting && (ctx.language ?? knowledge.defaultLanguage) === knowledge.defaultLanguage
+        ? knowledge.greeting
+        : t(key);
     case 'troubleshooting.step': {
       const step = steps[Math.min(ctx.stepIndex, steps.length - 1)] ?? '';
       return t(key, {
@@ -100,13 +106,13 @@ export function renderReply(
     case 'callback.after_phone':
       return ctx.inputProblem
         ? t(`${key}.problem`, { problem: ctx.inputProblem })
-        : t(key, { phone: ctx.visitor.phone ?? t('part.you') });
+        : t(key, { phone: ctx.visitor.phone ? formatPhone(ctx.visitor.phone) : t('part.you') });
     case 'callback.invalid_window':
     case 'ticket.invalid_description':
       return t(key, { problem: ctx.inputProblem ?? t('part.not_understood') });
     case 'callback.scheduled':
       return t(key, {
-        phone: ctx.visitor.phone ?? t('part.you'),
+        phone: ctx.visitor.phone ? formatPhone(ctx.visitor.phone) : t('part.you'),
         window: ctx.visitor.callbackWindow ? `(${ctx.visitor.callbackWindow})` : t('part.soon'),
       });
     case 'ticket.ask_description':

@@ -91,3 +91,12 @@ export function parseDescription(text: string): { ok: true; value: string } | { 
   }
   return { ok: true, value: value.slice(0, 4000) };
 }
+
+/** How a stored E.164 number is read back to a person: "+44 20 7946 0958", not "+442079460958". */
+export function formatPhone(e164: string): string {
+  try {
+    return parsePhoneNumberWithError(e164).formatInternational();
+  } catch {
+    return e164;
+  }
+}

@@ -16,6 +16,8 @@ export function clientBundle(name: 'widget' | 'console' | 'analytics'): Promise<
       target: 'es2020',
       minify: true,
       legalComments: 'none',
+      // Stylesheets are imported as text and adopted at run time (a shadow root for the widget).
+      loader: { '.css': 'text' },
     }).then((r) => r.outputFiles[0]?.text ?? '');
     cache.set(name, bundle);
   }

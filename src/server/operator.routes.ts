@@ -9,11 +9,13 @@ import type { HandleResult, OperatorCommand } from '../engine/inbound.ts';
 import { type Realtime, sessionChannel } from '../engine/realtime.port.ts';
 import type { ChatMessage } from '../engine/turn.types.ts';
 import { targetLabel } from '../handoff/handoff.target.ts';
+import { formatPhone } from '../machines/visitor-info.parse.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
 import { operatorOf, requireOperator } from './auth.routes.ts';
 import { sendError, sendOutcome, sendValidationError } from './http.errors.ts';
 import { type EscalationQueue, liveChatElsewhere } from './operator.queue.ts';
+import { operatorRefusal } from './operator.rules.ts';
 import {
   agentMessageBody,
   assignBody,
@@ -103,8 +105,11 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
     const s = view.snapshot;
     const ownsOrAdmin = me.role === 'admin' || !ctx.assignedAgentId || ctx.assignedAgentId === me.id;
     const visitor = Object.fromEntries(
-      Object.entries(ctx.visitor).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      Object.entries(ctx.visitor)
+        .filter((e): e is [string, string] => typeof e[1] === 'string')
+        .map(([k, v]) => [k, k === 'phone' ? formatPhone(v) : v]),
     );
+    const facts = { state: view.state, assignedAgentId: ctx.assignedAgentId };
     res.json({
       conversationId: id.data,
       state: view.state,
@@ -151,9 +156,13 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
             agentId: me.id,
             notes: 'x',
             resolutionCategory: 'solved',
-          }) && ownsOrAdmin,
+          }) &&
+          ownsOrAdmin &&
+          !operatorRefusal('resolve', facts, me),
         handback: s.can({ type: 'OPERATOR.HANDBACK', at, agentId: me.id }) && ownsOrAdmin,
-        escalate: s.can({ type: 'OPERATOR.ESCALATE', at, agentId: me.id, reason: 'x' }),
+        escalate:
+          s.can({ type: 'OPERATOR.ESCALATE', at, agentId: me.id, reason: 'x' }) &&
+          !operatorRefusal('escalate', facts, me),
       },
     });
   });
@@ -167,6 +176,13 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
   ): Promise<void> {
     const id = sessionIdParam.safeParse(rawId);
     if (!id.success) return conversationNotFound(res);
+    if (command.action === 'escalate' || command.action === 'resolve') {
+      const view = await engine.view(id.data, null);
+      if (view.outcome !== 'ok') return conversationNotFound(res);
+      const facts = { state: view.state, assignedAgentId: view.snapshot.context.assignedAgentId };
+      const refusal = operatorRefusal(command.action, facts, operator);
+      if (refusal) return sendError(res, 409, 'not_allowed_in_state', refusal, { state: view.state });
+    }
     const result: HandleResult = await engine.handle(id.data, {
       kind: 'operator',
       operatorId: operator.id,

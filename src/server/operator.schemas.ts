@@ -14,6 +14,7 @@ import {
   operatorListResponse,
 } from './auth.schemas.ts';
 import type { ApiOperation } from './openapi.ts';
+import { RESOLUTION_CATEGORIES } from './operator.constants.ts';
 import { errorBody, turnResponseBody } from './widget.schemas.ts';
 
 /** `a,b` or repeated `?x=a&x=b` → ['a','b']. */
@@ -24,17 +25,7 @@ export const list = <T extends z.ZodType>(item: T) =>
     return values.flatMap((s) => (typeof s === 'string' ? s.split(',') : [s])).filter((s) => s !== '');
   }, z.array(item));
 
-export const RESOLUTION_CATEGORIES = [
-  'solved',
-  'workaround',
-  'refund_issued',
-  'replacement_sent',
-  'account_fixed',
-  'not_reproducible',
-  'duplicate',
-  'customer_unresponsive',
-  'other',
-] as const;
+export { RESOLUTION_CATEGORIES };
 
 export const escalationQuery = z
   .object({

@@ -59,6 +59,9 @@ export function widgetRoutes(
     const view = await engine.view(id.data, token);
     if (view.outcome !== 'ok') return sendOutcome(res, view);
     const ctx = view.snapshot.context;
+    // Who the visitor is chatting with, before that person has written anything ("Alice has joined").
+    const agentId = view.state.startsWith('escalated.') ? ctx.assignedAgentId : null;
+    const agentName = agentId ? ((await options.authors.name(agentId)) ?? 'Agent') : null;
     res.json({
       sessionId: id.data,
       state: view.state,
@@ -68,6 +71,7 @@ export function widgetRoutes(
       category: ctx.category,
       sentiment: ctx.sentiment,
       priority: ctx.priority,
+      agentName,
     });
   });
 

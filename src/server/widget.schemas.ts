@@ -72,6 +72,10 @@ export const sessionViewResponse = z.object({
   category: z.string().nullable(),
   sentiment: z.object({ label: z.string(), score: z.number() }),
   priority: z.string(),
+  agentName: z
+    .string()
+    .nullable()
+    .describe('display name of the operator the visitor is handed to, once one has taken the chat'),
 });
 
 export const errorBody = z.object({

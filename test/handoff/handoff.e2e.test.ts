@@ -327,7 +327,7 @@ describe('tickets, callbacks and the built-in console', () => {
     const bad = await visitor.send('020 7946 0958');
     expect(bad.body.replies[0].text).toMatch(/Sorry, please include the country code/);
     const good = await visitor.send('+44 20 7946 0958');
-    expect(good.body.replies[0].text).toMatch(/we'll call \+442079460958\. When suits you best/);
+    expect(good.body.replies[0].text).toMatch(/we'll call \+44 20 7946 0958\. When suits you best/);
     const done = await visitor.send('tomorrow 9-11am');
     expect(done.body.state).toBe('callback_scheduled');
     await idle(t);

@@ -210,7 +210,8 @@ describe('the queue', () => {
     expect(view.body.allowed).toEqual({
       take: true,
       message: true,
-      resolve: true,
+      // An agent resolves a waiting chat only after taking it (issue 16): nobody has answered it yet.
+      resolve: false,
       handback: true,
       escalate: false,
     });

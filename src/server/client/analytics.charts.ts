@@ -1,6 +1,8 @@
 // Hand-drawn SVG charts for the analytics page: horizontal bars (optionally stacked) and a multi-series
 // line/column chart over time buckets. Text goes in with textContent only: labels come from data.
-const SVG = 'http://www.w3.org/2000/svg';
+import { h, s as svgEl } from './dom.ts';
+
+export { svgEl };
 
 export const PALETTE = [
   '#24407a',
@@ -13,19 +15,6 @@ export const PALETTE = [
   '#5e6678',
 ];
 
-type Attrs = Record<string, string | number>;
-
-export function svgEl<K extends keyof SVGElementTagNameMap>(
-  tag: K,
-  attrs: Attrs = {},
-  text?: string,
-): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
-
 function svgRoot(width: number, height: number, label: string): SVGSVGElement {
   const svg = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img' });
   svg.setAttribute('aria-label', label);
@@ -33,12 +22,27 @@ function svgRoot(width: number, height: number, label: string): SVGSVGElement {
   return svg;
 }
 
-/** Rounds an axis maximum up to 1, 2 or 5 × 10^n so the gridlines land on readable numbers. */
-export function niceMax(value: number): number {
-  if (!(value > 0)) return 1;
-  const exp = 10 ** Math.floor(Math.log10(value));
-  const f = value / exp;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * exp;
+/**
+ * Axis ticks from 0 up to just past `largest`, 3 to 6 of them, spaced 1, 2 or 5 × 10^n apart; counts
+ * (`whole`) get whole-number steps, so no two ticks round to the same label and the axis ends within one
+ * step of the largest value (a largest bar of 6 gets 0 2 4 6, not 0 3 6 9 12).
+ */
+export function axisTicks(largest: number, whole = false): number[] {
+  const value = largest > 1e-9 ? largest : 1;
+  let step = 10 ** Math.floor(Math.log10(value / 5));
+  for (const f of [1, 2, 5, 10]) {
+    const candidate = step * f;
+    if (value / candidate <= 5) {
+      step = candidate;
+      break;
+    }
+  }
+  if (whole) step = Math.max(1, Math.round(step));
+  // Float noise (0.3 / 0.1 = 2.9999…) is forgiven, then checked: the last tick must reach the value.
+  let count = Math.max(1, Math.ceil(value / step - 1e-9));
+  const tick = (i: number) => Number((i * step).toPrecision(12));
+  if (tick(count) < value) count++;
+  return Array.from({ length: count + 1 }, (_, i) => tick(i));
 }
 
 export interface BarSegment {
@@ -75,17 +79,17 @@ export function barChart(
   const height = top + Math.max(1, rows.length) * rowHeight + 22;
   const plot = width - labelWidth - noteWidth;
   const largest = Math.max(0, ...rows.map((r) => r.segments.reduce((a, s) => a + s.value, 0)));
-  // Counts get a multiple of 4 so that the four gridlines fall on whole numbers.
-  const max = options.counts ? Math.max(4, Math.ceil(niceMax(largest) / 4) * 4) : niceMax(largest);
+  const ticks = axisTicks(largest, options.counts);
+  const max = ticks.at(-1) ?? 1;
   const svg = svgRoot(width, height, options.title);
-  for (let i = 0; i <= 4; i++) {
-    const x = labelWidth + (plot * i) / 4;
+  for (const v of ticks) {
+    const x = labelWidth + (plot * v) / max;
     svg.append(svgEl('line', { x1: x, x2: x, y1: top, y2: height - 20, stroke: '#e3e6ee' }));
     svg.append(
       svgEl(
         'text',
-        { x, y: height - 6, 'text-anchor': 'middle', 'font-size': 11, fill: '#5e6678' },
-        format((max * i) / 4),
+        { x, y: height - 6, 'text-anchor': 'middle', 'font-size': 11, fill: '#5e6678', class: 'tick' },
+        format(v),
       ),
     );
   }
@@ -139,7 +143,12 @@ export interface Series {
 export function timeChart(
   buckets: string[],
   series: Series[],
-  options: { title: string; format?: (n: number) => string; bucketLabel?: (b: string) => string },
+  options: {
+    title: string;
+    format?: (n: number) => string;
+    bucketLabel?: (b: string) => string;
+    counts?: boolean;
+  },
 ): SVGSVGElement {
   const format = options.format ?? ((n: number) => String(Math.round(n * 100) / 100));
   const label = options.bucketLabel ?? ((b: string) => b.slice(5, 10));
@@ -153,15 +162,15 @@ export function timeChart(
   const plotH = height - top - bottom;
   const svg = svgRoot(width, height, options.title);
   const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  const max = niceMax(Math.max(0, ...all));
+  const ticks = axisTicks(Math.max(0, ...all), options.counts);
+  const max = ticks.at(-1) ?? 1;
   const y = (v: number) => top + plotH - (plotH * v) / max;
-  for (let i = 0; i <= 4; i++) {
-    const v = (max * i) / 4;
+  for (const v of ticks) {
     svg.append(svgEl('line', { x1: left, x2: width - right, y1: y(v), y2: y(v), stroke: '#e3e6ee' }));
     svg.append(
       svgEl(
         'text',
-        { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#5e6678' },
+        { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#5e6678', class: 'tick' },
         format(v),
       ),
     );
@@ -230,15 +239,13 @@ export function timeChart(
 
 /** A legend as HTML (wraps and reads better than SVG text). */
 export function legend(items: Array<{ name: string; color: string }>): HTMLElement {
-  const ul = document.createElement('ul');
-  ul.className = 'legend';
-  for (const item of items) {
-    const li = document.createElement('li');
-    const swatch = document.createElement('span');
-    swatch.className = 'swatch';
-    swatch.style.background = item.color;
-    li.append(swatch, document.createTextNode(item.name));
-    ul.append(li);
-  }
-  return ul;
+  return h(
+    'ul',
+    { class: 'legend' },
+    ...items.map((item) => {
+      const swatch = h('span', { class: 'swatch' });
+      swatch.style.background = item.color; // CSSOM, not a style attribute: allowed by the CSP
+      return h('li', {}, swatch, item.name);
+    }),
+  );
 }

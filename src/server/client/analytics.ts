@@ -16,6 +16,9 @@ import {
   type Series,
   timeChart,
 } from './analytics.charts.ts';
+import css from './analytics.css';
+import { adoptStyles, h } from './dom.ts';
+import theme from './theme.css';
 
 const TOKEN_KEY = 'switchboard:console-token';
 
@@ -41,7 +44,7 @@ const seconds = (s: number | null) =>
     : s < 90
       ? `${Math.round(s)} s`
       : s < 5400
-        ? `${Math.round(s / 60)} min`
+        ? `${Number((s / 60).toFixed(s < 600 ? 1 : 0))} min`
         : `${(s / 3600).toFixed(1)} h`;
 
 async function getJson<T>(path: string, token: string | null): Promise<T> {
@@ -52,43 +55,23 @@ async function getJson<T>(path: string, token: string | null): Promise<T> {
 }
 
 function section(id: string, title: string, explain: string): HTMLElement {
-  const existing = document.getElementById(id);
-  if (existing) existing.remove();
-  const s = document.createElement('section');
-  s.id = id;
-  s.className = 'card';
-  const h = document.createElement('h2');
-  h.textContent = title;
-  const p = document.createElement('p');
-  p.className = 'muted';
-  p.textContent = explain;
-  s.append(h, p);
-  $('charts').append(s);
-  return s;
+  document.getElementById(id)?.remove();
+  const card = h('section', { id, class: 'card' }, h('h2', {}, title), h('p', { class: 'muted' }, explain));
+  $('charts').append(card);
+  return card;
 }
 
 function table(headers: string[], rows: Array<Array<string | number>>): HTMLTableElement {
-  const t = document.createElement('table');
-  const head = t.createTHead().insertRow();
-  for (const h of headers) {
-    const th = document.createElement('th');
-    th.textContent = h;
-    head.append(th);
-  }
-  const body = t.createTBody();
-  for (const r of rows) {
-    const tr = body.insertRow();
-    for (const c of r) tr.insertCell().textContent = String(c);
-  }
-  return t;
+  return h(
+    'table',
+    {},
+    h('thead', {}, h('tr', {}, ...headers.map((text) => h('th', {}, text)))),
+    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', {}, String(c)))))),
+  );
 }
 
 function details(summary: string, content: HTMLElement): HTMLDetailsElement {
-  const d = document.createElement('details');
-  const s = document.createElement('summary');
-  s.textContent = summary;
-  d.append(s, content);
-  return d;
+  return h('details', {}, h('summary', {}, summary), content);
 }
 
 function renderEscalationRate(rows: EscalationRateRow[]) {
@@ -146,7 +129,14 @@ function renderResponseTimes(rows: ResponseTimeRow[]) {
       note: `${seconds(r.resolution.p50Seconds)} (n=${r.resolution.count})`,
     },
   ]);
-  s.append(barChart(bars, { title: 'Median first-response and resolution time', format: seconds }));
+  s.append(
+    barChart(bars, {
+      title: 'Median first-response and resolution time',
+      format: seconds,
+      // Whole-second steps: the labels round to seconds, so finer ticks would repeat "0 s".
+      counts: true,
+    }),
+  );
   s.append(
     details(
       'Figures',
@@ -245,7 +235,10 @@ function renderLlm(rows: LlmUsageRow[]) {
       values: rows.map((r) => r.callRate),
     },
   ];
-  s.append(legend([...calls, ...rate]), timeChart(buckets, calls, { title: 'LLM calls per bucket' }));
+  s.append(
+    legend([...calls, ...rate]),
+    timeChart(buckets, calls, { title: 'LLM calls per bucket', counts: true, format: countFormat }),
+  );
   s.append(timeChart(buckets, rate, { title: 'LLM call rate', format: pct }));
   s.append(
     details(
@@ -301,7 +294,29 @@ export function startAnalytics() {
   to.value = isoDay(new Date(today.getTime() + 86_400_000));
   from.value = isoDay(new Date(today.getTime() - 6 * 86_400_000));
 
+  /** Reports are for admins: ask who this is once, before firing seven requests that would all be 403s. */
+  let role: string | null = null;
   async function load() {
+    if (!role) {
+      try {
+        role = (await getJson<{ operator: { role: string } }>('/api/v1/auth/me', token)).operator.role;
+      } catch (error) {
+        if (error instanceof HttpError && error.status === 401) role = null;
+        else throw error;
+      }
+    }
+    if (role !== 'admin') {
+      // An agent's console session stays as it is (same tab, same token key); only a dead token goes.
+      if (!role) sessionStorage.removeItem(TOKEN_KEY);
+      form.hidden = true;
+      loginForm.hidden = false;
+      status.textContent = role
+        ? 'Analytics are for admins. Log in with an admin account.'
+        : 'Log in to see analytics.';
+      token = null;
+      role = null;
+      return;
+    }
     const q = new URLSearchParams({ from: from.value, to: to.value, bucket: bucket.value });
     status.textContent = 'Loading…';
     const get = <T>(report: string) => getJson<T>(`/api/v1/analytics/${report}?${q}`, token);
@@ -356,12 +371,17 @@ export function startAnalytics() {
         password: $<HTMLInputElement>('password').value,
       }),
     });
-    const body = (await res.json().catch(() => ({}))) as { token?: string; error?: { message?: string } };
+    const body = (await res.json().catch(() => ({}))) as {
+      token?: string;
+      operator?: { role: string };
+      error?: { message?: string };
+    };
     if (!res.ok || !body.token) {
       status.textContent = body.error?.message ?? `Login failed (HTTP ${res.status})`;
       return;
     }
     token = body.token;
+    role = body.operator?.role ?? null;
     sessionStorage.setItem(TOKEN_KEY, token);
     $<HTMLInputElement>('password').value = '';
     await load();
@@ -374,4 +394,6 @@ export function startAnalytics() {
   }
 }
 
+adoptStyles(document, theme);
+adoptStyles(document, css);
 startAnalytics();

@@ -1,84 +1,18 @@
 // The console's client state in @xstate/store stores: who is logged in, the queue, the open conversation.
 // Pure reducers, no DOM and no fetch: the view renders from the stores and the API client feeds them.
 import { createStore } from '@xstate/store';
-import type { DeliveryItem } from '../operator.queue.ts';
+import type { z } from 'zod';
+import type { operatorBody } from '../auth.schemas.ts';
+import type { conversationResponse, deliveryItem, escalationItem } from '../operator.schemas.ts';
 
-export type Role = 'agent' | 'admin';
-export type Priority = 'low' | 'medium' | 'high' | 'urgent';
-
-export interface OperatorInfo {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-}
-
-export interface QueueItem {
-  id: string;
-  conversationId: string;
-  channel: string;
-  status: string;
-  priority: Priority;
-  category: string | null;
-  subject: string | null;
-  summary: string;
-  triggers: string[];
-  keywords: string[];
-  sentiment: { label: string | null; score: number | null };
-  journeyStage: string | null;
-  assignedTo: string | null;
-  createdAt: string;
-  assignedAt: string | null;
-  firstResponseAt: string | null;
-  resolvedAt: string | null;
-  slaDueAt: string;
-  /** The external live chat (salesiq) holding it; its SLA is theirs, not ours. */
-  handledIn: string | null;
-  /** Where the visitor wrote from (web, whatsapp, evolution, salesiq) and their WhatsApp phone. */
-  source?: { type: string; phone: string | null };
-}
-
-export interface Message {
-  seq: number;
-  role: 'visitor' | 'bot' | 'operator' | 'system';
-  text: string;
-  at: string;
-  agentId?: string;
-}
-
-export type Delivery = DeliveryItem;
-
-export interface Conversation {
-  conversationId: string;
-  state: string;
-  owner: 'bot' | 'human';
-  botEnabled: boolean;
-  seq: number;
-  assignedAgent: { id: string; displayName: string | null } | null;
-  messages: Message[];
-  findings: {
-    statePath: Array<{ state: string; at: string }>;
-    sentiment: { label: string; score: number };
-    category: string | null;
-    priority: Priority;
-    journeyStage: string;
-    triggers: string[];
-    escalationReason: string | null;
-    summary: string;
-    keywords: string[];
-    visitor: Record<string, string>;
-    segment: number;
-    messageCount: number;
-  };
-  escalation: QueueItem | null;
-  deliveries: Delivery[];
-  /** The external live chat (salesiq) that has this conversation, so it cannot be taken here. */
-  handledIn: string | null;
-  source?: { type: string; externalId: string | null; phone: string | null };
-  /** A message that could not reach the visitor since they last wrote (WhatsApp's 24-hour window …). */
-  unreachable?: { code: string | null; message: string; seq: number; at: string } | null;
-  allowed: { take: boolean; message: boolean; resolve: boolean; handback: boolean; escalate: boolean };
-}
+// The API's own response types (type-only imports: no zod in the bundle), never hand-written copies.
+export type OperatorInfo = Pick<z.infer<typeof operatorBody>, 'id' | 'email' | 'displayName' | 'role'>;
+export type Role = OperatorInfo['role'];
+export type QueueItem = z.infer<typeof escalationItem>;
+export type Priority = QueueItem['priority'];
+export type Conversation = z.infer<typeof conversationResponse>;
+export type Message = Conversation['messages'][number];
+export type Delivery = z.infer<typeof deliveryItem>;
 
 export type QueueView = 'waiting' | 'mine' | 'active' | 'closed';
 
@@ -88,7 +22,6 @@ export interface QueueFilter {
   priority: string;
   category: string;
   channel: string;
-  source: string;
 }
 
 // ── who is logged in ────────────────────────────────────────────────────────────────────────────────
@@ -134,7 +67,7 @@ export function createQueueStore() {
       total: 0,
       loading: false,
       error: null as string | null,
-      filter: { view: 'active', q: '', priority: '', category: '', channel: '', source: '' } as QueueFilter,
+      filter: { view: 'active', q: '', priority: '', category: '', channel: '' } as QueueFilter,
       /** Visitor messages that arrived in conversations that are not open. */
       unread: {} as Record<string, number>,
       /** Conversation → time (ms) until which the visitor counts as typing. */

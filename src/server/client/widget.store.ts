@@ -36,6 +36,10 @@ export interface WidgetContext {
   queue: { position: number; estimatedWaitSeconds: number | null } | null;
   /** Time (ms) until which the agent counts as typing. */
   operatorTypingUntil: number;
+  /** The operator who took the chat, known before they write (from the session view). */
+  agentName: string | null;
+  /** The browser is offline, or the live stream dropped after it had worked. */
+  offline: boolean;
 }
 
 /** The newest confirmed message seq: where a live stream resumes (its Last-Event-ID). */
@@ -99,6 +103,8 @@ export function createWidgetStore() {
       turnSeq: 0,
       queue: null,
       operatorTypingUntil: 0,
+      agentName: null,
+      offline: false,
     } as WidgetContext,
     on: {
       sessionLoaded: (
@@ -111,9 +117,11 @@ export function createWidgetStore() {
           messages: WidgetMessage[];
           buttons: WidgetButton[];
           seq?: number;
+          agentName?: string | null;
         },
       ) => ({
         ...ctx,
+        agentName: e.agentName ?? ctx.agentName,
         turnSeq: e.seq ?? 0,
         sessionId: e.sessionId,
         token: e.token,
@@ -159,7 +167,24 @@ export function createWidgetStore() {
           m.clientMessageId === e.clientMessageId ? { ...m, pending: false, failed: true } : m,
         ),
       }),
-      connectionChanged: (ctx, e: { connected: boolean }) => ({ ...ctx, connected: e.connected }),
+      connectionChanged: (ctx, e: { connected: boolean }) => ({
+        ...ctx,
+        connected: e.connected,
+        offline: e.connected ? false : ctx.offline || ctx.connected,
+      }),
+      /** The browser's own online/offline events: faster and surer than a stream that stalls. */
+      networkChanged: (ctx, e: { online: boolean }) => ({ ...ctx, offline: !e.online }),
+      agentKnown: (ctx, e: { agentName: string | null }) => ({ ...ctx, agentName: e.agentName }),
+      retryStarted: (ctx, e: { clientMessageId: string }) => ({
+        ...ctx,
+        sending: true,
+        error: null,
+        messages: ctx.messages.map((m) =>
+          m.clientMessageId === e.clientMessageId ? { ...m, pending: true, failed: false } : m,
+        ),
+      }),
+      /** Nothing was sent (no session yet): only the error shows; the text stays in the box. */
+      failedToStart: (ctx, e: { error: string }) => ({ ...ctx, sending: false, error: e.error }),
       reset: () => ({
         sessionId: null,
         token: null,
@@ -173,6 +198,8 @@ export function createWidgetStore() {
         turnSeq: 0,
         queue: null,
         operatorTypingUntil: 0,
+        agentName: null,
+        offline: false,
       }),
     },
   });

@@ -3,7 +3,9 @@
 // text, never HTML. On the demo page (`/`) it mounts inline in #switchboard-chat instead of floating.
 // Live updates (an agent's replies, typing, the place in the queue) arrive over Server-Sent Events read with
 // fetch(), so the session token stays in the Authorization header.
+import { adoptStyles, h } from './dom.ts';
 import { openEventStream } from './event-stream.ts';
+import css from './widget.css';
 import {
   createWidgetStore,
   lastSeq,
@@ -15,48 +17,9 @@ import {
 const script = document.currentScript as HTMLScriptElement | null;
 const apiBase = script?.dataset.api ?? (script ? new URL(script.src).origin : location.origin);
 const storageKey = `switchboard:${apiBase}`;
-
-const CSS = `
-:host { all: initial; display: block; height: 100%; font: 15px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2330; }
-.panel { display: flex; flex-direction: column; background: #fff; border: 1px solid #d8dce6; border-radius: 12px; overflow: hidden; height: 100%; box-shadow: 0 6px 24px rgba(20,30,60,.12); }
-header { background: #24407a; color: #fff; padding: 10px 14px; display: flex; justify-content: space-between; align-items: center; }
-header h2 { font-size: 15px; margin: 0; }
-.status { font-size: 12px; opacity: .9; text-align: right; }
-.waiting { background: #fff6dc; color: #5c4700; font-size: 13px; padding: 7px 12px; border-bottom: 1px solid #f0e2a8; }
-.typing { font-size: 12px; color: #5a6275; font-style: italic; padding: 0 12px; min-height: 16px; }
-.log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px; background: #f6f7fb; }
-.msg { max-width: 80%; padding: 8px 11px; border-radius: 12px; white-space: pre-wrap; word-wrap: break-word; }
-.msg.visitor { align-self: flex-end; background: #24407a; color: #fff; border-bottom-right-radius: 3px; }
-.msg.bot { align-self: flex-start; background: #fff; border: 1px solid #e0e4ee; border-bottom-left-radius: 3px; }
-.msg.operator { align-self: flex-start; background: #e6f4ea; border: 1px solid #b9dfc4; }
-.msg.system { align-self: center; background: transparent; color: #5a6275; font-size: 13px; text-align: center; }
-.msg .who { display: block; font-size: 11px; font-weight: 600; opacity: .7; margin-bottom: 2px; }
-.msg.pending { opacity: .6; } .msg.failed { outline: 2px solid #c0392b; }
-.buttons { display: flex; flex-wrap: wrap; gap: 6px; padding: 8px 12px 0; }
-.buttons button { border: 1px solid #24407a; color: #24407a; background: #fff; border-radius: 16px; padding: 5px 11px; cursor: pointer; font: inherit; font-size: 14px; }
-.buttons button:hover, .buttons button:focus-visible { background: #24407a; color: #fff; outline: none; }
-form { display: flex; gap: 8px; padding: 10px 12px; border-top: 1px solid #e0e4ee; }
-textarea { flex: 1; resize: none; font: inherit; padding: 7px 9px; border: 1px solid #c7ccd9; border-radius: 8px; min-height: 20px; max-height: 90px; }
-form button { background: #24407a; color: #fff; border: 0; border-radius: 8px; padding: 0 14px; font: inherit; cursor: pointer; }
-form button:disabled { opacity: .5; cursor: default; }
-.error { color: #c0392b; font-size: 13px; padding: 0 12px; }
-.launcher:focus-visible, .buttons button:focus-visible, form button:focus-visible, textarea:focus-visible, .log:focus-visible { outline: 3px solid #2f6fe4; outline-offset: 2px; }
-[hidden] { display: none; }
-.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-.launcher { position: fixed; right: 20px; bottom: 20px; width: 56px; height: 56px; border-radius: 50%; background: #24407a; color: #fff; border: 0; font-size: 24px; cursor: pointer; box-shadow: 0 4px 16px rgba(0,0,0,.2); }
-.floating { position: fixed; right: 20px; bottom: 88px; width: 360px; height: 520px; max-height: calc(100vh - 110px); }
-`;
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+/** The shop's own name and colour: `<script src=".../widget.js" data-brand="Acme" data-color="#0a7d5a">`. */
+const brand = script?.dataset.brand?.trim().slice(0, 60) || 'Support chat';
+const color = /^#[0-9a-f]{3,8}$/i.test(script?.dataset.color ?? '') ? script?.dataset.color : undefined;
 
 const ROLE_NAMES: Record<WidgetMessage['role'], string> = {
   visitor: 'You',
@@ -65,14 +28,25 @@ const ROLE_NAMES: Record<WidgetMessage['role'], string> = {
   system: '',
 };
 
+/** "Alice Agent" → "AA": the agent's badge beside their name. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  return words
+    .slice(0, 2)
+    .map((w) => [...w][0]?.toUpperCase() ?? '')
+    .join('');
+}
+const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
 /** The display name of the operator who wrote last, if any has written yet. */
 export function currentAgent(ctx: WidgetContext): string | null {
   return ctx.messages.findLast((m) => m.role === 'operator' && m.author)?.author ?? null;
 }
 
 function statusText(ctx: WidgetContext): string {
+  if (ctx.offline) return 'Offline · reconnecting…';
   if (ctx.owner === 'human' && ctx.state === 'escalated.queued') return 'Waiting for an agent';
-  if (ctx.owner === 'human') return `Chatting with ${currentAgent(ctx) ?? 'an agent'}`;
+  if (ctx.owner === 'human') return `Chatting with ${currentAgent(ctx) ?? ctx.agentName ?? 'an agent'}`;
   return ctx.connected ? 'Assistant · online' : 'Assistant';
 }
 
@@ -88,10 +62,16 @@ export function waitingText(ctx: WidgetContext): string | null {
   return `${place} · about ${minutes} minute${minutes === 1 ? '' : 's'}.`;
 }
 
+const UNREACHABLE = "We can't reach the support chat right now. Check your connection and try again.";
+
 async function api<T>(path: string, init: RequestInit & { token?: string | null } = {}): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
-  const res = await fetch(`${apiBase}/api/v1${path}`, { ...init, headers });
+  // A network failure (offline, or a site the server does not serve) reaches the page as a bare
+  // TypeError ("Failed to fetch"): the visitor gets a sentence instead, and no status (so it is retried).
+  const res = await fetch(`${apiBase}/api/v1${path}`, { ...init, headers }).catch(() => {
+    throw new Error(UNREACHABLE);
+  });
   const body = (await res.json().catch(() => ({}))) as T & { error?: { message?: string } };
   if (!res.ok)
     throw Object.assign(new Error(body.error?.message ?? `HTTP ${res.status}`), { status: res.status });
@@ -111,35 +91,36 @@ interface TurnBody {
 export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
   const store = createWidgetStore();
   const root = host.attachShadow({ mode: 'open' });
-  root.append(el('style', {}, CSS));
-  const panel = el('section', {
+  adoptStyles(root, css);
+  const panel = h('section', {
     class: options.floating ? 'panel floating' : 'panel',
     'aria-label': 'Support chat',
   });
-  const header = el('header');
-  const title = el('h2', { id: 'sb-title' }, 'Support chat');
-  const status = el('span', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  const header = h('header');
+  if (color) host.style.setProperty('--brand', color);
+  const title = h('h2', { id: 'sb-title' }, brand);
+  const status = h('span', { class: 'status', role: 'status', 'aria-live': 'polite' });
   header.append(title, status);
-  const waiting = el('div', { class: 'waiting', role: 'status', 'aria-live': 'polite', hidden: '' });
-  const log = el('div', {
+  const waiting = h('div', { class: 'waiting', role: 'status', 'aria-live': 'polite', hidden: '' });
+  const log = h('div', {
     class: 'log',
     role: 'log',
     'aria-live': 'polite',
     'aria-label': 'Conversation',
     tabindex: '0',
   });
-  const typing = el('div', { class: 'typing', 'aria-live': 'polite' });
-  const buttons = el('div', { class: 'buttons', role: 'group', 'aria-label': 'Quick replies' });
-  const error = el('div', { class: 'error', role: 'alert' });
-  const form = el('form');
-  const label = el('label', { class: 'sr-only', for: 'sb-input' }, 'Your message');
-  const input = el('textarea', {
+  const typing = h('div', { class: 'typing', 'aria-live': 'polite' });
+  const buttons = h('div', { class: 'buttons', role: 'group', 'aria-label': 'Quick replies' });
+  const error = h('div', { class: 'error', role: 'alert' });
+  const form = h('form');
+  const label = h('label', { class: 'sr-only', for: 'sb-input' }, 'Your message');
+  const input = h('textarea', {
     id: 'sb-input',
     rows: '1',
     placeholder: 'Type your message…',
     maxlength: '2000',
   });
-  const send = el('button', { type: 'submit', 'aria-label': 'Send message' }, 'Send');
+  const send = h('button', { type: 'submit', class: 'send', 'aria-label': 'Send message' }, 'Send');
   form.append(label, input, send);
   panel.append(header, waiting, log, typing, buttons, error, form);
   root.append(panel);
@@ -147,7 +128,10 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
     panel.id = 'sb-panel';
     panel.setAttribute('role', 'dialog');
     panel.setAttribute('aria-labelledby', 'sb-title');
-    const launcher = el(
+    const badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: true });
+    const close = h('button', { type: 'button', class: 'close', 'aria-label': 'Close chat' }, '×');
+    header.append(h('span', { class: 'head-actions' }, status, close));
+    const launcher = h(
       'button',
       {
         class: 'launcher',
@@ -158,13 +142,38 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
       '💬',
     );
     panel.hidden = true;
+    // While the chat is closed, what the bot or an agent says is counted on the launcher.
+    let seenUpTo = 0;
+    const unread = () =>
+      store
+        .getSnapshot()
+        .context.messages.filter((m) => m.role !== 'visitor' && !m.pending && m.seq > seenUpTo).length;
+    const showLauncher = () => {
+      const open = !panel.hidden;
+      if (open) seenUpTo = lastSeq(store.getSnapshot().context);
+      const count = open ? 0 : unread();
+      launcher.firstChild?.replaceWith(open ? '×' : '💬');
+      badge.hidden = count === 0;
+      badge.textContent = String(count);
+      launcher.setAttribute('aria-expanded', String(open));
+      launcher.setAttribute(
+        'aria-label',
+        open ? 'Close support chat' : `Open support chat${count ? ` (${count} unread)` : ''}`,
+      );
+    };
     const toggle = (open: boolean) => {
       panel.hidden = !open;
-      launcher.setAttribute('aria-expanded', String(open));
-      launcher.setAttribute('aria-label', open ? 'Close support chat' : 'Open support chat');
+      showLauncher();
       if (open) input.focus();
       else launcher.focus();
     };
+    launcher.append(badge);
+    // Nothing of an earlier visit counts as unread: only what arrives after the page opened.
+    store.subscribe(() => {
+      if (!seenUpTo) seenUpTo = lastSeq(store.getSnapshot().context);
+    });
+    store.subscribe(showLauncher);
+    close.addEventListener('click', () => toggle(false));
     launcher.addEventListener('click', () => toggle(panel.hidden !== false));
     panel.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') toggle(false);
@@ -185,23 +194,63 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
       }
     let cursor = log.firstElementChild;
     let added = false;
+    let previous: WidgetMessage | undefined;
     for (const m of messages) {
       const key = keyOf(m);
       let bubble = bubbles.get(key);
       if (!bubble) {
-        bubble = el('div', { 'data-role': m.role });
+        bubble = h('div', { 'data-role': m.role });
         const who = m.author ?? ROLE_NAMES[m.role];
-        if (who) bubble.append(el('span', { class: 'who' }, who));
+        if (who)
+          bubble.append(
+            h(
+              'span',
+              { class: 'who' },
+              m.role === 'operator'
+                ? h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(who))
+                : null,
+              h('span', { class: 'name' }, who),
+              m.pending || m.failed ? null : h('time', { datetime: m.at }, clock(m.at)),
+            ),
+          );
         bubble.append(document.createTextNode(m.text));
         bubbles.set(key, bubble);
         added = true;
       }
-      bubble.className = `msg ${m.role}${m.pending ? ' pending' : ''}${m.failed ? ' failed' : ''}`;
+      // A run of messages from the same author within five minutes shows the name once.
+      const grouped =
+        previous !== undefined &&
+        previous.role === m.role &&
+        previous.author === m.author &&
+        Date.parse(m.at) - Date.parse(previous.at) < 300_000;
+      previous = m;
+      bubble.className = `msg ${m.role}${grouped ? ' grouped' : ''}${m.pending ? ' pending' : ''}${m.failed ? ' failed' : ''}`;
+      const retry = bubble.querySelector('.retry');
+      if (m.failed && !retry && m.clientMessageId) {
+        const id = m.clientMessageId;
+        const button = h(
+          'button',
+          { type: 'button', class: 'retry', 'aria-label': `Retry sending: ${m.text}` },
+          'Not sent · Retry',
+        );
+        button.addEventListener('click', () => void resend(id));
+        bubble.append(button);
+      } else if (!m.failed && retry) retry.remove();
       if (bubble === cursor) cursor = cursor.nextElementSibling;
       else log.insertBefore(bubble, cursor);
     }
-    if (added) log.scrollTop = log.scrollHeight;
+    if (added) pinned = true;
+    if (pinned) log.scrollTop = log.scrollHeight;
   }
+  // The log keeps its newest message in view while anything around it changes height (the quick-reply
+  // row coming back, the queue banner, the typing line), unless the visitor scrolled up to read.
+  let pinned = true;
+  log.addEventListener('scroll', () => {
+    pinned = log.scrollHeight - log.scrollTop - log.clientHeight < 8;
+  });
+  new ResizeObserver(() => {
+    if (pinned) log.scrollTop = log.scrollHeight;
+  }).observe(log);
 
   let rendered = '';
   store.subscribe((snap) => {
@@ -216,9 +265,11 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
     if (key !== rendered) {
       rendered = key;
       renderLog(ctx.messages);
+      // A pressed quick reply disappears with its row: the focus goes to the message box, not <body>.
+      const hadFocus = buttons.contains(root.activeElement);
       buttons.replaceChildren(
         ...ctx.buttons.map((b, i) => {
-          const button = el(
+          const button = h(
             'button',
             { type: 'button', 'data-button': b.id, 'aria-label': `${i + 1}: ${b.label}` },
             `${b.emoji ? `${b.emoji} ` : ''}${b.label}`,
@@ -227,6 +278,8 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
           return button;
         }),
       );
+      if (hadFocus && !buttons.contains(root.activeElement)) input.focus();
+      if (pinned) log.scrollTop = log.scrollHeight;
     }
     error.textContent = ctx.error ?? '';
     send.disabled = ctx.sending;
@@ -257,8 +310,10 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
       onEvent: (e) => {
         try {
           const data = JSON.parse(e.data);
-          if (e.event === 'turn') store.trigger.liveTurn(data as TurnBody);
-          else if (e.event === 'queue') store.trigger.queueUpdated(data);
+          if (e.event === 'turn') {
+            store.trigger.liveTurn(data as TurnBody);
+            learnAgent(data as TurnBody);
+          } else if (e.event === 'queue') store.trigger.queueUpdated(data);
           else if (e.event === 'typing') {
             const until = (data as { typing: boolean }).typing ? Date.now() + 6000 : 0;
             store.trigger.operatorTyping({ until });
@@ -292,6 +347,18 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
     }, 4000);
   });
 
+  /** A turn that hands the chat to a person: ask who it is, so the header names them before they write. */
+  function learnAgent(turn: Pick<TurnBody, 'state' | 'messages'>) {
+    if (turn.state !== 'escalated.assigned' || !turn.messages.some((m) => m.role === 'system')) return;
+    const { sessionId, token } = store.getSnapshot().context;
+    if (!sessionId) return;
+    void api<{ agentName?: string | null }>(`/sessions/${encodeURIComponent(sessionId)}`, { token })
+      .then((view) => store.trigger.agentKnown({ agentName: view.agentName ?? null }))
+      .catch(() => {});
+  }
+  window.addEventListener('offline', () => store.trigger.networkChanged({ online: false }));
+  window.addEventListener('online', () => store.trigger.networkChanged({ online: true }));
+
   async function resume(): Promise<boolean> {
     const saved = localStorage.getItem(storageKey);
     if (!saved) return false;
@@ -307,11 +374,23 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
     }
   }
 
-  async function deliver(payload: { text: string } | { button: string }, shownText: string) {
-    const { sessionId, token } = store.getSnapshot().context;
-    if (!sessionId) return;
+  const unsent = new Map<string, { text: string } | { button: string }>();
+  function deliver(payload: { text: string } | { button: string }, shownText: string) {
     const clientMessageId = crypto.randomUUID();
+    unsent.set(clientMessageId, payload);
     store.trigger.sendStarted({ text: shownText, clientMessageId });
+    return post(clientMessageId);
+  }
+  /** A failed message sent again with its first clientMessageId: if it did arrive, the server answers once. */
+  function resend(clientMessageId: string) {
+    if (!unsent.has(clientMessageId) || store.getSnapshot().context.sending) return;
+    store.trigger.retryStarted({ clientMessageId });
+    return post(clientMessageId);
+  }
+  async function post(clientMessageId: string) {
+    const { sessionId, token } = store.getSnapshot().context;
+    const payload = unsent.get(clientMessageId);
+    if (!sessionId || !payload) return;
     const body = JSON.stringify({ clientMessageId, ...payload });
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
@@ -321,6 +400,8 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
           token,
         });
         store.trigger.turnReceived(turn);
+        unsent.delete(clientMessageId);
+        learnAgent(turn);
         return;
       } catch (e) {
         const status = (e as { status?: number }).status;
@@ -332,17 +413,28 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
         await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
       }
     }
-    store.trigger.sendFailed({ clientMessageId, error: 'Could not reach the server. Please try again.' });
+    store.trigger.sendFailed({ clientMessageId, error: UNREACHABLE });
   }
 
   function press(button: WidgetButton) {
     return deliver({ button: button.id }, `${button.emoji ? `${button.emoji} ` : ''}${button.label}`);
   }
 
-  form.addEventListener('submit', (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = input.value.trim();
     if (!text || store.getSnapshot().context.sending) return;
+    if (!store.getSnapshot().context.sessionId) {
+      // The chat never started (offline, or a site the server does not serve): try again, keep the text.
+      const started = await startSession().then(
+        () => true,
+        (e: Error) => {
+          store.trigger.failedToStart({ error: e.message });
+          return false;
+        },
+      );
+      if (!started) return;
+    }
     input.value = '';
     clearTimeout(typingStop);
     typingSentAt = 0;
@@ -357,9 +449,7 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
 
   void (async () => {
     if (!(await resume()))
-      await startSession().catch((e: Error) =>
-        store.trigger.sendFailed({ clientMessageId: '', error: e.message }),
-      );
+      await startSession().catch((e: Error) => store.trigger.failedToStart({ error: e.message }));
   })();
   return store;
 }
@@ -367,7 +457,7 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
 const inline = document.getElementById('switchboard-chat');
 if (inline) mountWidget(inline, { floating: false });
 else {
-  const host = el('div', { id: 'switchboard-widget' });
+  const host = h('div', { id: 'switchboard-widget' });
   document.body.append(host);
   mountWidget(host, { floating: true });
 }
