@@ -37,6 +37,7 @@ import { createPgEffectLog } from '../storage/pg-effect.log.ts';
 import { createPgSessionStore } from '../storage/pg-session.store.ts';
 import { createPgTimerStore } from '../storage/pg-timer.store.ts';
 import { openRedisBackend } from '../storage/redis-backend.ts';
+import { createRedisConnection } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import { analyticsOperations, analyticsPageRoutes, analyticsRoutes } from './analytics.routes.ts';
 import { createApp } from './app.ts';
@@ -121,9 +122,19 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const consumer = `${process.pid}-${randomUUID().slice(0, 8)}`;
   // With REDIS_URL sessions, effects and timers live in Redis (shared by every process); Postgres keeps
   // the records. Without it all of them are tables of the embedded (or configured) Postgres.
-  const redis = config.storage.redisUrl
-    ? await openRedisBackend({
-        url: config.storage.redisUrl,
+  // One Redis connection (a node or a cluster) for the whole process, injected into every Redis user and
+  // closed last.
+  const redisClient = config.redis.endpoint
+    ? await createRedisConnection(config.redis.endpoint, {
+        onError: (error) => logger.warn({ err: error }, 'redis connection error (reconnecting)'),
+      }).catch(async (error: unknown) => {
+        await database.close();
+        throw error;
+      })
+    : null;
+  const redis = redisClient
+    ? openRedisBackend({
+        client: redisClient,
         prefix: config.redis.keyPrefix,
         shards: config.redis.shards,
         sessionTtlSeconds: config.storage.sessionTtlSeconds,
@@ -147,8 +158,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     settings: config.timers,
   });
   // Several processes share live updates through Redis pub/sub; one process needs nothing but memory.
-  const realtime = config.storage.redisUrl
-    ? await createRedisRealtime({ url: config.storage.redisUrl, prefix: config.redis.keyPrefix, logger })
+  const realtime = redisClient
+    ? await createRedisRealtime({ client: redisClient, prefix: config.redis.keyPrefix, logger })
     : createInProcessRealtime();
   // The LLM layer is on only with an API key; start-up says so once either way (the log line below).
   const classifier =
@@ -193,7 +204,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     now,
     allocateTicketNumber,
     effectLeaseMs: config.effects.leaseMs,
-    redisUrl: config.storage.redisUrl,
+    redis: redisClient,
     redisPrefix: config.redis.keyPrefix,
     overrides: overrides.handoff,
   });
@@ -254,7 +265,16 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     now,
     logger: logger.child({ component: 'channels' }),
   });
-  const operators = await createOperatorModule({ config, database, engine, store, realtime, logger, now });
+  const operators = await createOperatorModule({
+    config,
+    database,
+    engine,
+    store,
+    realtime,
+    redis: redisClient,
+    logger,
+    now,
+  });
   operatorsModule = operators;
   const work = createWorkModule({
     config,
@@ -376,6 +396,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       await operators.close();
       await store.close();
       await redis?.close();
+      await redisClient?.close().catch(() => {});
       await database.close();
     },
   };

@@ -4,8 +4,9 @@
 // shard tag derived from the session id. With `shards` = 1 (a single Redis) everything shares one tag;
 // on Redis Cluster, raise it (e.g. 4 × the number of masters) to spread sessions over the slots.
 import { createHash } from 'node:crypto';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 
+/** A single-node client for tests and tools that talk to one server (`createRedisConnection` in the runtime). */
 export async function createRedisClient(url: string) {
   // Bounded calls: while Redis is unreachable a command fails at once (no offline queue) and one that gets
   // no answer fails after 5 s, so a request answers 503 instead of hanging for the whole outage.
@@ -16,7 +17,98 @@ export async function createRedisClient(url: string) {
   return client;
 }
 
-export type RedisClient = Awaited<ReturnType<typeof createRedisClient>>;
+/** Credentials of the first seed apply to every node the cluster reports (CLUSTER SLOTS has no URLs). */
+function clusterClient(urls: readonly string[], connectTimeout: number) {
+  const first = new URL(urls[0] ?? 'redis://127.0.0.1:6379');
+  return createCluster({
+    rootNodes: urls.map((url) => ({ url })),
+    defaults: {
+      ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+      ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+      socket: { connectTimeout, ...(first.protocol === 'rediss:' ? { tls: true as const } : {}) },
+    },
+  });
+}
+
+export type RedisSingleClient = Awaited<ReturnType<typeof createRedisClient>>;
+export type RedisClusterClient = ReturnType<typeof clusterClient>;
+/**
+ * What every Redis user receives: one node or a Redis Cluster. Both speak the same typed commands, and a
+ * cluster routes each command (and each Lua script, by its first key) to the master of the key's slot.
+ */
+export type RedisClient = RedisSingleClient | RedisClusterClient;
+
+/** Where Redis is: `REDIS_URL` (one node) or `REDIS_CLUSTER_URLS` (the seed nodes of a cluster). */
+export type RedisEndpoint = { kind: 'single'; url: string } | { kind: 'cluster'; urls: readonly string[] };
+
+export class RedisUnreachableError extends Error {}
+
+/** A redacted address for messages: host and port, never a password. */
+function where(endpoint: RedisEndpoint): string {
+  const urls = endpoint.kind === 'single' ? [endpoint.url] : endpoint.urls;
+  return urls
+    .map((u) => {
+      try {
+        return new URL(u).host;
+      } catch {
+        return '?';
+      }
+    })
+    .join(',');
+}
+
+/**
+ * Opens the one Redis connection a process uses (the composition root injects it into every Redis user).
+ * The first connection is given `connectTimeoutMs`; an unreachable server is a RedisUnreachableError with
+ * one line naming the address instead of endless reconnect attempts at start-up.
+ */
+export async function createRedisConnection(
+  endpoint: RedisEndpoint,
+  options: { onError?: (error: unknown) => void; connectTimeoutMs?: number } = {},
+): Promise<RedisClient> {
+  const onError = options.onError ?? (() => {});
+  const connectTimeout = options.connectTimeoutMs ?? 5000;
+  let client: RedisClient;
+  if (endpoint.kind === 'single') {
+    client = createClient({ url: endpoint.url, socket: { connectTimeout } });
+  } else {
+    client = clusterClient(endpoint.urls, connectTimeout);
+  }
+  client.on('error', onError);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), connectTimeout + 1000);
+      }),
+    ]);
+  } catch (error) {
+    await client.destroy();
+    const reason = error instanceof Error ? error.message || error.name : String(error);
+    throw new RedisUnreachableError(
+      `cannot reach Redis${endpoint.kind === 'cluster' ? ' Cluster' : ''} at ${where(endpoint)} (${reason})`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  return client;
+}
+
+export function isRedisCluster(client: RedisClient): client is RedisClusterClient {
+  return 'masters' in client;
+}
+
+/** The node clients holding data: the one node, or every master of a cluster (SCAN, readiness). */
+export async function masterClients(client: RedisClient): Promise<RedisSingleClient[]> {
+  if (!isRedisCluster(client)) return [client];
+  return Promise.all(client.masters.map((m) => client.nodeClient(m))) as Promise<RedisSingleClient[]>;
+}
+
+/** Readiness: every master answers (a cluster with a master down and no replica promoted yet is not ready). */
+export async function pingRedis(client: RedisClient): Promise<void> {
+  await Promise.all((await masterClients(client)).map((node) => node.ping()));
+}
 
 export interface RedisLayoutOptions {
   /** Namespace of every key (several deployments or test runs can share one Redis). */
