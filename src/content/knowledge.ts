@@ -1,10 +1,10 @@
 // Troubleshooting knowledge as data: loaded from YAML and validated once at start-up.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../config/env.ts';
 import { DEFAULT_RESPONSE_SECONDS, type ResponseSeconds } from '../config/response-time.ts';
+import { projectPath } from '../config/paths.ts';
 import { CATEGORIES, type Category } from '../detection/detection.types.ts';
 
 const categorySchema = z.object({
@@ -27,9 +27,7 @@ export type Knowledge = {
   responseSeconds: ResponseSeconds;
 };
 
-export const DEFAULT_KNOWLEDGE_PATH = fileURLToPath(
-  new URL('../../content/troubleshooting.yaml', import.meta.url),
-);
+export const DEFAULT_KNOWLEDGE_PATH = projectPath('content/troubleshooting.yaml');
 
 export function parseKnowledge(
   yamlText: string,

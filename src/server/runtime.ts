@@ -326,19 +326,6 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     work.start();
     redis?.traceSink.start();
   }
-  logger.info(
-    {
-      storage: database.kind,
-      sessions: store.kind,
-      effects: effectLog.kind,
-      classifier: classifier.enabled ? classifier.model : 'off',
-      handoff: handoff.summary,
-    },
-    classifier.enabled
-      ? 'runtime ready'
-      : 'runtime ready (LLM classifier off: set GEMINI_API_KEY to turn it on)',
-  );
-
   let server: { server: Server; inFlight: ReturnType<typeof trackInFlight> } | null = null;
   return {
     config,
@@ -372,6 +359,19 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         s.once('error', reject);
         s.listen(config.server.port, config.server.host, () => {
           server = { server: s, inFlight: trackInFlight(s) };
+          // Said only once the port is bound: a failed start never claims to be ready.
+          logger.info(
+            {
+              storage: database.kind,
+              sessions: store.kind,
+              effects: effectLog.kind,
+              classifier: classifier.enabled ? classifier.model : 'off',
+              handoff: handoff.summary,
+            },
+            classifier.enabled
+              ? 'runtime ready'
+              : 'runtime ready (LLM classifier off: set GEMINI_API_KEY to turn it on)',
+          );
           const address = s.address();
           const port = typeof address === 'object' && address ? address.port : config.server.port;
           resolve({ server: s, url: `http://${config.server.host}:${port}` });

@@ -70,11 +70,26 @@ export async function createRedisConnection(
   const connectTimeout = options.connectTimeoutMs ?? 5000;
   let client: RedisClient;
   if (endpoint.kind === 'single') {
-    client = createClient({ url: endpoint.url, socket: { connectTimeout } });
+    // Until the first connection, a refusal is final (start-up says so); afterwards reconnect with backoff.
+    let connected = false;
+    client = createClient({
+      url: endpoint.url,
+      socket: {
+        connectTimeout,
+        reconnectStrategy: (retries, cause) => (connected ? Math.min(50 * 2 ** retries, 2000) : cause),
+      },
+    });
+    client.once('ready', () => {
+      connected = true;
+    });
   } else {
     client = clusterClient(endpoint.urls, connectTimeout);
   }
-  client.on('error', onError);
+  // Before the first connection the failure is reported once, as the start-up error below.
+  let opened = false;
+  client.on('error', (error: unknown) => {
+    if (opened) onError(error);
+  });
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -92,6 +107,7 @@ export async function createRedisConnection(
   } finally {
     clearTimeout(timer);
   }
+  opened = true;
   return client;
 }
 

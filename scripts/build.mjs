@@ -1,0 +1,55 @@
+// `npm run build` (and `prepare`, so `npm install` builds): the server and CLI bundled by esbuild into
+// dist/ (ES modules; npm packages stay imports of node_modules), then the browser bundles into
+// dist/client/ with the options the server's source declares. A stamp records what was built from, so
+// bin/switchboard.mjs can tell a stale build. Imported by bin/switchboard.mjs too (rebuild when stale).
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+export const DIST = join(ROOT, 'dist');
+export const STAMP = join(DIST, '.built');
+
+export async function build() {
+  const esbuild = await import('esbuild');
+  // From scratch: chunk names carry content hashes, so old ones would pile up.
+  rmSync(DIST, { recursive: true, force: true });
+  await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: { cli: 'src/cli/main.ts', 'client-build': 'src/server/client.bundle.ts' },
+    outdir: DIST,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    define: { 'process.env.SWITCHBOARD_BUILT': '"true"' },
+    logLevel: 'warning',
+  });
+  const { CLIENT_BUNDLES, clientBuildOptions, prebuiltClientPath } = await import(
+    pathToFileURL(join(DIST, 'client-build.js')).href
+  );
+  mkdirSync(join(DIST, 'client'), { recursive: true });
+  await Promise.all(
+    CLIENT_BUNDLES.map((name) =>
+      esbuild.build({ ...clientBuildOptions(name), outfile: prebuiltClientPath(name) }),
+    ),
+  );
+  writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const started = performance.now();
+  try {
+    await import('esbuild');
+  } catch {
+    // A production install (`npm ci --omit=dev`) has no esbuild: keep the dist/ that came with it.
+    process.stderr.write('switchboard build: esbuild is not installed (production install); keeping dist/\n');
+    process.exit(0);
+  }
+  await build();
+  process.stdout.write(`switchboard built into dist/ in ${Math.round(performance.now() - started)} ms\n`);
+}
