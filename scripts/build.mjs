@@ -2,7 +2,7 @@
 // dist/ (ES modules; npm packages stay imports of node_modules), then the browser bundles into
 // dist/client/ with the options the server's source declares. A stamp records what was built from, so
 // bin/switchboard.mjs can tell a stale build. Imported by bin/switchboard.mjs too (rebuild when stale).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -12,12 +12,14 @@ export const STAMP = join(DIST, '.built');
 
 export async function build() {
   const esbuild = await import('esbuild');
-  // From scratch: chunk names carry content hashes, so old ones would pile up.
-  rmSync(DIST, { recursive: true, force: true });
+  // Built from scratch beside dist/ (chunk names carry content hashes, so old ones would pile up), then
+  // swapped in, so a process starting meanwhile finds the old build or the new one, never half of one.
+  const out = `${DIST}.tmp-${process.pid}`;
+  rmSync(out, { recursive: true, force: true });
   await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: { cli: 'src/cli/main.ts', 'client-build': 'src/server/client.bundle.ts' },
-    outdir: DIST,
+    outdir: out,
     bundle: true,
     splitting: true,
     format: 'esm',

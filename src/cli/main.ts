@@ -1,5 +1,6 @@
 // `switchboard` command: serve (default), migrate. Further commands (replay, traces, coverage) register here.
 import { ConfigError, parseEnv } from '../config/env.ts';
+import { startLocalAdmin } from '../server/local-admin.ts';
 import { openDatabase } from '../storage/database.ts';
 import { createAdminCommand } from './create-admin.command.ts';
 import { QA_USAGE, qaCommands } from './qa.commands.ts';
@@ -27,6 +28,16 @@ async function serve() {
     await runtime.close().catch(() => {});
     throw error;
   });
+  // On the embedded database the server is its only owner: CLI commands reach it through this door.
+  const localAdmin =
+    runtime.database.kind === 'pglite'
+      ? await startLocalAdmin({
+          dataDir: config.storage.dataDir,
+          directory: runtime.operators.directory,
+          store: runtime.store,
+          logger: runtime.logger.child({ component: 'local-admin' }),
+        })
+      : null;
   runtime.logger.info({ url }, `Switchboard is listening on ${url}`);
   process.stdout.write(
     `\n  Switchboard chat:    ${url}/\n  Operator console:    ${url}/console\n  API (OpenAPI):       ${url}/api/v1/openapi.json\n\n`,
@@ -47,6 +58,7 @@ async function serve() {
       runtime.logger.error('shutdown did not finish in time: exiting');
       process.exit(1);
     }, config.ops.shutdownGraceMs + 15_000).unref();
+    await localAdmin?.close();
     await runtime.close();
     runtime.logger.info('shut down cleanly');
     process.exit(0);
@@ -60,6 +72,7 @@ async function migrate() {
   const database = await openDatabase({
     databaseUrl: config.storage.databaseUrl,
     dataDir: config.storage.dataDir,
+    owner: 'migrate',
   });
   await database.close();
   process.stdout.write(`migrations applied (${database.kind})\n`);

@@ -2,6 +2,7 @@
 // setting, a data directory another process holds) as one line naming the problem, instead of a stack
 // trace. Anything else is a bug and keeps its stack.
 import { ConfigError } from '../config/env.ts';
+import { DataDirLockedError } from '../storage/data-dir.lock.ts';
 import { RedisUnreachableError } from '../storage/redis-client.ts';
 
 interface SystemError extends Error {
@@ -11,9 +12,6 @@ interface SystemError extends Error {
   port?: number;
   hostname?: string;
 }
-
-/** Errors whose message is already the one line to print (thrown by our own start-up checks). */
-export class StartupError extends Error {}
 
 const POSTGRES_CODES: Record<string, string> = {
   '28P01': 'the password was refused',
@@ -36,7 +34,11 @@ export function describeStartupFailure(
   error: unknown,
   context: { databaseUrl?: string; host?: string; port?: number },
 ): string | null {
-  if (error instanceof ConfigError || error instanceof StartupError || error instanceof RedisUnreachableError)
+  if (
+    error instanceof ConfigError ||
+    error instanceof RedisUnreachableError ||
+    error instanceof DataDirLockedError
+  )
     return error.message;
   if (!(error instanceof Error)) return null;
   const e = error as SystemError;

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../config/env.ts';
-import { DEFAULT_RESPONSE_SECONDS, type ResponseSeconds } from '../config/response-time.ts';
 import { projectPath } from '../config/paths.ts';
+import { DEFAULT_RESPONSE_SECONDS, type ResponseSeconds } from '../config/response-time.ts';
 import { CATEGORIES, type Category } from '../detection/detection.types.ts';
 
 const categorySchema = z.object({

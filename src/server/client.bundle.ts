@@ -21,8 +21,6 @@ export function clientBuildOptions(name: ClientBundleName): BuildOptions {
   };
 }
 
-export const prebuiltClientPath = (name: ClientBundleName) => projectPath('dist/client', `${name}.js`);
-
 /** Set by the build (esbuild `define`): this code is the dist/ bundle, so the prebuilt files belong to it. */
 const BUILT = process.env.SWITCHBOARD_BUILT === 'true';
 
@@ -32,7 +30,7 @@ export function clientBundle(name: ClientBundleName): Promise<string> {
   let bundle = cache.get(name);
   if (!bundle) {
     bundle = BUILT
-      ? readFile(prebuiltClientPath(name), 'utf8')
+      ? readFile(projectPath('dist/client', `${name}.js`), 'utf8')
       : import('esbuild').then(async ({ build }) => {
           const result = await build({ ...clientBuildOptions(name), write: false });
           return result.outputFiles[0]?.text ?? '';

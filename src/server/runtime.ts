@@ -117,6 +117,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     databaseUrl: config.storage.databaseUrl,
     dataDir: config.storage.dataDir,
     timeoutMs: config.storage.databaseTimeoutMs,
+    owner: 'serve',
     onPoolError: (error) => logger.warn({ err: error }, 'a Postgres connection broke; the pool reconnects'),
   });
   const consumer = `${process.pid}-${randomUUID().slice(0, 8)}`;

@@ -82,3 +82,40 @@ export async function startServerProcess(
       }),
   };
 }
+
+export interface CommandRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `switchboard <args>` through bin/switchboard.mjs (the built dist/, as `npx switchboard` does). */
+export function runSwitchboard(
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+  timeoutMs = 60_000,
+): Promise<CommandRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${ROOT}/bin/switchboard.mjs`, ...args], {
+      cwd: ROOT,
+      env: { ...inheritedEnv(), LOG_LEVEL: 'warn', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input ?? '');
+  });
+}
