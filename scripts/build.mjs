@@ -31,16 +31,20 @@ export async function build() {
     define: { 'process.env.SWITCHBOARD_BUILT': '"true"' },
     logLevel: 'warning',
   });
-  const { CLIENT_BUNDLES, clientBuildOptions, prebuiltClientPath } = await import(
-    pathToFileURL(join(DIST, 'client-build.js')).href
+  const { CLIENT_BUNDLES, clientBuildOptions } = await import(
+    pathToFileURL(join(out, 'client-build.js')).href
   );
-  mkdirSync(join(DIST, 'client'), { recursive: true });
+  mkdirSync(join(out, 'client'), { recursive: true });
   await Promise.all(
     CLIENT_BUNDLES.map((name) =>
-      esbuild.build({ ...clientBuildOptions(name), outfile: prebuiltClientPath(name) }),
+      esbuild.build({ ...clientBuildOptions(name), outfile: join(out, 'client', `${name}.js`) }),
     ),
   );
-  writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  writeFileSync(join(out, '.built'), `${new Date().toISOString()}\n`);
+  const old = `${DIST}.old-${process.pid}`;
+  if (existsSync(DIST)) renameSync(DIST, old);
+  renameSync(out, DIST);
+  rmSync(old, { recursive: true, force: true });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -145,6 +145,9 @@ export const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default('switchboard:'),
   /** Hash-tag shards of the Redis keys (1 for a single Redis; more to spread over a Redis Cluster). */
   REDIS_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
+  /** Redis replicas a turn must reach before it is answered (WAIT); 0 = asynchronous replication. */
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
   /** Durable timers: idle bot sessions are closed with a goodbye; queued visitors trigger a reminder. 0 = off. */
   INACTIVITY_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(1800),
   SLA_REMINDER_SECONDS: z.coerce.number().int().min(0).default(300),
@@ -259,6 +262,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     redis: {
       keyPrefix: env.REDIS_KEY_PREFIX,
       shards: env.REDIS_SHARDS,
+      waitReplicas: { count: env.REDIS_WAIT_REPLICAS, timeoutMs: env.REDIS_WAIT_TIMEOUT_MS },
       /** A single node (REDIS_URL), a cluster (REDIS_CLUSTER_URLS), or none: the embedded default. */
       endpoint: env.REDIS_CLUSTER_URLS
         ? ({ kind: 'cluster', urls: env.REDIS_CLUSTER_URLS } as const)

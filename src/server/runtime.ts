@@ -144,6 +144,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         logger,
         consumer,
         leaseMs: config.effects.leaseMs,
+        waitReplicas: config.redis.waitReplicas,
       })
     : null;
   const store =

@@ -26,6 +26,8 @@ export interface RedisBackendOptions {
   consumer: string;
   /** How long a claimed trace batch stays with a consumer before another process may take it over. */
   leaseMs: number;
+  /** Replicas a commit must reach before it is acknowledged (WAIT); none by default. */
+  waitReplicas?: { count: number; timeoutMs: number };
 }
 
 export function openRedisBackend(options: RedisBackendOptions) {
@@ -37,6 +39,7 @@ export function openRedisBackend(options: RedisBackendOptions) {
     readTraces: (sessionId) => readPgTraces(options.db, sessionId),
     mirror: createPgSessionMirror(options.db, { sessionTtlSeconds: options.sessionTtlSeconds }),
     now: options.now,
+    ...(options.waitReplicas ? { waitReplicas: options.waitReplicas } : {}),
   });
   const effectLog = createRedisEffectLog(client, { layout, now: options.now });
   const timerStore = createRedisTimerStore(client, { layout });

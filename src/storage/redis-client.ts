@@ -126,6 +126,31 @@ export async function pingRedis(client: RedisClient): Promise<void> {
   await Promise.all((await masterClients(client)).map((node) => node.ping()));
 }
 
+/** A commit the master holds but not yet the replicas it must reach; the client retries (same id). */
+export class ReplicationPendingError extends Error {
+  readonly status = 503;
+  readonly retryAfterSeconds = 1;
+}
+
+/**
+ * WAIT on the master that owns `key`: resolves once `count` replicas acknowledged every write this
+ * connection sent so far, or throws ReplicationPendingError after `timeoutMs`.
+ */
+export async function waitForReplicas(
+  client: RedisClient,
+  key: string,
+  replicas: { count: number; timeoutMs: number },
+): Promise<void> {
+  const args = ['WAIT', String(replicas.count), String(replicas.timeoutMs)];
+  const acked = Number(
+    isRedisCluster(client) ? await client.sendCommand(key, false, args) : await client.sendCommand(args),
+  );
+  if (acked < replicas.count)
+    throw new ReplicationPendingError(
+      `the turn reached ${acked} of ${replicas.count} Redis replicas within ${replicas.timeoutMs} ms; retry with the same clientMessageId`,
+    );
+}
+
 export interface RedisLayoutOptions {
   /** Namespace of every key (several deployments or test runs can share one Redis). */
   prefix?: string;

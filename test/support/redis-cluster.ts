@@ -33,6 +33,10 @@ export interface RedisCluster {
   masterOfSlot(slot: number): Promise<number>;
   /** SIGKILL of one node; resolves when the process is gone. */
   kill(port: number): Promise<void>;
+  /** Starts a killed node again (same config file): it rejoins, as a replica of whoever took its slots. */
+  restart(port: number): Promise<void>;
+  /** Resolves when every master has a replica that is in sync. */
+  waitReplicated(timeoutMs?: number): Promise<void>;
   /** Resolves when every slot is served again (`cluster_state:ok` on a surviving node). */
   waitHealthy(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -62,31 +66,40 @@ export async function startRedisCluster(options: {
   // A leftover server from an aborted run on these ports would join the wrong cluster: refuse early.
   for (const port of ports)
     if (cli(port, 'ping').includes('PONG')) throw new Error(`port ${port} is already serving Redis`);
+  const serverArgs = (port: number) => [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    `nodes-${port}.conf`,
+    '--cluster-node-timeout',
+    String(nodeTimeoutMs),
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ];
   const nodes: ClusterNode[] = ports.map((port) => ({
     port,
-    process: spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--cluster-enabled',
-        'yes',
-        '--cluster-config-file',
-        `nodes-${port}.conf`,
-        '--cluster-node-timeout',
-        String(nodeTimeoutMs),
-        '--dir',
-        dir,
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-      ],
-      { stdio: 'ignore' },
-    ),
+    process: spawn('redis-server', serverArgs(port), { stdio: 'ignore' }),
   }));
+  const replicated = (timeoutMs = 20_000) =>
+    until(
+      () =>
+        nodes.filter(
+          (n) =>
+            n.process.exitCode === null &&
+            n.process.signalCode === null &&
+            cli(n.port, 'info', 'replication').includes('master_link_status:up'),
+        ).length === 3,
+      timeoutMs,
+      'replicas did not sync',
+    );
   const stop = async () => {
     await Promise.all(
       nodes.map(
@@ -166,6 +179,13 @@ export async function startRedisCluster(options: {
           node.process.kill('SIGKILL');
         });
       },
+      async restart(port) {
+        const node = nodes.find((n) => n.port === port);
+        if (!node) throw new Error(`no cluster node on port ${port}`);
+        node.process = spawn('redis-server', serverArgs(port), { stdio: 'ignore' });
+        await until(() => cli(port, 'ping').includes('PONG'), 10_000, `node ${port} did not answer`);
+      },
+      waitReplicated: replicated,
       waitHealthy: healthy,
       stop,
     };
