@@ -10,6 +10,8 @@ import { createDeliverToVisitorHandler } from '../channels/deliver-to-visitor.ha
 import type { Config } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
 import { type Knowledge, loadKnowledge } from '../content/knowledge.ts';
+import { createRedisCircuitBreaker } from '../detection/circuit-breaker.redis.ts';
+import type { CircuitBreakerOptions } from '../detection/circuit-breaker.ts';
 import { type Classifier, disabledClassifier } from '../detection/classifier.port.ts';
 import { createGeminiClassifier } from '../detection/gemini.classifier.ts';
 import { createIntentLogHandler } from '../detection/intent-log.handler.ts';
@@ -176,6 +178,22 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
           historyMessages: config.llm.historyMessages,
           maxMessageChars: config.server.maxMessageChars,
           breaker: { failureThreshold: config.llm.breakerFailures, cooldownMs: config.llm.breakerCooldownMs },
+          // With Redis every process shares one breaker: one process's view of a Gemini outage is everyone's.
+          ...(redisClient
+            ? {
+                createBreaker: (o: CircuitBreakerOptions) =>
+                  createRedisCircuitBreaker({
+                    ...o,
+                    client: redisClient,
+                    key: `${config.redis.keyPrefix}llm:${config.llm.model}:`,
+                    onRedisError: (error) =>
+                      logger.warn(
+                        { err: error },
+                        'shared LLM breaker unreachable: this process decides alone',
+                      ),
+                  }),
+              }
+            : {}),
           logger: logger.child({ component: 'llm' }),
         })
       : disabledClassifier);
