@@ -13,7 +13,6 @@ import { type Knowledge, loadKnowledge } from '../content/knowledge.ts';
 import { createRedisCircuitBreaker } from '../detection/circuit-breaker.redis.ts';
 import type { CircuitBreakerOptions } from '../detection/circuit-breaker.ts';
 import { type Classifier, disabledClassifier } from '../detection/classifier.port.ts';
-import { createGeminiClassifier } from '../detection/gemini.classifier.ts';
 import { createIntentLogHandler } from '../detection/intent-log.handler.ts';
 import { RECORD_DETECTION } from '../detection/intent-log.record.ts';
 import { loadKeywordConfig } from '../detection/keyword.config.ts';
@@ -169,7 +168,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const classifier =
     overrides.classifier ??
     (config.llm.apiKey
-      ? createGeminiClassifier({
+      ? // Loaded only when on: the Gemini SDK is a large share of start-up time.
+        (await import('../detection/gemini.classifier.ts')).createGeminiClassifier({
           apiKey: config.llm.apiKey,
           model: config.llm.model,
           baseUrl: config.llm.baseUrl,

@@ -4,13 +4,17 @@
 // shard tag derived from the session id. With `shards` = 1 (a single Redis) everything shares one tag;
 // on Redis Cluster, raise it (e.g. 4 × the number of masters) to spread sessions over the slots.
 import { createHash } from 'node:crypto';
-import { createClient, createCluster } from 'redis';
+// Types only at load time: the client library is imported when a connection is opened (start-up of the
+// embedded default does not pay for it).
+import type { createCluster } from 'redis';
+
+const redisLibrary = () => import('redis');
 
 /** A single-node client for tests and tools that talk to one server (`createRedisConnection` in the runtime). */
 export async function createRedisClient(url: string) {
   // Bounded calls: while Redis is unreachable a command fails at once (no offline queue) and one that gets
   // no answer fails after 5 s, so a request answers 503 instead of hanging for the whole outage.
-  const client = createClient({ url, disableOfflineQueue: true, commandOptions: { timeout: 5000 } });
+  const client = (await redisLibrary()).createClient({ url, disableOfflineQueue: true, commandOptions: { timeout: 5000 } });
   // Without a listener node-redis rethrows socket errors as uncaught exceptions; reconnects are automatic.
   client.on('error', () => {});
   await client.connect();
@@ -18,9 +22,9 @@ export async function createRedisClient(url: string) {
 }
 
 /** Credentials of the first seed apply to every node the cluster reports (CLUSTER SLOTS has no URLs). */
-function clusterClient(urls: readonly string[], connectTimeout: number) {
+function clusterClient(create: typeof createCluster, urls: readonly string[], connectTimeout: number) {
   const first = new URL(urls[0] ?? 'redis://127.0.0.1:6379');
-  return createCluster({
+  return create({
     rootNodes: urls.map((url) => ({ url })),
     defaults: {
       ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
@@ -68,12 +72,16 @@ export async function createRedisConnection(
 ): Promise<RedisClient> {
   const onError = options.onError ?? (() => {});
   const connectTimeout = options.connectTimeoutMs ?? 5000;
+  const redis = await redisLibrary();
   let client: RedisClient;
   if (endpoint.kind === 'single') {
     // Until the first connection, a refusal is final (start-up says so); afterwards reconnect with backoff.
     let connected = false;
-    client = createClient({
+    client = redis.createClient({
       url: endpoint.url,
+      // Bounded calls (as in createRedisClient): fail at once while disconnected, after 5 s without answer.
+      disableOfflineQueue: true,
+      commandOptions: { timeout: 5000 },
       socket: {
         connectTimeout,
         reconnectStrategy: (retries, cause) => (connected ? Math.min(50 * 2 ** retries, 2000) : cause),
@@ -83,7 +91,7 @@ export async function createRedisConnection(
       connected = true;
     });
   } else {
-    client = clusterClient(endpoint.urls, connectTimeout);
+    client = clusterClient(redis.createCluster, endpoint.urls, connectTimeout);
   }
   // Before the first connection the failure is reported once, as the start-up error below.
   let opened = false;

@@ -41,6 +41,7 @@ describe('npm run bench -- --smoke', () => {
       'http_vs_express_echo',
       'http_p99_ms',
       'redis_bytes_per_session',
+      'startup_ms',
     ])
       expect(figures, key).toHaveProperty(key);
     expect(figures.smoke).toBe(true);
@@ -48,8 +49,10 @@ describe('npm run bench -- --smoke', () => {
     expect(figures.engine_turns_per_s_c64).toBeGreaterThan(0);
     expect(figures.http_turns_per_s).toBeGreaterThan(0);
     expect(figures.http_vs_express_echo).toBeGreaterThan(0);
+    expect(figures.startup_ms).toBeGreaterThan(0);
+    expect(figures.startup_first_ms).toBeGreaterThan(0);
     expect(figures.slowest_stage).toMatch(/^(load|idempotency|detect|transition|commit|followups|publish)$/);
-    for (const part of ['[detect]', '[engine]', '[stages]', '[memory]', '[http]'])
+    for (const part of ['[detect]', '[engine]', '[stages]', '[memory]', '[http]', '[startup]'])
       expect(out, part).toContain(part);
     if (redisUrl) {
       expect(figures.session_store).toBe('redis');
