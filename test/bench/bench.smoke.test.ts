@@ -28,7 +28,7 @@ function runBench(args: string[]): Promise<{ code: number | null; out: string }>
 }
 
 describe('npm run bench -- --smoke', () => {
-  it('runs every part, ends with one JSON line of figures, and cleans up', { timeout: 180_000 }, async () => {
+  it('runs every part, ends with one JSON line of figures, and cleans up', { timeout: 300_000 }, async () => {
     const { code, out } = await runBench(['--smoke']);
     expect(code, out).toBe(0);
     const lines = out.trim().split('\n');
