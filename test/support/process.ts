@@ -33,6 +33,7 @@ function inheritedEnv(): NodeJS.ProcessEnv {
   const {
     DATABASE_URL: _db,
     REDIS_URL: _redis,
+    REDIS_CLUSTER_URLS: _cluster,
     REDIS_KEY_PREFIX: _prefix,
     DATA_DIR: _dir,
     ...rest
