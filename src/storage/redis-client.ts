@@ -14,7 +14,11 @@ const redisLibrary = () => import('redis');
 export async function createRedisClient(url: string) {
   // Bounded calls: while Redis is unreachable a command fails at once (no offline queue) and one that gets
   // no answer fails after 5 s, so a request answers 503 instead of hanging for the whole outage.
-  const client = (await redisLibrary()).createClient({ url, disableOfflineQueue: true, commandOptions: { timeout: 5000 } });
+  const client = (await redisLibrary()).createClient({
+    url,
+    disableOfflineQueue: true,
+    commandOptions: { timeout: 5000 },
+  });
   // Without a listener node-redis rethrows socket errors as uncaught exceptions; reconnects are automatic.
   client.on('error', () => {});
   await client.connect();
