@@ -23,8 +23,9 @@ import {
 } from './engine.bench.ts';
 import { addEchoRoute, runLoad } from './http.bench.ts';
 import { benchMemory } from './memory.bench.ts';
+import { benchStartup } from './startup.bench.ts';
 
-const PARTS = ['detect', 'engine', 'memory', 'http'] as const;
+const PARTS = ['detect', 'engine', 'memory', 'http', 'startup'] as const;
 type Part = (typeof PARTS)[number];
 
 const argv = process.argv.slice(2);
@@ -267,6 +268,20 @@ async function main() {
         http_echo_per_s: round(echo.perSecond),
         http_echo_p99_ms: echo.latencyP99Ms,
         http_vs_express_echo: round(turns.perSecond / echo.perSecond),
+      });
+    }
+    if (only.has('startup')) {
+      const s = await benchStartup();
+      say(
+        `[startup] switchboard serve (built dist/, embedded PGlite) until /healthz answers: first start ` +
+          `${fmt(s.firstMs)} ms (creates and migrates the database), restart ${fmt(s.restartMs)} ms | bare node ` +
+          `HTTP server ${fmt(s.nodeMs)} ms → ${fmt(s.restartMs / s.nodeMs)}×`,
+      );
+      Object.assign(figures, {
+        startup_ms: Math.round(s.restartMs),
+        startup_first_ms: Math.round(s.firstMs),
+        startup_node_baseline_ms: Math.round(s.nodeMs),
+        startup_vs_node: round(s.restartMs / s.nodeMs),
       });
     }
   } finally {

@@ -5,6 +5,7 @@ import { parseEnv } from '../config/env.ts';
 import { createOperatorDirectory } from '../server/auth.operators.ts';
 import { passwordProblem } from '../server/auth.password.ts';
 import { openDatabase } from '../storage/database.ts';
+import { runningServer } from './local-admin.client.ts';
 
 export const CREATE_ADMIN_USAGE = `usage: switchboard create-admin --email EMAIL [--name NAME] (--password-stdin | --password PASSWORD)
 
@@ -58,9 +59,30 @@ export async function createAdminCommand(args: string[]): Promise<void> {
   if (problem) return fail(problem);
 
   const config = parseEnv();
+  const displayName = values.name?.trim() || email.split('@')[0] || email;
+  // The server holds the embedded database while it runs: it creates the account (usable at once).
+  const server = runningServer(config);
+  if (server) {
+    const res = await server.request('/create-admin', {
+      method: 'POST',
+      body: { email, displayName, password },
+    });
+    const body = (await res.json().catch(() => ({}))) as {
+      operator?: { email: string; id: string };
+      message?: string;
+    };
+    if (res.status === 409) return fail(`an operator with the e-mail ${email} already exists`, 1);
+    if (res.status !== 201 || !body.operator)
+      return fail(`the server (pid ${server.pid}) refused: ${body.message ?? `HTTP ${res.status}`}`, 1);
+    process.stdout.write(
+      `admin created by the running server (pid ${server.pid}): ${body.operator.email} (id ${body.operator.id}). Log in at /console.\n`,
+    );
+    return;
+  }
   const database = await openDatabase({
     databaseUrl: config.storage.databaseUrl,
     dataDir: config.storage.dataDir,
+    owner: 'create-admin',
   });
   try {
     const directory = createOperatorDirectory(database.db, {
@@ -71,7 +93,7 @@ export async function createAdminCommand(args: string[]): Promise<void> {
       email,
       password,
       role: 'admin',
-      displayName: values.name?.trim() || email.split('@')[0] || email,
+      displayName,
     });
     if (created.outcome === 'email_taken')
       return fail(`an operator with the e-mail ${email} already exists`, 1);

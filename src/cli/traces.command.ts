@@ -16,6 +16,7 @@ import { findSpecFiles, runSpecFiles } from '../qa/spec.suite.ts';
 import { openDatabase } from '../storage/database.ts';
 import { createPgSessionStore } from '../storage/pg-session.store.ts';
 import { diffStyle, UsageError, writeOutput } from './cli.io.ts';
+import { runningServer } from './local-admin.client.ts';
 
 export const TRACES_USAGE = `usage: switchboard traces export <sessionId> [--out file.jsonl]
        switchboard traces record [specs/ | spec.yaml …] --out test/fixtures/traces/
@@ -35,9 +36,23 @@ async function exportTrace(args: string[]): Promise<number> {
   const [sessionId, ...extra] = positionals;
   if (!sessionId || extra.length > 0) throw new UsageError('traces export takes exactly one session id');
   const config = parseEnv();
+  const server = runningServer(config);
+  if (server) {
+    const res = await server.request(`/traces/${encodeURIComponent(sessionId)}`);
+    if (res.status === 404) {
+      process.stderr.write(
+        `no trace for session ${sessionId} (asked the running server, pid ${server.pid})\n`,
+      );
+      return 1;
+    }
+    if (!res.ok) throw new Error(`the server (pid ${server.pid}) answered HTTP ${res.status}`);
+    writeOutput(await res.text(), values.out);
+    return 0;
+  }
   const database = await openDatabase({
     databaseUrl: config.storage.databaseUrl,
     dataDir: config.storage.dataDir,
+    owner: 'traces export',
   });
   try {
     const store = createPgSessionStore(database.db, { sessionTtlSeconds: config.storage.sessionTtlSeconds });

@@ -52,6 +52,18 @@ export const envSchema = z.object({
   DATABASE_URL: optional(url(['postgres', 'postgresql'])),
   REDIS_URL: optional(url(['redis', 'rediss'])),
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /** Redis Cluster seed nodes, comma-separated `redis://host:port` (instead of REDIS_URL). */
+  REDIS_CLUSTER_URLS: optional(
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((u) => u.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(url(['redis', 'rediss'])).min(1)),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_SECONDS: z.coerce
     .number()
@@ -136,6 +148,9 @@ export const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default('switchboard:'),
   /** Hash-tag shards of the Redis keys (1 for a single Redis; more to spread over a Redis Cluster). */
   REDIS_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
+  /** Redis replicas a turn must reach before it is answered (WAIT); 0 = asynchronous replication. */
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
   /** Durable timers: idle bot sessions are closed with a goodbye; queued visitors trigger a reminder. 0 = off. */
   INACTIVITY_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(1800),
   SLA_REMINDER_SECONDS: z.coerce.number().int().min(0).default(300),
@@ -179,6 +194,11 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (Boolean(env.ADMIN_BOOTSTRAP_EMAIL) !== Boolean(env.ADMIN_BOOTSTRAP_PASSWORD)) {
     throw new ConfigError(
       'Invalid configuration:\n  ADMIN_BOOTSTRAP_EMAIL and ADMIN_BOOTSTRAP_PASSWORD go together: set both or neither',
+    );
+  }
+  if (env.REDIS_URL && env.REDIS_CLUSTER_URLS) {
+    throw new ConfigError(
+      'Invalid configuration:\n  REDIS_URL and REDIS_CLUSTER_URLS: set one of them (a single Redis or a Redis Cluster)',
     );
   }
   const handoff = handoffConfig(env);
@@ -245,7 +265,17 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       allowedOrigins: env.WIDGET_ALLOWED_ORIGINS,
       messagesPerMinute: env.SESSION_MESSAGES_PER_MINUTE,
     },
-    redis: { keyPrefix: env.REDIS_KEY_PREFIX, shards: env.REDIS_SHARDS },
+    redis: {
+      keyPrefix: env.REDIS_KEY_PREFIX,
+      shards: env.REDIS_SHARDS,
+      waitReplicas: { count: env.REDIS_WAIT_REPLICAS, timeoutMs: env.REDIS_WAIT_TIMEOUT_MS },
+      /** A single node (REDIS_URL), a cluster (REDIS_CLUSTER_URLS), or none: the embedded default. */
+      endpoint: env.REDIS_CLUSTER_URLS
+        ? ({ kind: 'cluster', urls: env.REDIS_CLUSTER_URLS } as const)
+        : env.REDIS_URL
+          ? ({ kind: 'single', url: env.REDIS_URL } as const)
+          : null,
+    },
     timers: {
       inactivityMs: env.INACTIVITY_TIMEOUT_SECONDS * 1000,
       slaReminderMs: env.SLA_REMINDER_SECONDS * 1000,

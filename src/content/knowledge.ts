@@ -4,10 +4,10 @@
 // reply keys (so a third language is a content change).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../config/env.ts';
+import { projectPath } from '../config/paths.ts';
 import { DEFAULT_RESPONSE_SECONDS, type ResponseSeconds } from '../config/response-time.ts';
 import { CATEGORIES, type Category } from '../detection/detection.types.ts';
 
@@ -47,10 +47,8 @@ export type Knowledge = {
 };
 
 export const DEFAULT_LANGUAGE = 'en';
-export const DEFAULT_KNOWLEDGE_PATH = fileURLToPath(
-  new URL('../../content/troubleshooting.yaml', import.meta.url),
-);
-const DEFAULT_REPLIES_PATH = fileURLToPath(new URL('../../content/replies.yaml', import.meta.url));
+export const DEFAULT_KNOWLEDGE_PATH = projectPath('content/troubleshooting.yaml');
+const DEFAULT_REPLIES_PATH = projectPath('content/replies.yaml');
 
 function invalid(
   source: string,

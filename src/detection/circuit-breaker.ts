@@ -1,6 +1,7 @@
 // A small circuit breaker for the LLM: after `failureThreshold` failures in a row it opens and every
 // call is skipped for `cooldownMs`; then one probe call is let through (half-open). A success closes it,
-// a failed probe opens it again. One per process: each server node protects itself.
+// a failed probe opens it again. This one lives in the process; circuit-breaker.redis.ts shares the same
+// states between every process of a deployment.
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
@@ -14,11 +15,14 @@ export interface CircuitBreakerOptions {
 
 export interface CircuitBreaker {
   /** Whether a call may go out now. In half-open state only the first caller gets `true`. */
-  allow(): boolean;
-  success(): void;
-  failure(): void;
+  allow(): Promise<boolean>;
+  success(): Promise<void>;
+  failure(): Promise<void>;
+  /** The last state this process saw (for logs and stats). */
   state(): BreakerState;
 }
+
+export type CreateCircuitBreaker = (options: CircuitBreakerOptions) => CircuitBreaker;
 
 export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBreaker {
   const now = options.now ?? Date.now;
@@ -34,7 +38,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
   }
 
   return {
-    allow() {
+    async allow() {
       if (state === 'closed') return true;
       if (state === 'open') {
         if (now() - openedAt < options.cooldownMs) return false;
@@ -44,12 +48,12 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
       probing = true;
       return true;
     },
-    success() {
+    async success() {
       failures = 0;
       probing = false;
       set('closed');
     },
-    failure() {
+    async failure() {
       failures++;
       if (state === 'half_open' || failures >= options.failureThreshold) {
         probing = false;

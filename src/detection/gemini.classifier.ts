@@ -6,7 +6,12 @@
 // call entirely for a while after repeated failures.
 import { ApiError, GoogleGenAI } from '@google/genai';
 import type { Logger } from 'pino';
-import { type BreakerState, type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.ts';
+import {
+  type BreakerState,
+  type CircuitBreaker,
+  type CreateCircuitBreaker,
+  createCircuitBreaker,
+} from './circuit-breaker.ts';
 import type { Classifier, ClassifierInput } from './classifier.port.ts';
 import type { LayerResult } from './detection.types.ts';
 import { toLayerResult } from './gemini.mapping.ts';
@@ -47,6 +52,8 @@ export interface GeminiClassifierOptions {
   historyMessages?: number;
   maxMessageChars?: number;
   breaker?: { failureThreshold: number; cooldownMs: number };
+  /** Builds the breaker (default: this process's own; the runtime passes a Redis-shared one). */
+  createBreaker?: CreateCircuitBreaker;
   /** Pause before the one retry of a transient failure. */
   retryDelayMs?: number;
   logger: Logger;
@@ -114,7 +121,7 @@ export function createGeminiClassifier(options: GeminiClassifierOptions): Gemini
       invalid_answer: 0,
     },
   };
-  const breaker: CircuitBreaker = createCircuitBreaker({
+  const breaker: CircuitBreaker = (options.createBreaker ?? createCircuitBreaker)({
     failureThreshold: options.breaker?.failureThreshold ?? 5,
     cooldownMs: options.breaker?.cooldownMs ?? 30_000,
     now,
@@ -163,7 +170,7 @@ export function createGeminiClassifier(options: GeminiClassifierOptions): Gemini
   }
 
   async function classify(input: ClassifierInput): Promise<LayerResult | null> {
-    if (!breaker.allow()) {
+    if (!(await breaker.allow())) {
       stats.skipped++;
       observe({ outcome: 'skipped' });
       logger.debug({ state: input.state }, 'LLM skipped: circuit open');
@@ -191,7 +198,7 @@ export function createGeminiClassifier(options: GeminiClassifierOptions): Gemini
             model,
             latencyMs,
           });
-          breaker.success();
+          await breaker.success();
           stats.ok++;
           observe({ outcome: 'ok', latencyMs, attempts });
           logger.debug({ latencyMs, attempts, usage, intent: parsed.answer.intent }, 'LLM answered');
@@ -211,7 +218,7 @@ export function createGeminiClassifier(options: GeminiClassifierOptions): Gemini
     } catch (error) {
       const failure = classifyError(error, signal, timeoutMs);
       const latencyMs = Math.round(now() - started);
-      breaker.failure();
+      await breaker.failure();
       stats.failures[failure.kind]++;
       observe({ outcome: 'failed', kind: failure.kind, latencyMs, attempts });
       logger.warn(

@@ -3,12 +3,12 @@
 // is a hash of the text (Bitext rows) or of the template (local rows, so that the expansions of one
 // template never sit on both sides): the same rows land in the same slice on every machine and run.
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { projectPath } from '../config/paths.ts';
 import { normalizeText } from './text.normalize.ts';
 
-export const CORPUS_DIR = fileURLToPath(new URL('../../corpus/', import.meta.url));
+export const CORPUS_DIR = `${projectPath('corpus')}/`;
 
 export type Slice = 'train' | 'calibration' | 'validation';
 

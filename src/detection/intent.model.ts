@@ -3,13 +3,11 @@
 // what training saw). Shared by training (scripts/train.ts) and the runtime layer: one feature function,
 // so what is scored is exactly what was trained. Inference is a sparse dot product: microseconds.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { projectPath } from '../config/paths.ts';
 import { isBoundary, tokenize } from './text.normalize.ts';
 
-export const DEFAULT_INTENT_MODEL_PATH = fileURLToPath(
-  new URL('../../content/model/intent.model.json', import.meta.url),
-);
+export const DEFAULT_INTENT_MODEL_PATH = projectPath('content/model/intent.model.json');
 
 /** Character n-gram lengths taken inside each word (with "<" and ">" marking its edges). */
 const CHAR_MIN = 3;

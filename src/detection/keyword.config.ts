@@ -1,8 +1,8 @@
 // Keyword-layer configuration as data: phrase lists and thresholds loaded from YAML and validated once.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { projectPath } from '../config/paths.ts';
 import { CATEGORIES, type Category } from './detection.types.ts';
 
 const phrase = z.string().trim().min(1, 'phrases must not be empty');
@@ -97,9 +97,7 @@ export const keywordConfigSchema = z.strictObject({
 export type KeywordConfig = z.infer<typeof keywordConfigSchema>;
 export type KeywordThresholds = KeywordConfig['thresholds'];
 
-export const DEFAULT_KEYWORD_CONFIG_PATH = fileURLToPath(
-  new URL('../../content/detection.yaml', import.meta.url),
-);
+export const DEFAULT_KEYWORD_CONFIG_PATH = projectPath('content/detection.yaml');
 
 /** Parse and validate detection.yaml text; throws one readable error naming every invalid field. */
 export function parseKeywordConfig(yamlText: string, source = 'detection config'): KeywordConfig {

@@ -4,14 +4,14 @@
 // the keyword layer ruled out: "this human mention is not a request" (negation, a past agent, a travel
 // agent), "this verdict is a question" ("does that mean it's fixed now?").
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../config/env.ts';
+import { projectPath } from '../config/paths.ts';
 import { categorySchema, intentSchema, type LayerResult } from './detection.types.ts';
 import type { IntentModel } from './intent.model.ts';
 
-export const DEFAULT_INTENTS_PATH = fileURLToPath(new URL('../../content/intents.yaml', import.meta.url));
+export const DEFAULT_INTENTS_PATH = projectPath('content/intents.yaml');
 
 const intentsConfigSchema = z.strictObject({
   threshold: z.number().min(0).max(1),

@@ -8,6 +8,7 @@ import type { Knowledge } from '../content/knowledge.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Realtime } from '../engine/realtime.port.ts';
 import type { Db } from '../storage/database.ts';
+import type { RedisClient } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import { createDeskIngest, type DeskIngest } from './desk.ingest.ts';
 import { createFreshdeskClient } from './freshdesk/freshdesk.client.ts';
@@ -58,7 +59,8 @@ export interface HandoffModuleOptions {
   allocateTicketNumber: () => Promise<string>;
   /** The effect worker's lease: one handoff attempt must finish inside it, or another worker may start it too. */
   effectLeaseMs?: number;
-  redisUrl?: string;
+  /** The process's shared Redis connection when one is configured (the Zoho token is then shared too). */
+  redis?: RedisClient | null;
   redisPrefix?: string;
   overrides?: HandoffModuleOverrides;
   /** Where a session's visitor writes from (recorded on escalations and tickets; Zobot chats stay in SalesIQ). */
@@ -107,11 +109,8 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     const s = config.salesiq;
     const cache =
       o.tokenCache ??
-      (options.redisUrl
-        ? await createRedisTokenCache({
-            url: options.redisUrl,
-            prefix: options.redisPrefix ?? 'switchboard:',
-          })
+      (options.redis
+        ? createRedisTokenCache({ client: options.redis, prefix: options.redisPrefix ?? 'switchboard:' })
         : createMemoryTokenCache());
     if (!o.tokenCache) closers.push(() => cache.close());
     const oauth = createZohoOAuthClient({

@@ -1,10 +1,10 @@
 // The Express application: security headers, body limits, the widget API, OpenAPI, the widget script and
 // the static pages. Further routers (operator API, SSE, analytics) are mounted by the runtime.
-import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { projectPath } from '../config/paths.ts';
 import type { Engine } from '../engine/engine.ts';
 import { clientBundle } from './client.bundle.ts';
 import { errorHandler, sendError } from './http.errors.ts';
@@ -39,7 +39,7 @@ export interface AppOptions {
   widgetAllowedOrigins?: string[];
 }
 
-const PUBLIC_DIR = fileURLToPath(new URL('./public', import.meta.url));
+const PUBLIC_DIR = projectPath('src/server/public');
 
 export function createApp(options: AppOptions) {
   const app = express();

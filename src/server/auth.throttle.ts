@@ -5,8 +5,7 @@
 // back. An admin can clear an address's or an account's window (a shared office address locked out).
 // In memory on the embedded default; in Redis when several processes share the work (one count for all).
 import { createHash } from 'node:crypto';
-import type { RedisClientType } from 'redis';
-import { redisScript, runScript } from '../storage/redis-client.ts';
+import { type RedisClient, redisScript, runScript } from '../storage/redis-client.ts';
 
 /** Gives an attempt back without creating a count (or a window) that has already ended. */
 const GIVE_BACK = redisScript(`
@@ -36,8 +35,10 @@ export interface LoginThrottle {
 
 const keyOf = (...parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('base64url');
 
+// Both keys carry the address's hash tag, so GIVE_BACK's two keys share one Redis Cluster slot.
 function keys(email: string, ip: string) {
-  return { account: `a:${keyOf(email.trim().toLowerCase(), ip)}`, ip: `i:${keyOf(ip)}` };
+  const tag = `{${keyOf(ip)}}`;
+  return { account: `a:${tag}:${keyOf(email.trim().toLowerCase(), ip)}`, ip: `i:${tag}` };
 }
 
 function verdict(retryAfterMs: number): ThrottleVerdict {
@@ -95,7 +96,7 @@ export function createMemoryLoginThrottle(
 }
 
 export function createRedisLoginThrottle(
-  client: RedisClientType,
+  client: RedisClient,
   limits: ThrottleLimits,
   prefix: string,
 ): LoginThrottle {

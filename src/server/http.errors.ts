@@ -102,6 +102,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         'The service cannot reach its database right now. Retry in a few seconds (re-sending the same clientMessageId is safe).',
       );
     }
+    // Storage that could not confirm the write yet (e.g. Redis replicas behind): retry, same clientMessageId.
+    if (status === 503) {
+      logger.warn({ err: error, method: req.method, url: req.originalUrl }, 'storage unavailable');
+      res.set('Retry-After', '1');
+      return sendError(res, 503, 'unavailable', e.message ?? 'Retry in a moment with the same request.');
+    }
     logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled error');
     sendError(
       res,

@@ -4,7 +4,6 @@
 
 import { Router } from 'express';
 import type { Logger } from 'pino';
-import { createClient, type RedisClientType } from 'redis';
 import { createChannelReach } from '../channels/channel.reach.ts';
 import { createChannelMessages } from '../channels/channel-messages.repo.ts';
 import type { Config } from '../config/env.ts';
@@ -12,6 +11,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { Realtime } from '../engine/realtime.port.ts';
 import { createChannelSessionsRepository } from '../storage/channel-sessions.repository.ts';
 import type { Database } from '../storage/database.ts';
+import type { RedisClient } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import { bootstrapAdmin, createOperatorDirectory, type OperatorDirectory } from './auth.operators.ts';
 import { authRoutes } from './auth.routes.ts';
@@ -30,6 +30,8 @@ export interface OperatorModuleDeps {
   engine: Engine;
   store: SessionStore;
   realtime: Realtime;
+  /** The process's shared Redis connection, when configured: login failures are then counted for all. */
+  redis: RedisClient | null;
   logger: Logger;
   now: () => Date;
 }
@@ -52,16 +54,9 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
     now: deps.now,
   });
   const authors = createMessageAuthors(directory);
-  let redis: RedisClientType | null = null;
-  let throttle: LoginThrottle;
-  if (config.storage.redisUrl) {
-    redis = createClient({ url: config.storage.redisUrl });
-    redis.on('error', (error: unknown) => log.warn({ err: error }, 'redis (login throttle) error'));
-    await redis.connect();
-    throttle = createRedisLoginThrottle(redis, config.operators.login, config.redis.keyPrefix);
-  } else {
-    throttle = createMemoryLoginThrottle(config.operators.login);
-  }
+  const throttle: LoginThrottle = deps.redis
+    ? createRedisLoginThrottle(deps.redis, config.operators.login, config.redis.keyPrefix)
+    : createMemoryLoginThrottle(config.operators.login);
   const queue = createEscalationQueue(deps.database.db, {
     sla: config.operators.firstResponseSla,
     now: deps.now,
@@ -128,7 +123,7 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
     apiRouters: [{ router: api, operations: operatorOperations(config.server.maxMessageChars) }],
     rootRouters: [pages],
     async close() {
-      if (redis) await redis.close().catch(() => {});
+      // Nothing of its own: the Redis connection belongs to the composition root.
     },
   };
 }

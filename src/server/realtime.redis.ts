@@ -1,12 +1,14 @@
 // The Realtime port over Redis pub/sub, so a console connected to one process sees turns committed by any
-// other. One publishing connection and one subscribing connection (`duplicate()`) per process; each channel
-// is SUBSCRIBEd once however many local streams listen to it, and UNSUBSCRIBEd when the last one leaves.
+// other. Publishing uses the process's shared connection; on one node a duplicate of it subscribes, on a
+// Redis Cluster sharded pub/sub (SPUBLISH / SSUBSCRIBE, Redis 7) keeps each channel on the shard that owns
+// its slot instead of broadcasting every message to every node. Each channel is subscribed once however
+// many local streams listen to it, and unsubscribed when the last one leaves.
 // Pub/sub is fire-and-forget: a stream that misses something while reconnecting re-reads it from the store
 // (see sse.routes.ts), so nothing here needs to be durable.
 import type { Logger } from 'pino';
-import { createClient } from 'redis';
 import { z } from 'zod';
 import type { Realtime, RealtimeEvent } from '../engine/realtime.port.ts';
+import { isRedisCluster, type RedisClient } from '../storage/redis-client.ts';
 
 const eventSchema = z.object({
   sessionId: z.string(),
@@ -16,19 +18,16 @@ const eventSchema = z.object({
 });
 
 export interface RedisRealtimeOptions {
-  url: string;
+  /** The process's shared connection (not closed here). */
+  client: RedisClient;
   /** Prepended to every channel name, so several deployments (or test runs) can share one Redis. */
   prefix: string;
   logger: Logger;
 }
 
 export async function createRedisRealtime(options: RedisRealtimeOptions): Promise<Realtime> {
-  const { logger } = options;
-  const publisher = createClient({ url: options.url });
-  publisher.on('error', (error: unknown) => logger.warn({ err: error }, 'redis realtime publisher error'));
-  const subscriber = publisher.duplicate();
-  subscriber.on('error', (error: unknown) => logger.warn({ err: error }, 'redis realtime subscriber error'));
-  await Promise.all([publisher.connect(), subscriber.connect()]);
+  const { logger, client } = options;
+  const bus = await pubSubOver(client, logger);
 
   const handlers = new Map<string, Set<(event: RealtimeEvent) => void>>();
   // SUBSCRIBE / UNSUBSCRIBE of one channel run one after another, so a quick leave-and-rejoin cannot end
@@ -67,7 +66,7 @@ export async function createRedisRealtime(options: RedisRealtimeOptions): Promis
   let closed = false;
   return {
     async publish(channel, event) {
-      await publisher.publish(wire(channel), JSON.stringify(event));
+      await bus.publish(wire(channel), JSON.stringify(event));
     },
     async subscribe(channel, handler) {
       let set = handlers.get(channel);
@@ -78,7 +77,7 @@ export async function createRedisRealtime(options: RedisRealtimeOptions): Promis
       set.add(handler);
       await serially(channel, async () => {
         if ((handlers.get(channel)?.size ?? 0) > 0 && !onRedis.has(channel)) {
-          await subscriber.subscribe(wire(channel), (message) => deliver(channel, message));
+          await bus.subscribe(wire(channel), (message) => deliver(channel, message));
           onRedis.add(channel);
         }
       });
@@ -89,7 +88,7 @@ export async function createRedisRealtime(options: RedisRealtimeOptions): Promis
         await serially(channel, async () => {
           if (!handlers.has(channel) && onRedis.has(channel)) {
             onRedis.delete(channel);
-            await subscriber.unsubscribe(wire(channel));
+            await bus.unsubscribe(wire(channel));
           }
         });
       };
@@ -97,7 +96,38 @@ export async function createRedisRealtime(options: RedisRealtimeOptions): Promis
     async close() {
       closed = true;
       handlers.clear();
-      await Promise.allSettled([subscriber.close(), publisher.close()]);
+      await bus.close();
+    },
+  };
+}
+
+interface PubSub {
+  publish(channel: string, message: string): Promise<unknown>;
+  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
+  unsubscribe(channel: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function pubSubOver(client: RedisClient, logger: Logger): Promise<PubSub> {
+  if (isRedisCluster(client)) {
+    // The cluster client keeps one sharded-subscriber connection per master and moves subscriptions
+    // when slots move (failover); closing the shared client ends them.
+    return {
+      publish: (channel, message) => client.sPublish(channel, message),
+      subscribe: (channel, listener) => client.sSubscribe(channel, listener),
+      unsubscribe: (channel) => client.sUnsubscribe(channel),
+      close: async () => {},
+    };
+  }
+  const subscriber = client.duplicate();
+  subscriber.on('error', (error: unknown) => logger.warn({ err: error }, 'redis realtime subscriber error'));
+  await subscriber.connect();
+  return {
+    publish: (channel, message) => client.publish(channel, message),
+    subscribe: (channel, listener) => subscriber.subscribe(channel, listener),
+    unsubscribe: (channel) => subscriber.unsubscribe(channel),
+    close: async () => {
+      await subscriber.close().catch(() => {});
     },
   };
 }

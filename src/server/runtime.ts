@@ -12,8 +12,9 @@ import { createDeliverToVisitorHandler } from '../channels/deliver-to-visitor.ha
 import type { Config } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
 import { type Knowledge, loadKnowledge } from '../content/knowledge.ts';
+import { createRedisCircuitBreaker } from '../detection/circuit-breaker.redis.ts';
+import type { CircuitBreakerOptions } from '../detection/circuit-breaker.ts';
 import { type Classifier, disabledClassifier } from '../detection/classifier.port.ts';
-import { createGeminiClassifier } from '../detection/gemini.classifier.ts';
 import { createIntentLogHandler } from '../detection/intent-log.handler.ts';
 import { RECORD_DETECTION } from '../detection/intent-log.record.ts';
 import { loadKeywordConfig } from '../detection/keyword.config.ts';
@@ -39,6 +40,7 @@ import { createPgEffectLog } from '../storage/pg-effect.log.ts';
 import { createPgSessionStore } from '../storage/pg-session.store.ts';
 import { createPgTimerStore } from '../storage/pg-timer.store.ts';
 import { openRedisBackend } from '../storage/redis-backend.ts';
+import { createRedisConnection } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import { analyticsOperations, analyticsPageRoutes, analyticsRoutes } from './analytics.routes.ts';
 import { createApp } from './app.ts';
@@ -124,14 +126,25 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     databaseUrl: config.storage.databaseUrl,
     dataDir: config.storage.dataDir,
     timeoutMs: config.storage.databaseTimeoutMs,
+    owner: 'serve',
     onPoolError: (error) => logger.warn({ err: error }, 'a Postgres connection broke; the pool reconnects'),
   });
   const consumer = `${process.pid}-${randomUUID().slice(0, 8)}`;
   // With REDIS_URL sessions, effects and timers live in Redis (shared by every process); Postgres keeps
   // the records. Without it all of them are tables of the embedded (or configured) Postgres.
-  const redis = config.storage.redisUrl
-    ? await openRedisBackend({
-        url: config.storage.redisUrl,
+  // One Redis connection (a node or a cluster) for the whole process, injected into every Redis user and
+  // closed last.
+  const redisClient = config.redis.endpoint
+    ? await createRedisConnection(config.redis.endpoint, {
+        onError: (error) => logger.warn({ err: error }, 'redis connection error (reconnecting)'),
+      }).catch(async (error: unknown) => {
+        await database.close();
+        throw error;
+      })
+    : null;
+  const redis = redisClient
+    ? openRedisBackend({
+        client: redisClient,
         prefix: config.redis.keyPrefix,
         shards: config.redis.shards,
         sessionTtlSeconds: config.storage.sessionTtlSeconds,
@@ -140,6 +153,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         logger,
         consumer,
         leaseMs: config.effects.leaseMs,
+        waitReplicas: config.redis.waitReplicas,
       })
     : null;
   const store =
@@ -155,14 +169,15 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     settings: config.timers,
   });
   // Several processes share live updates through Redis pub/sub; one process needs nothing but memory.
-  const realtime = config.storage.redisUrl
-    ? await createRedisRealtime({ url: config.storage.redisUrl, prefix: config.redis.keyPrefix, logger })
+  const realtime = redisClient
+    ? await createRedisRealtime({ client: redisClient, prefix: config.redis.keyPrefix, logger })
     : createInProcessRealtime();
   // The LLM layer is on only with an API key; start-up says so once either way (the log line below).
   const classifier =
     overrides.classifier ??
     (config.llm.apiKey
-      ? createGeminiClassifier({
+      ? // Loaded only when on: the Gemini SDK is a large share of start-up time.
+        (await import('../detection/gemini.classifier.ts')).createGeminiClassifier({
           apiKey: config.llm.apiKey,
           model: config.llm.model,
           baseUrl: config.llm.baseUrl,
@@ -171,6 +186,22 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
           historyMessages: config.llm.historyMessages,
           maxMessageChars: config.server.maxMessageChars,
           breaker: { failureThreshold: config.llm.breakerFailures, cooldownMs: config.llm.breakerCooldownMs },
+          // With Redis every process shares one breaker: one process's view of a Gemini outage is everyone's.
+          ...(redisClient
+            ? {
+                createBreaker: (o: CircuitBreakerOptions) =>
+                  createRedisCircuitBreaker({
+                    ...o,
+                    client: redisClient,
+                    key: `${config.redis.keyPrefix}llm:${config.llm.model}:`,
+                    onRedisError: (error) =>
+                      logger.warn(
+                        { err: error },
+                        'shared LLM breaker unreachable: this process decides alone',
+                      ),
+                  }),
+              }
+            : {}),
           logger: logger.child({ component: 'llm' }),
         })
       : disabledClassifier);
@@ -217,7 +248,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     now,
     allocateTicketNumber,
     effectLeaseMs: config.effects.leaseMs,
-    redisUrl: config.storage.redisUrl,
+    redis: redisClient,
     redisPrefix: config.redis.keyPrefix,
     overrides: overrides.handoff,
     sourceOf,
@@ -280,7 +311,16 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     now,
     logger: logger.child({ component: 'channels' }),
   });
-  const operators = await createOperatorModule({ config, database, engine, store, realtime, logger, now });
+  const operators = await createOperatorModule({
+    config,
+    database,
+    engine,
+    store,
+    realtime,
+    redis: redisClient,
+    logger,
+    now,
+  });
   operatorsModule = operators;
   const work = createWorkModule({
     config,
@@ -356,19 +396,6 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     channelsModule.start();
     redis?.traceSink.start();
   }
-  logger.info(
-    {
-      storage: database.kind,
-      sessions: store.kind,
-      effects: effectLog.kind,
-      classifier: classifier.enabled ? classifier.model : 'off',
-      handoff: handoff.summary,
-    },
-    classifier.enabled
-      ? 'runtime ready'
-      : 'runtime ready (LLM classifier off: set GEMINI_API_KEY to turn it on)',
-  );
-
   let server: { server: Server; inFlight: ReturnType<typeof trackInFlight> } | null = null;
   return {
     config,
@@ -407,6 +434,19 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         s.once('error', reject);
         s.listen(config.server.port, config.server.host, () => {
           server = { server: s, inFlight: trackInFlight(s) };
+          // Said only once the port is bound: a failed start never claims to be ready.
+          logger.info(
+            {
+              storage: database.kind,
+              sessions: store.kind,
+              effects: effectLog.kind,
+              classifier: classifier.enabled ? classifier.model : 'off',
+              handoff: handoff.summary,
+            },
+            classifier.enabled
+              ? 'runtime ready'
+              : 'runtime ready (LLM classifier off: set GEMINI_API_KEY to turn it on)',
+          );
           const address = s.address();
           const port = typeof address === 'object' && address ? address.port : config.server.port;
           resolve({ server: s, url: `http://${config.server.host}:${port}` });
@@ -432,6 +472,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       await operators.close();
       await store.close();
       await redis?.close();
+      await redisClient?.close().catch(() => {});
       await database.close();
     },
   };

@@ -1,7 +1,6 @@
 // Opens Postgres through Drizzle: the real server through `pg` when DATABASE_URL is set, otherwise PGlite
 // (embedded Postgres) in DATA_DIR. Same schema, same generated migrations, run on start.
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
@@ -10,6 +9,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { projectPath } from '../config/paths.ts';
+import { lockDataDir } from './data-dir.lock.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -21,7 +22,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+export const MIGRATIONS_FOLDER = projectPath('drizzle');
 
 export const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
 
@@ -79,6 +80,8 @@ export async function openDatabase(options: {
    * instead of holding it until the client gives up. Default 5000 ms.
    */
   timeoutMs?: number;
+  /** Who opens the embedded database, named to anyone refused while it is held (`serve`, `migrate` …). */
+  owner?: string;
 }): Promise<Database> {
   if (options.databaseUrl) {
     const timeoutMs = options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS;
@@ -122,10 +125,27 @@ export async function openDatabase(options: {
     return { db, kind: 'postgres', close: () => pool.end() };
   }
   mkdirSync(options.dataDir, { recursive: true });
-  const client = new PGlite(`${options.dataDir}/pglite`);
-  const db = drizzlePglite({ client, schema });
-  await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return { db, kind: 'pglite', close: () => client.close() };
+  // PGlite is single-process: never a second opener of these files (see data-dir.lock.ts).
+  const release = lockDataDir(options.dataDir, options.owner ?? 'a command');
+  try {
+    const client = new PGlite(`${options.dataDir}/pglite`);
+    const db = drizzlePglite({ client, schema });
+    await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    return {
+      db,
+      kind: 'pglite',
+      close: async () => {
+        try {
+          await client.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 export async function ping(database: Database): Promise<void> {

@@ -1,10 +1,11 @@
-// Everything that lives in Redis when REDIS_URL is set, built on one shared connection: sessions, the
-// effect stream, durable timers, and the trace sink that copies committed turns into Postgres.
+// Everything that lives in Redis when REDIS_URL (or REDIS_CLUSTER_URLS) is set, built on the process's one
+// connection (opened and closed by the composition root): sessions, the effect stream, durable timers, and
+// the trace sink that copies committed turns into Postgres.
 import type { Logger } from 'pino';
 import { createTraceSink } from '../engine/trace-sink.ts';
 import type { Db } from './database.ts';
 import { createPgTraceWriter, readPgTraces } from './pg-trace.writer.ts';
-import { createRedisClient, redisLayout } from './redis-client.ts';
+import { pingRedis, type RedisClient, redisLayout } from './redis-client.ts';
 import { createRedisEffectLog } from './redis-effect.log.ts';
 import { createRedisSessionStore } from './redis-session.store.ts';
 import { createRedisTimerStore } from './redis-timer.store.ts';
@@ -12,7 +13,8 @@ import { createRedisTraceLog } from './redis-trace.log.ts';
 import { createPgSessionMirror } from './session.mirror.ts';
 
 export interface RedisBackendOptions {
-  url: string;
+  /** The shared connection; the backend never closes it. */
+  client: RedisClient;
   prefix: string;
   shards: number;
   sessionTtlSeconds: number;
@@ -24,10 +26,12 @@ export interface RedisBackendOptions {
   consumer: string;
   /** How long a claimed trace batch stays with a consumer before another process may take it over. */
   leaseMs: number;
+  /** Replicas a commit must reach before it is acknowledged (WAIT); none by default. */
+  waitReplicas?: { count: number; timeoutMs: number };
 }
 
-export async function openRedisBackend(options: RedisBackendOptions) {
-  const client = await createRedisClient(options.url);
+export function openRedisBackend(options: RedisBackendOptions) {
+  const { client } = options;
   const layout = redisLayout({ prefix: options.prefix, shards: options.shards });
   const store = createRedisSessionStore(client, {
     layout,
@@ -35,6 +39,7 @@ export async function openRedisBackend(options: RedisBackendOptions) {
     readTraces: (sessionId) => readPgTraces(options.db, sessionId),
     mirror: createPgSessionMirror(options.db, { sessionTtlSeconds: options.sessionTtlSeconds }),
     now: options.now,
+    ...(options.waitReplicas ? { waitReplicas: options.waitReplicas } : {}),
   });
   const effectLog = createRedisEffectLog(client, { layout, now: options.now });
   const timerStore = createRedisTimerStore(client, { layout });
@@ -53,13 +58,12 @@ export async function openRedisBackend(options: RedisBackendOptions) {
     timerStore,
     traceSink,
     async ping(): Promise<void> {
-      await client.ping();
+      await pingRedis(client);
     },
     async close(): Promise<void> {
       await traceSink.stop();
-      await client.close();
     },
   };
 }
 
-export type RedisBackend = Awaited<ReturnType<typeof openRedisBackend>>;
+export type RedisBackend = ReturnType<typeof openRedisBackend>;

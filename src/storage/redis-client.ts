@@ -4,19 +4,164 @@
 // shard tag derived from the session id. With `shards` = 1 (a single Redis) everything shares one tag;
 // on Redis Cluster, raise it (e.g. 4 × the number of masters) to spread sessions over the slots.
 import { createHash } from 'node:crypto';
-import { createClient } from 'redis';
+// Types only at load time: the client library is imported when a connection is opened (start-up of the
+// embedded default does not pay for it).
+import type { createCluster } from 'redis';
 
+const redisLibrary = () => import('redis');
+
+/** A single-node client for tests and tools that talk to one server (`createRedisConnection` in the runtime). */
 export async function createRedisClient(url: string) {
   // Bounded calls: while Redis is unreachable a command fails at once (no offline queue) and one that gets
   // no answer fails after 5 s, so a request answers 503 instead of hanging for the whole outage.
-  const client = createClient({ url, disableOfflineQueue: true, commandOptions: { timeout: 5000 } });
+  const client = (await redisLibrary()).createClient({
+    url,
+    disableOfflineQueue: true,
+    commandOptions: { timeout: 5000 },
+  });
   // Without a listener node-redis rethrows socket errors as uncaught exceptions; reconnects are automatic.
   client.on('error', () => {});
   await client.connect();
   return client;
 }
 
-export type RedisClient = Awaited<ReturnType<typeof createRedisClient>>;
+/** Credentials of the first seed apply to every node the cluster reports (CLUSTER SLOTS has no URLs). */
+function clusterClient(create: typeof createCluster, urls: readonly string[], connectTimeout: number) {
+  const first = new URL(urls[0] ?? 'redis://127.0.0.1:6379');
+  return create({
+    rootNodes: urls.map((url) => ({ url })),
+    defaults: {
+      ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+      ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+      socket: { connectTimeout, ...(first.protocol === 'rediss:' ? { tls: true as const } : {}) },
+    },
+  });
+}
+
+export type RedisSingleClient = Awaited<ReturnType<typeof createRedisClient>>;
+export type RedisClusterClient = ReturnType<typeof clusterClient>;
+/**
+ * What every Redis user receives: one node or a Redis Cluster. Both speak the same typed commands, and a
+ * cluster routes each command (and each Lua script, by its first key) to the master of the key's slot.
+ */
+export type RedisClient = RedisSingleClient | RedisClusterClient;
+
+/** Where Redis is: `REDIS_URL` (one node) or `REDIS_CLUSTER_URLS` (the seed nodes of a cluster). */
+export type RedisEndpoint = { kind: 'single'; url: string } | { kind: 'cluster'; urls: readonly string[] };
+
+export class RedisUnreachableError extends Error {}
+
+/** A redacted address for messages: host and port, never a password. */
+function where(endpoint: RedisEndpoint): string {
+  const urls = endpoint.kind === 'single' ? [endpoint.url] : endpoint.urls;
+  return urls
+    .map((u) => {
+      try {
+        return new URL(u).host;
+      } catch {
+        return '?';
+      }
+    })
+    .join(',');
+}
+
+/**
+ * Opens the one Redis connection a process uses (the composition root injects it into every Redis user).
+ * The first connection is given `connectTimeoutMs`; an unreachable server is a RedisUnreachableError with
+ * one line naming the address instead of endless reconnect attempts at start-up.
+ */
+export async function createRedisConnection(
+  endpoint: RedisEndpoint,
+  options: { onError?: (error: unknown) => void; connectTimeoutMs?: number } = {},
+): Promise<RedisClient> {
+  const onError = options.onError ?? (() => {});
+  const connectTimeout = options.connectTimeoutMs ?? 5000;
+  const redis = await redisLibrary();
+  let client: RedisClient;
+  if (endpoint.kind === 'single') {
+    // Until the first connection, a refusal is final (start-up says so); afterwards reconnect with backoff.
+    let connected = false;
+    client = redis.createClient({
+      url: endpoint.url,
+      // Bounded calls (as in createRedisClient): fail at once while disconnected, after 5 s without answer.
+      disableOfflineQueue: true,
+      commandOptions: { timeout: 5000 },
+      socket: {
+        connectTimeout,
+        reconnectStrategy: (retries, cause) => (connected ? Math.min(50 * 2 ** retries, 2000) : cause),
+      },
+    });
+    client.once('ready', () => {
+      connected = true;
+    });
+  } else {
+    client = clusterClient(redis.createCluster, endpoint.urls, connectTimeout);
+  }
+  // Before the first connection the failure is reported once, as the start-up error below.
+  let opened = false;
+  client.on('error', (error: unknown) => {
+    if (opened) onError(error);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), connectTimeout + 1000);
+      }),
+    ]);
+  } catch (error) {
+    await client.destroy();
+    const reason = error instanceof Error ? error.message || error.name : String(error);
+    throw new RedisUnreachableError(
+      `cannot reach Redis${endpoint.kind === 'cluster' ? ' Cluster' : ''} at ${where(endpoint)} (${reason})`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  opened = true;
+  return client;
+}
+
+export function isRedisCluster(client: RedisClient): client is RedisClusterClient {
+  return 'masters' in client;
+}
+
+/** The node clients holding data: the one node, or every master of a cluster (SCAN, readiness). */
+export async function masterClients(client: RedisClient): Promise<RedisSingleClient[]> {
+  if (!isRedisCluster(client)) return [client];
+  return Promise.all(client.masters.map((m) => client.nodeClient(m))) as Promise<RedisSingleClient[]>;
+}
+
+/** Readiness: every master answers (a cluster with a master down and no replica promoted yet is not ready). */
+export async function pingRedis(client: RedisClient): Promise<void> {
+  await Promise.all((await masterClients(client)).map((node) => node.ping()));
+}
+
+/** A commit the master holds but not yet the replicas it must reach; the client retries (same id). */
+export class ReplicationPendingError extends Error {
+  readonly status = 503;
+  readonly retryAfterSeconds = 1;
+}
+
+/**
+ * WAIT on the master that owns `key`: resolves once `count` replicas acknowledged every write this
+ * connection sent so far, or throws ReplicationPendingError after `timeoutMs`.
+ */
+export async function waitForReplicas(
+  client: RedisClient,
+  key: string,
+  replicas: { count: number; timeoutMs: number },
+): Promise<void> {
+  const args = ['WAIT', String(replicas.count), String(replicas.timeoutMs)];
+  const acked = Number(
+    isRedisCluster(client) ? await client.sendCommand(key, false, args) : await client.sendCommand(args),
+  );
+  if (acked < replicas.count)
+    throw new ReplicationPendingError(
+      `the turn reached ${acked} of ${replicas.count} Redis replicas within ${replicas.timeoutMs} ms; retry with the same clientMessageId`,
+    );
+}
 
 export interface RedisLayoutOptions {
   /** Namespace of every key (several deployments or test runs can share one Redis). */

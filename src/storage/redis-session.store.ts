@@ -19,6 +19,7 @@ import {
   redisLayout,
   redisScript,
   runScript,
+  waitForReplicas,
 } from './redis-client.ts';
 import {
   buttonSetSchema,
@@ -57,6 +58,11 @@ export interface RedisSessionStoreOptions extends RedisLayoutOptions {
    */
   mirror?: SessionMirror;
   now?: () => Date;
+  /**
+   * Replicas that must hold a commit before it is acknowledged (Redis `WAIT`); 0 = answer once the master
+   * has it (replication is asynchronous: a failover can then lose the last acknowledged turns).
+   */
+  waitReplicas?: { count: number; timeoutMs: number };
 }
 
 /** Returns a stored response and the messages of its turn: `{tag, r, msg1, msg2 …}` or nil. */
@@ -303,6 +309,8 @@ export function createRedisSessionStore(
       args,
     );
     const parts = turnReplySchema.parse(reply);
+    if (parts[0] === 'committed' && options.waitReplicas && options.waitReplicas.count > 0)
+      await waitForReplicas(client, layout.session(c.sessionId), options.waitReplicas);
     if (mirror && parts[0] === 'committed') {
       // Acknowledged only once Postgres has it: if this throws, the caller answers 503 and the client's
       // retry (same clientMessageId) finds the turn in Redis; the trace sink copies it meanwhile.

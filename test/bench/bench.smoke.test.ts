@@ -28,7 +28,7 @@ function runBench(args: string[]): Promise<{ code: number | null; out: string }>
 }
 
 describe('npm run bench -- --smoke', () => {
-  it('runs every part, ends with one JSON line of figures, and cleans up', { timeout: 180_000 }, async () => {
+  it('runs every part, ends with one JSON line of figures, and cleans up', { timeout: 300_000 }, async () => {
     const { code, out } = await runBench(['--smoke']);
     expect(code, out).toBe(0);
     const lines = out.trim().split('\n');
@@ -41,6 +41,7 @@ describe('npm run bench -- --smoke', () => {
       'http_vs_express_echo',
       'http_p99_ms',
       'redis_bytes_per_session',
+      'startup_ms',
     ])
       expect(figures, key).toHaveProperty(key);
     expect(figures.smoke).toBe(true);
@@ -48,8 +49,10 @@ describe('npm run bench -- --smoke', () => {
     expect(figures.engine_turns_per_s_c64).toBeGreaterThan(0);
     expect(figures.http_turns_per_s).toBeGreaterThan(0);
     expect(figures.http_vs_express_echo).toBeGreaterThan(0);
+    expect(figures.startup_ms).toBeGreaterThan(0);
+    expect(figures.startup_first_ms).toBeGreaterThan(0);
     expect(figures.slowest_stage).toMatch(/^(load|idempotency|detect|transition|commit|followups|publish)$/);
-    for (const part of ['[detect]', '[engine]', '[stages]', '[memory]', '[http]'])
+    for (const part of ['[detect]', '[engine]', '[stages]', '[memory]', '[http]', '[startup]'])
       expect(out, part).toContain(part);
     if (redisUrl) {
       expect(figures.session_store).toBe('redis');

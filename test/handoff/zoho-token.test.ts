@@ -12,6 +12,7 @@ import {
   createZohoTokenProvider,
   type ZohoTokenProviderOptions,
 } from '../../src/handoff/zoho/zoho-token.provider.ts';
+import { createRedisClient } from '../../src/storage/redis-client.ts';
 import { startZohoAccountsFake, type ZohoAccountsFake } from '../fakes/zoho-accounts.fake.ts';
 import { redisPrefix, redisUrl } from '../support/servers.ts';
 
@@ -51,8 +52,12 @@ function provider(
 }
 
 async function redisCache(prefix: string) {
-  const cache = await createRedisTokenCache({ url: redisUrl, prefix });
-  closers.push(() => cache.close());
+  const client = await createRedisClient(redisUrl ?? '');
+  const cache = createRedisTokenCache({ client, prefix });
+  closers.push(async () => {
+    await cache.close();
+    await client.close();
+  });
   return cache;
 }
 

@@ -11,6 +11,7 @@ import {
   type RealtimeEvent,
 } from '../../src/engine/realtime.port.ts';
 import { createRedisRealtime } from '../../src/server/realtime.redis.ts';
+import { createRedisClient, type RedisClient } from '../../src/storage/redis-client.ts';
 import { redisPrefix, redisUrl } from '../support/servers.ts';
 
 const logger = pino({ level: 'silent' });
@@ -56,6 +57,24 @@ afterEach(async () => {
   for (const r of opened.splice(0)) await r.close();
 });
 
+/** A Redis realtime on its own connection (as one server process has), closed with it after the test. */
+async function redisRealtime(
+  prefix: string,
+  connect: () => Promise<RedisClient> = () => createRedisClient(redisUrl as string),
+): Promise<Realtime> {
+  const client = await connect();
+  const realtime = await createRedisRealtime({ client, prefix, logger });
+  const handle: Realtime = {
+    ...realtime,
+    async close() {
+      await realtime.close();
+      await client.close();
+    },
+  };
+  opened.push(handle);
+  return handle;
+}
+
 const adapters: Adapter[] = [
   {
     name: 'in-process',
@@ -71,10 +90,7 @@ if (redisUrl) {
     name: 'redis',
     async pair() {
       const prefix = redisPrefix();
-      const a = await createRedisRealtime({ url: redisUrl as string, prefix, logger });
-      const b = await createRedisRealtime({ url: redisUrl as string, prefix, logger });
-      opened.push(a, b);
-      return [a, b];
+      return [await redisRealtime(prefix), await redisRealtime(prefix)];
     },
   });
 }
@@ -135,10 +151,8 @@ describe.each(adapters)('Realtime contract: $name', (adapter) => {
 
 describe.runIf(Boolean(redisUrl))('Redis realtime specifics', () => {
   it('isolates deployments that share one Redis by prefix', async () => {
-    const url = redisUrl as string;
-    const mine = await createRedisRealtime({ url, prefix: redisPrefix(), logger });
-    const theirs = await createRedisRealtime({ url, prefix: redisPrefix(), logger });
-    opened.push(mine, theirs);
+    const mine = await redisRealtime(redisPrefix());
+    const theirs = await redisRealtime(redisPrefix());
     const c = collector();
     await mine.subscribe('operators', c.handler);
     await theirs.publish('operators', event(1));
@@ -151,8 +165,7 @@ describe.runIf(Boolean(redisUrl))('Redis realtime specifics', () => {
   it('survives garbage on its own channel', async () => {
     const url = redisUrl as string;
     const prefix = redisPrefix();
-    const r = await createRedisRealtime({ url, prefix, logger });
-    opened.push(r);
+    const r = await redisRealtime(prefix);
     const c = collector();
     await r.subscribe('operators', c.handler);
     const raw = createClient({ url });

@@ -1,7 +1,9 @@
 // There is no Docker engine here, so `docker compose config` cannot run: this parses docker-compose.yml
 // and checks what it would reject or what would break at start. Risks covered: invalid YAML, an app that
 // starts before its databases are healthy, a variable the app does not know (typo) or a value it rejects,
-// URLs pointing at hosts that are not services, undeclared volumes, an image that does not run `npm start`.
+// URLs pointing at hosts that are not services, undeclared volumes, a documented variable that never reaches
+// the app, liveness and readiness probing the same path, an image on an unsupported Node or running the
+// sources through a dev tool instead of the build.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -34,6 +36,11 @@ const service = z.strictObject({
   image: z.string().optional(),
   init: z.boolean().optional(),
   restart: z.enum(['no', 'always', 'on-failure', 'unless-stopped']),
+  stop_grace_period: z
+    .string()
+    .regex(/^\d+(ms|s|m)$/)
+    .optional(),
+  env_file: z.array(z.strictObject({ path: z.string(), required: z.boolean() })).optional(),
   command: z.array(z.string()).optional(),
   ports: z.array(z.string().regex(/^(\$\{[A-Z_]+(:-\d+)?\}|\d+):\d+$/)).optional(),
   environment: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
@@ -94,6 +101,13 @@ describe('docker-compose.yml', () => {
     expect(app?.ports).toEqual([expect.stringMatching(/:3000$/)]);
   });
 
+  it('passes every documented setting through an env_file, and probes readiness (/readyz)', () => {
+    expect(app?.env_file).toEqual([{ path: '.env', required: false }]);
+    const documented = [...read('.env.example').matchAll(/^# ([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual(Object.keys(envSchema.shape).sort());
+    expect(JSON.stringify(app?.healthcheck.test)).toContain('/readyz');
+  });
+
   it('keeps Redis data across restarts and never evicts sessions or effects', () => {
     expect(redis?.command).toEqual(
       expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']),
@@ -105,12 +119,18 @@ describe('Dockerfile', () => {
   const lines = read('Dockerfile')
     .split('\n')
     .filter((l) => l.trim() && !l.trim().startsWith('#'));
-  it('installs from the lockfile with npm ci, listens on 0.0.0.0 and runs npm start', () => {
-    expect(lines[0]).toMatch(/^FROM node:20/);
-    expect(lines.some((l) => /^RUN npm ci\b/.test(l))).toBe(true);
-    expect(lines.some((l) => /^COPY package\.json package-lock\.json/.test(l))).toBe(true);
-    expect(lines.some((l) => /HOST=0\.0\.0\.0/.test(l))).toBe(true);
-    expect(lines.at(-1)).toBe('CMD ["npm", "start"]');
+  const stages = lines.filter((l) => l.startsWith('FROM '));
+  const runtime = lines.slice(lines.lastIndexOf(stages.at(-1) ?? ''));
+  it('builds in a stage of its own and runs the build with production dependencies on a supported Node LTS', () => {
+    expect(stages).toHaveLength(2);
+    for (const from of stages) expect(from).toMatch(/^FROM node:(22|24)-/);
+    expect(lines.some((l) => /^RUN npm run build$/.test(l))).toBe(true);
+    expect(runtime.some((l) => /^RUN npm ci --omit=dev\b/.test(l))).toBe(true);
+    expect(runtime.some((l) => /^COPY --from=build \/app\/dist \.\/dist$/.test(l))).toBe(true);
+    expect(runtime.some((l) => /HOST=0\.0\.0\.0/.test(l))).toBe(true);
+    expect(runtime.some((l) => /CMD .*\/healthz/.test(l))).toBe(true);
+    expect(lines.at(-1)).toBe('CMD ["node", "dist/cli.js", "serve"]');
     expect(read('.dockerignore')).toMatch(/^node_modules$/m);
+    expect(read('.dockerignore')).toMatch(/^dist$/m);
   });
 });

@@ -13,7 +13,12 @@ import { createPgEffectLog } from '../../src/storage/pg-effect.log.ts';
 import { createPgSessionStore } from '../../src/storage/pg-session.store.ts';
 import { createPgTimerStore } from '../../src/storage/pg-timer.store.ts';
 import { createPgTraceWriter, readPgTraces } from '../../src/storage/pg-trace.writer.ts';
-import { createRedisClient, type RedisClient, redisLayout } from '../../src/storage/redis-client.ts';
+import {
+  createRedisClient,
+  masterClients,
+  type RedisClient,
+  redisLayout,
+} from '../../src/storage/redis-client.ts';
 import { createRedisEffectLog } from '../../src/storage/redis-effect.log.ts';
 import { createRedisSessionStore } from '../../src/storage/redis-session.store.ts';
 import { createRedisTimerStore } from '../../src/storage/redis-timer.store.ts';
@@ -93,9 +98,12 @@ async function postgres(): Promise<{ database: Database; other: Database; drop: 
 
 /** Deletes every key under a test prefix. */
 export async function dropRedisPrefix(client: RedisClient, prefix: string): Promise<void> {
-  const keys: string[] = [];
-  for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) keys.push(...batch);
-  for (let i = 0; i < keys.length; i += 500) await client.del(keys.slice(i, i + 500));
+  // Every master holds its own slots' keys; DEL one key at a time so a cluster never sees a cross-slot DEL.
+  for (const node of await masterClients(client)) {
+    const keys: string[] = [];
+    for await (const batch of node.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) keys.push(...batch);
+    await Promise.all(keys.map((key) => client.del(key)));
+  }
 }
 
 export const backends: Backend[] = [

@@ -33,6 +33,7 @@ function inheritedEnv(): NodeJS.ProcessEnv {
   const {
     DATABASE_URL: _db,
     REDIS_URL: _redis,
+    REDIS_CLUSTER_URLS: _cluster,
     REDIS_KEY_PREFIX: _prefix,
     DATA_DIR: _dir,
     ...rest
@@ -81,4 +82,41 @@ export async function startServerProcess(
         child.kill(signal);
       }),
   };
+}
+
+export interface CommandRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `switchboard <args>` through bin/switchboard.mjs (the built dist/, as `npx switchboard` does). */
+export function runSwitchboard(
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+  timeoutMs = 60_000,
+): Promise<CommandRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${ROOT}/bin/switchboard.mjs`, ...args], {
+      cwd: ROOT,
+      env: { ...inheritedEnv(), LOG_LEVEL: 'warn', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input ?? '');
+  });
 }

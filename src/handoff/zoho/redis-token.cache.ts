@@ -1,11 +1,9 @@
 // TokenCache in Redis, shared by every Switchboard process: the token under one key with a TTL ending at
 // its expiry, the refresh lock as SET NX PX (released only by its owner, by a Lua compare-and-delete), and
 // the throttle block as a key that expires when the block ends.
-import { createClient } from 'redis';
 import { z } from 'zod';
+import type { RedisClient } from '../../storage/redis-client.ts';
 import type { CachedToken, TokenCache } from './token-cache.port.ts';
-
-type RedisClient = ReturnType<typeof createClient>;
 
 const tokenSchema = z.object({
   accessToken: z.string(),
@@ -23,23 +21,15 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`;
 
 export interface RedisTokenCacheOptions {
-  /** A connected client, or a URL to connect to (the cache then owns and closes the connection). */
-  client?: RedisClient;
-  url?: string;
+  /** The process's shared connection (the composition root owns and closes it). */
+  client: RedisClient;
   /** Key prefix, so tests and several deployments can share one Redis. */
   prefix?: string;
   now?: () => number;
 }
 
-export async function createRedisTokenCache(options: RedisTokenCacheOptions): Promise<TokenCache> {
-  const owned = !options.client;
-  const client = options.client ?? createClient({ url: options.url });
-  if (owned) {
-    client.on('error', () => {
-      // Reconnects on its own; a failed command surfaces as a rejected promise where it matters.
-    });
-    await client.connect();
-  }
+export function createRedisTokenCache(options: RedisTokenCacheOptions): TokenCache {
+  const { client } = options;
   const prefix = options.prefix ?? 'switchboard:';
   const now = options.now ?? Date.now;
   const tokenKey = (key: string) => `${prefix}zoho:token:${key}`;
@@ -82,7 +72,7 @@ export async function createRedisTokenCache(options: RedisTokenCacheOptions): Pr
       await client.set(blockKey(key), String(until), { expiration: { type: 'PX', value: ttl } });
     },
     async close() {
-      if (owned) await client.close();
+      // The connection is shared: nothing of the cache's own to release.
     },
   };
 }
