@@ -10,7 +10,8 @@ import type { Realtime } from '../engine/realtime.port.ts';
 import type { Db } from '../storage/database.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import { createDeskIngest, type DeskIngest } from './desk.ingest.ts';
-import { createFreshdeskClient } from './freshdesk/freshdesk.client.ts';
+import { createDeskModule, type DeskModuleOptions } from './desk/desk.module.ts';
+import { createFreshdeskClient, type FreshdeskClient } from './freshdesk/freshdesk.client.ts';
 import { createFreshdeskTarget } from './freshdesk/freshdesk.target.ts';
 import type { HandoffEnvConfig } from './handoff.env.ts';
 import { createHandoffHandlers } from './handoff.handlers.ts';
@@ -19,11 +20,11 @@ import type { HandoffTarget, TargetName } from './handoff.target.ts';
 import { loadRouting, type Routing } from './routing.ts';
 import { createSalesIqClient, type SalesIqClient } from './salesiq/salesiq.client.ts';
 import { createSalesIqTarget } from './salesiq/salesiq.target.ts';
-import { createSlackClient } from './slack/slack.client.ts';
+import { createSlackClient, type SlackClient } from './slack/slack.client.ts';
 import { slackRoutes } from './slack/slack.routes.ts';
 import { createSlackTarget } from './slack/slack.target.ts';
 import type { Fetch } from './vendor.http.ts';
-import { createZendeskClient } from './zendesk/zendesk.client.ts';
+import { createZendeskClient, type ZendeskClient } from './zendesk/zendesk.client.ts';
 import { createZendeskTarget } from './zendesk/zendesk.target.ts';
 import { createMemoryTokenCache } from './zoho/memory-token.cache.ts';
 import { createRedisTokenCache } from './zoho/redis-token.cache.ts';
@@ -43,6 +44,8 @@ export interface HandoffModuleOverrides {
   notYetMs?: number;
   fetch?: Fetch;
   slackNowSeconds?: () => number;
+  /** Desk inbox pacing (tests retry an unknown desk id after milliseconds, not seconds). */
+  deskWorker?: DeskModuleOptions['worker'];
 }
 
 export interface HandoffModuleOptions {
@@ -60,6 +63,8 @@ export interface HandoffModuleOptions {
   effectLeaseMs?: number;
   redisUrl?: string;
   redisPrefix?: string;
+  /** Applies a desk event to its conversation (the engine); see desk/desk-inbox.worker.ts. */
+  applyDeskEvent?: DeskModuleOptions['apply'];
   overrides?: HandoffModuleOverrides;
 }
 
@@ -72,6 +77,8 @@ export interface HandoffModule {
   routers: Router[];
   /** Which targets are on, for the start-up log line. */
   summary: Record<string, string>;
+  /** Starts applying desk events from the inbox (the runtime's background loops). */
+  start(): void;
   close(): Promise<void>;
 }
 
@@ -142,20 +149,25 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
       departmentFor: (packet) => routing.department(packet.category).salesiq ?? s.departmentId,
     });
   }
+  let zendesk: ZendeskClient | undefined;
+  let freshdesk: FreshdeskClient | undefined;
+  let slack: SlackClient | undefined;
   if (config.zendesk) {
+    zendesk = createZendeskClient({ ...config.zendesk, timeoutMs, ...(o.fetch ? { fetch: o.fetch } : {}) });
     targets.zendesk = createZendeskTarget({
-      client: createZendeskClient({ ...config.zendesk, timeoutMs, ...(o.fetch ? { fetch: o.fetch } : {}) }),
+      client: zendesk,
       groupFor: (packet) => routing.department(packet.category).zendeskGroup,
       fields: routing.zendeskFields,
     });
   }
   if (config.freshdesk) {
+    freshdesk = createFreshdeskClient({
+      ...config.freshdesk,
+      timeoutMs,
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+    });
     targets.freshdesk = createFreshdeskTarget({
-      client: createFreshdeskClient({
-        ...config.freshdesk,
-        timeoutMs,
-        ...(o.fetch ? { fetch: o.fetch } : {}),
-      }),
+      client: freshdesk,
       groupFor: (packet) => routing.department(packet.category).freshdeskGroup,
       fields: routing.freshdeskFields,
     });
@@ -170,6 +182,7 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
       timeoutMs,
       ...(o.fetch ? { fetch: o.fetch } : {}),
     });
+    slack = client;
     targets.slack = createSlackTarget({
       client,
       channelFor: () => slackConfig.channel,
@@ -203,7 +216,27 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     }
   }
 
+  const desks = createDeskModule({
+    db: options.db,
+    webhooks: config.webhooks,
+    ...(config.slack?.signingSecret ? { slackSigningSecret: config.slack.signingSecret } : {}),
+    clients: {
+      ...(zendesk ? { zendesk } : {}),
+      ...(freshdesk ? { freshdesk } : {}),
+      ...(slack ? { slack } : {}),
+    },
+    apply:
+      options.applyDeskEvent ??
+      (async () => ({ outcome: 'not_accepted', message: 'desk events do not reach conversations yet' })),
+    logger: log,
+    now: options.now,
+    ...(o.slackNowSeconds ? { nowSeconds: o.slackNowSeconds } : {}),
+    ...(o.deskWorker ? { worker: o.deskWorker } : {}),
+  });
+  routers.push(...desks.routers);
+
   const { handlers, onGaveUp } = createHandoffHandlers({
+    desks: desks.forwarder,
     engine: options.engine,
     store: options.store,
     records,
@@ -232,8 +265,13 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
       tickets: routing.tickets === 'local' ? 'local' : `local+${routing.tickets}`,
       callbacks: routing.callbacks === 'local' ? 'console' : `console+${routing.callbacks}`,
       slack: routing.slack ? `on (${routing.slack.notify.join(', ')})` : 'off',
+      deskWebhooks: desks.summary,
+    },
+    start() {
+      desks.worker.start();
     },
     async close() {
+      await desks.worker.stop();
       for (const close of closers) await close();
     },
   };

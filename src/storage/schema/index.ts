@@ -1,5 +1,7 @@
 export * from './callbacks.table.ts';
 export * from './channel-sessions.table.ts';
+export * from './desk-inbox.table.ts';
+export * from './desk-outbound.table.ts';
 export * from './escalations.table.ts';
 export * from './intent-analysis-log.table.ts';
 export * from './messages.table.ts';
