@@ -6,11 +6,13 @@ import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Knowledge } from '../content/knowledge.ts';
 import type { Engine } from '../engine/engine.ts';
+import type { HandleResult } from '../engine/inbound.ts';
 import type { Realtime } from '../engine/realtime.port.ts';
 import type { Db } from '../storage/database.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import { createDeskIngest, type DeskIngest } from './desk.ingest.ts';
 import { createDeskModule, type DeskModuleOptions } from './desk/desk.module.ts';
+import type { DeskApplyOutcome } from './desk/desk-inbox.worker.ts';
 import { createFreshdeskClient, type FreshdeskClient } from './freshdesk/freshdesk.client.ts';
 import { createFreshdeskTarget } from './freshdesk/freshdesk.target.ts';
 import type { HandoffEnvConfig } from './handoff.env.ts';
@@ -80,6 +82,25 @@ export interface HandoffModule {
   /** Starts applying desk events from the inbox (the runtime's background loops). */
   start(): void;
   close(): Promise<void>;
+}
+
+/** What the engine made of a desk event, as the inbox worker acts on it. */
+function deskOutcome(result: HandleResult): DeskApplyOutcome {
+  switch (result.outcome) {
+    case 'ok':
+      return { outcome: 'applied' };
+    case 'duplicate':
+      return { outcome: 'duplicate' };
+    case 'not_found':
+      return { outcome: 'not_found' };
+    case 'busy':
+      return { outcome: 'busy' };
+    case 'not_accepted':
+    case 'forbidden':
+      return { outcome: 'not_accepted', message: result.message };
+    default:
+      return { outcome: 'not_accepted', message: result.outcome };
+  }
 }
 
 /** A stable cache key per Zoho credential set, without putting a secret into Redis key names. */
@@ -227,7 +248,8 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     },
     apply:
       options.applyDeskEvent ??
-      (async () => ({ outcome: 'not_accepted', message: 'desk events do not reach conversations yet' })),
+      (async (sessionId, event) =>
+        deskOutcome(await options.engine.handle(sessionId, { kind: 'desk', event }))),
     logger: log,
     now: options.now,
     ...(o.slackNowSeconds ? { nowSeconds: o.slackNowSeconds } : {}),

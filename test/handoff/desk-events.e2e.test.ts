@@ -33,6 +33,10 @@ afterAll(async () => {
 });
 
 const HEAVY = 60_000;
+const streams: Array<{ close(): void }> = [];
+afterAll(() => {
+  for (const s of streams) s.close();
+});
 
 async function toOptions(t: TestRuntime, text = 'I want to talk to a human'): Promise<Visitor> {
   const visitor = await startVisitor(t.url);
@@ -114,20 +118,76 @@ describe('SalesIQ', () => {
   }
 
   it(
-    'the operator taking the chat is recorded on the delivery ("answered in SalesIQ by Maria")',
+    'the operator joining and replying reach the visitor live over SSE; the delivery says "answered by Maria"',
     async () => {
       const { visitor, conversationId } = await liveChat();
+      const stream = await openSse(`${t.url}/api/v1/sessions/${visitor.sessionId}/events`, {
+        authorization: `Bearer ${visitor.token}`,
+      });
+      streams.push(stream);
       const joined = await v.salesiq.webhook(hook, 'conversation.attender.updated', conversationId);
       expect(joined.status).toBe(200);
       expect(joined.body).toEqual({ accepted: 1, duplicates: 0 });
-      const replied = await v.salesiq.webhook(hook, 'conversation.operator.replied', conversationId);
+      const hello = await stream.next(
+        (e) => e.event === 'turn' && e.data.state === 'escalated.assigned',
+        10_000,
+      );
+      expect(hello.data.messages.map((m: { text: string }) => m.text)).toContain(
+        'Maria has joined the chat.',
+      );
+      const entity = salesIqEntity(
+        'conversation.operator.replied',
+        conversationId,
+        'Hi, Maria here. How can I help?',
+      );
+      const replied = await v.salesiq.webhook(hook, 'conversation.operator.replied', conversationId, entity);
       expect(replied.body.accepted).toBe(1);
+      const reply = await stream.next(
+        (e) =>
+          e.event === 'turn' &&
+          e.data.messages.some((m: { text: string }) => m.text === 'Hi, Maria here. How can I help?'),
+        10_000,
+      );
+      expect(reply.data.messages.find((m: { role: string }) => m.role === 'operator')).toBeDefined();
       await idle(t);
       const row = await delivery(t, visitor.sessionId, 'salesiq');
       expect(row).toMatchObject({ deskStatus: 'answered', deskAgent: OPERATOR.name });
+      // What the visitor writes keeps going into the SalesIQ conversation.
+      await visitor.send('My order number is 4411');
+      await eventually(
+        () => v.salesiq.conversations.find((c) => c.id === conversationId)?.messages ?? [],
+        (m) => m.includes('My order number is 4411'),
+      );
     },
     HEAVY,
   );
+
+  it('"completed" closes the conversation with the closing notice', async () => {
+    const { visitor, conversationId } = await liveChat();
+    await v.salesiq.webhook(hook, 'conversation.attender.updated', conversationId);
+    await v.salesiq.webhook(hook, 'conversation.completed', conversationId);
+    await idle(t);
+    const view = await eventually(
+      () => visitor.view(),
+      (r) => r.body.state === 'escalated.closed',
+    );
+    expect(view.body.messages.at(-1).text).toMatch(/closed this conversation/);
+    expect(await delivery(t, visitor.sessionId, 'salesiq')).toMatchObject({ deskStatus: 'closed' });
+  });
+
+  it('"missed" offers the visitor a callback or a ticket instead', async () => {
+    const { visitor, conversationId } = await liveChat();
+    await v.salesiq.webhook(hook, 'conversation.missed', conversationId);
+    await idle(t);
+    const view = await eventually(
+      () => visitor.view(),
+      (r) => r.body.state === 'escalation_options',
+    );
+    expect(view.body.buttons.map((b: { id: string }) => b.id)).toEqual(['callback', 'ticket']);
+    expect(view.body.messages.map((m: { text: string }) => m.text).join('\n')).toMatch(
+      /nobody from our live chat team could take your chat/,
+    );
+  });
 
   it('a redelivered webhook (SalesIQ retries with attempt 2) and a replayed one are ignored', async () => {
     const { conversationId } = await liveChat();
@@ -187,6 +247,11 @@ describe('Zendesk', () => {
       expect(solved.status).toBe(200);
       await idle(t);
       expect(await ticketRow(t, visitor.sessionId)).toMatchObject({ status: 'resolved' });
+      const told = await eventually(
+        () => visitor.view(),
+        (r) => r.body.messages.some((m: { text: string }) => /has been marked as solved/.test(m.text)),
+      );
+      expect(told.body.state).toBe('ticket_created');
       const [escalation] = await t.runtime.database.db
         .select()
         .from(escalations)
@@ -198,20 +263,54 @@ describe('Zendesk', () => {
     HEAVY,
   );
 
-  it('a public agent comment is accepted; an internal note is not', async () => {
-    const { ticketId } = await zendeskTicket();
-    const note = await v.zendesk.agentComment(ticketId, 'Internal: check the logs', { isPublic: false });
-    expect(note.body).toMatchObject({ accepted: 0, ignored: 'internal note' });
-    const reply = await v.zendesk.agentComment(ticketId, 'Could you tell me your app version?');
-    expect(reply.body).toEqual({ accepted: 1, duplicates: 0 });
-    await idle(t);
-    const rows = await inboxOf(t, 'zendesk', String(ticketId));
-    expect(rows.map((r) => r.status)).toEqual(['done']);
-    expect(rows[0]?.event).toMatchObject({
-      kind: 'agent_replied',
-      agent: { id: `zendesk:${ZENDESK_AGENT.id}`, name: ZENDESK_AGENT.name },
-    });
-  });
+  it(
+    'a public comment reaches the visitor (a note does not); the visitor’s next message becomes a comment, and its echo is not sent back',
+    async () => {
+      const { visitor, ticketId } = await zendeskTicket();
+      const note = await v.zendesk.agentComment(ticketId, 'Internal: check the logs', { isPublic: false });
+      expect(note.body).toMatchObject({ accepted: 0, ignored: 'internal note' });
+      const reply = await v.zendesk.agentComment(ticketId, 'Could you tell me your app version?');
+      expect(reply.body).toEqual({ accepted: 1, duplicates: 0 });
+      await idle(t);
+      const seen = await eventually(
+        () => visitor.view(),
+        (r) =>
+          r.body.messages.some((m: { text: string }) => m.text === 'Could you tell me your app version?'),
+      );
+      expect(seen.body.messages.some((m: { text: string }) => m.text.includes('check the logs'))).toBe(false);
+      expect(seen.body.messages.find((m: { text: string }) => m.text.startsWith('Could you'))?.role).toBe(
+        'operator',
+      );
+
+      await visitor.send('Version 4.2.1 on Android');
+      const zd = v.zendesk.tickets.find((x) => x.id === ticketId);
+      await eventually(
+        () => zd?.comments.map((c) => c.body) ?? [],
+        (bodies) => bodies.includes('Version 4.2.1 on Android'),
+      );
+      const ours = zd?.comments.find((c) => c.body === 'Version 4.2.1 on Android');
+      // Posted as the requester: it reads as the visitor's words, and the webhook echo is not an agent's.
+      expect(ours).toMatchObject({ public: true, staff: false, authorId: zd?.requester_id });
+      await eventually(
+        () => v.zendesk.deliveries.filter((d) => d.type.endsWith('comment_added')).length,
+        (n) => n >= 3,
+      );
+      await idle(t);
+      const after = await visitor.view();
+      const copies = after.body.messages.filter(
+        (m: { text: string }) => m.text === 'Version 4.2.1 on Android',
+      );
+      expect(copies.map((m: { role: string }) => m.role)).toEqual(['visitor']);
+      const rows = await inboxOf(t, 'zendesk', String(ticketId));
+      expect(rows.map((r) => [r.status, (r.event as { kind: string }).kind])).toEqual([
+        ['done', 'agent_replied'],
+      ]);
+      expect(rows[0]?.event).toMatchObject({
+        agent: { id: `zendesk:${ZENDESK_AGENT.id}`, name: ZENDESK_AGENT.name },
+      });
+    },
+    HEAVY,
+  );
 
   it('a bad, missing or stale signature is refused with 401 and changes nothing; a replay is ignored', async () => {
     const { visitor, ticketId } = await zendeskTicket();
@@ -277,6 +376,44 @@ describe('Freshdesk', () => {
     HEAVY,
   );
 
+  it(
+    'an agent reply reaches the visitor; the visitor’s answer is posted as a reply and its echo is dropped',
+    async () => {
+      const visitor = await ticket(t);
+      const row = await delivery(t, visitor.sessionId, 'freshdesk');
+      const ticketId = Number(row?.externalId);
+      const answered = await v.freshdesk.agentReply(ticketId, 'Which browser do you use?');
+      expect(answered.body.accepted).toBe(1);
+      await idle(t);
+      await eventually(
+        () => visitor.view(),
+        (r) =>
+          r.body.messages.some(
+            (m: { text: string; role: string }) =>
+              m.text === 'Which browser do you use?' && m.role === 'operator',
+          ),
+      );
+      await visitor.send('Firefox 133 on Windows');
+      const fd = v.freshdesk.tickets.find((x) => x.id === ticketId);
+      await eventually(
+        () => fd?.replies.map((r) => r.body) ?? [],
+        (bodies) => bodies.includes('Firefox 133 on Windows'),
+      );
+      // Freshdesk's rule fires for our API reply too: the inbox takes it, the loop guard drops it.
+      const echo = await eventually(
+        async () => (await inboxOf(t, 'freshdesk', String(ticketId))).filter((r) => r.status === 'ignored'),
+        (rows) => rows.length === 1,
+      );
+      expect(echo[0]?.note).toMatch(/echoed back/);
+      await idle(t);
+      const copies = (await visitor.view()).body.messages.filter(
+        (m: { text: string }) => m.text === 'Firefox 133 on Windows',
+      );
+      expect(copies.map((m: { role: string }) => m.role)).toEqual(['visitor']);
+    },
+    HEAVY,
+  );
+
   it('an unknown status is a 400 naming the expected values', async () => {
     const res = await v.freshdesk.deliver(JSON.stringify({ ticket_id: '1', status: 'Teleported' }));
     expect(res.status).toBe(400);
@@ -316,7 +453,7 @@ describe('Slack', () => {
   it(
     'a thread reply is accepted once, however often Slack retries it; a bad signature changes nothing',
     async () => {
-      const { notice } = await notified();
+      const { visitor, notice } = await notified();
       const threadId = `${notice.channel}:${notice.ts}`;
       const forged = await v.slack.threadReply(notice, 'I am on it', { secret: 'wrong-secret' });
       expect(forged.status).toBe(401);
@@ -337,6 +474,22 @@ describe('Slack', () => {
       const rows = await inboxOf(t, 'slack', threadId);
       expect(rows).toHaveLength(1);
       expect(rows[0]?.status).toBe('done');
+      const view = await eventually(
+        () => visitor.view(),
+        (r) => r.body.state === 'escalated.assigned',
+      );
+      const texts = view.body.messages.map((m: { text: string }) => m.text);
+      expect(texts.filter((x: string) => x === 'Hi! I am looking into it.')).toHaveLength(1);
+      expect(texts).toContain(`${SLACK_AGENT.name} has joined the chat.`);
+      const [escalation] = await eventually(
+        () =>
+          t.runtime.database.db
+            .select()
+            .from(escalations)
+            .where(eq(escalations.conversationId, visitor.sessionId)),
+        (r) => r[0]?.status === 'assigned',
+      );
+      expect(escalation?.assignedTo).toBe(`slack:${SLACK_AGENT.id}`);
     },
     HEAVY,
   );
@@ -365,5 +518,3 @@ describe('Slack', () => {
     );
   });
 });
-
-void openSse;
