@@ -18,8 +18,8 @@ import {
 import { OPERATOR, salesIqEntity } from '../fakes/salesiq.fake.ts';
 import { SLACK_AGENT } from '../fakes/slack.fake.ts';
 import { ZENDESK_AGENT } from '../fakes/zendesk.fake.ts';
-import { openSse } from '../operator/operator.support.ts';
-import { startVisitor, type TestRuntime, type Visitor } from '../support/runtime.ts';
+import { newOperator, openSse } from '../operator/operator.support.ts';
+import { api, startVisitor, type TestRuntime, type Visitor } from '../support/runtime.ts';
 import { eventually, startVendors, startWorld, type Vendors } from './support/handoff-world.ts';
 
 let v: Vendors;
@@ -152,6 +152,18 @@ describe('SalesIQ', () => {
       await idle(t);
       const row = await delivery(t, visitor.sessionId, 'salesiq');
       expect(row).toMatchObject({ deskStatus: 'answered', deskAgent: OPERATOR.name });
+      const admin = await newOperator(t.runtime, t.url, 'admin', 'Ada');
+      const seen = await api(
+        t.url,
+        'GET',
+        `/api/v1/conversations/${visitor.sessionId}`,
+        undefined,
+        admin.auth,
+      );
+      expect(seen.body.deliveries.find((d: { target: string }) => d.target === 'salesiq')).toMatchObject({
+        deskStatus: 'answered',
+        deskSummary: 'answered in SalesIQ by Maria',
+      });
       // What the visitor writes keeps going into the SalesIQ conversation.
       await visitor.send('My order number is 4411');
       await eventually(
@@ -259,6 +271,18 @@ describe('Zendesk', () => {
       expect(escalation?.status).toBe('resolved');
       const row = await delivery(t, visitor.sessionId, 'zendesk');
       expect(row).toMatchObject({ deskStatus: 'solved', externalId: String(ticketId) });
+      const admin = await newOperator(t.runtime, t.url, 'admin', 'Ada');
+      const seen = await api(
+        t.url,
+        'GET',
+        `/api/v1/conversations/${visitor.sessionId}`,
+        undefined,
+        admin.auth,
+      );
+      expect(seen.body.deliveries.find((d: { target: string }) => d.target === 'zendesk')).toMatchObject({
+        deskSummary: `Zendesk #${ticketId} solved`,
+        externalUrl: `${v.zendesk.url}/agent/tickets/${ticketId}`,
+      });
     },
     HEAVY,
   );

@@ -38,6 +38,35 @@ export function deskStatusOf(event: DeskEvent): string {
   }
 }
 
+/**
+ * How an operator reads where a case stands on its desk: "answered in SalesIQ by Maria", "Zendesk #123
+ * solved". Null until the desk said something.
+ */
+export function deskSummary(
+  target: string,
+  label: string,
+  externalId: string | null,
+  status: string | null,
+  agent: string | null,
+): string | null {
+  if (!status) return null;
+  const by = agent ? ` by ${agent}` : '';
+  if (target === 'zendesk' || target === 'freshdesk')
+    return `${label}${externalId ? ` #${externalId}` : ''} ${status}${status === 'answered' ? by : ''}`;
+  switch (status) {
+    case 'assigned':
+      return `taken in ${label}${by}`;
+    case 'answered':
+      return `answered in ${label}${by}`;
+    case 'closed':
+      return `closed in ${label}${by}`;
+    case 'missed':
+      return `missed in ${label}: nobody took it`;
+    default:
+      return `${label}: ${status}`;
+  }
+}
+
 const TICKET_STATUS: Record<DeskTicketStatus, 'open' | 'awaiting_customer' | 'resolved' | 'closed'> = {
   open: 'open',
   pending: 'awaiting_customer',

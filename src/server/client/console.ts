@@ -1117,6 +1117,16 @@ export function startConsole(root: HTMLElement) {
                     { class: `delivery-${d.status}`, title: d.lastError ?? '' },
                     d.status === 'pending' && d.attempts > 1 ? `retrying (${d.attempts} attempts)` : d.status,
                   ),
+                  ...(d.deskSummary
+                    ? [
+                        ' · ',
+                        h(
+                          'span',
+                          { class: 'desk-status', 'data-desk-status': d.deskStatus ?? '' },
+                          d.deskSummary,
+                        ),
+                      ]
+                    : []),
                 ),
               ),
             ),
