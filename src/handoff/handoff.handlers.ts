@@ -291,6 +291,16 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
         { key: found.key, status: params.status },
         'escalation status change skipped (already further)',
       );
+    else if (deps.desks) {
+      const who = details.agentId?.startsWith('slack:') ? `<@${details.agentId.slice(6)}>` : 'an agent';
+      const line = {
+        assigned: `✅ Taken by ${who}.`,
+        resolved: `✔️ Resolved by ${who}.`,
+        handed_back: '↩️ Handed back to the bot.',
+        failed: '⚠️ The live chat could not be delivered; the visitor was offered a callback or a ticket.',
+      }[params.status];
+      await deps.desks.noteInThread(effect.idempotencyKey, found.key, effect.sessionId, line);
+    }
     return { outcome: 'done' };
   };
 

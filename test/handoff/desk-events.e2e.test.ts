@@ -514,6 +514,11 @@ describe('Slack', () => {
         (r) => r[0]?.status === 'assigned',
       );
       expect(escalation?.assignedTo).toBe(`slack:${SLACK_AGENT.id}`);
+      // The thread is the case: the assignment shows there.
+      await eventually(
+        () => v.slack.messages.filter((m) => m.thread_ts === notice.ts).map((m) => m.text),
+        (lines) => lines.includes(`✅ Taken by <@${SLACK_AGENT.id}>.`),
+      );
     },
     HEAVY,
   );

@@ -59,6 +59,39 @@ export function createDeskForwarder(options: DeskForwarderOptions) {
   }
 
   return {
+    /**
+     * A line in the Slack thread of a handoff ("taken by …", "resolved"): the thread is the case, so what
+     * happens to the case shows there. Keyed like a post, so a re-run effect says it once.
+     */
+    async noteInThread(
+      effectKey: string,
+      handoffKey: string,
+      conversationId: string,
+      text: string,
+    ): Promise<void> {
+      const slack = options.slack;
+      if (!slack) return;
+      const thread = (await records.openDesks(conversationId)).find(
+        (d) => d.desk === 'slack' && d.handoffKey === handoffKey,
+      );
+      const [channel, ts] = thread?.externalId.split(':') ?? [];
+      if (!thread || !channel || !ts) return;
+      const key = `${effectKey}:slack-note`;
+      if (
+        !(await records.beginPost({
+          key,
+          desk: 'slack',
+          externalId: thread.externalId,
+          conversationId,
+          text,
+        }))
+      )
+        return;
+      const r = await slack.postMessage(toThreadMessage(channel, ts, text));
+      if (r.ok) await records.confirmPost(key, r.ts);
+      else logger.warn({ key, error: r.result.error }, 'case update not posted to its Slack thread');
+    },
+
     /** Posts `text` to every desk that holds the conversation's latest handoff; keyed by `effectKey`. */
     async forward(effectKey: string, conversationId: string, text: string): Promise<EffectOutcome> {
       const desks = await records.openDesks(conversationId);
