@@ -6,13 +6,12 @@ import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Knowledge } from '../content/knowledge.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { HandleResult } from '../engine/inbound.ts';
 import type { Realtime } from '../engine/realtime.port.ts';
 import type { Db } from '../storage/database.ts';
 import type { SessionStore } from '../storage/session.store.ts';
-import { createDeskIngest, type DeskIngest } from './desk.ingest.ts';
 import { createDeskModule, type DeskModuleOptions } from './desk/desk.module.ts';
 import type { DeskApplyOutcome } from './desk/desk-inbox.worker.ts';
+import { createDeskIngest, type DeskIngest, type DeskIngestResult } from './desk.ingest.ts';
 import { createFreshdeskClient, type FreshdeskClient } from './freshdesk/freshdesk.client.ts';
 import { createFreshdeskTarget } from './freshdesk/freshdesk.target.ts';
 import type { HandoffEnvConfig } from './handoff.env.ts';
@@ -85,8 +84,10 @@ export interface HandoffModule {
 }
 
 /** What the engine made of a desk event, as the inbox worker acts on it. */
-function deskOutcome(result: HandleResult): DeskApplyOutcome {
+function deskOutcome(result: DeskIngestResult): DeskApplyOutcome {
   switch (result.outcome) {
+    case 'unknown_conversation':
+      return { outcome: 'not_found' };
     case 'ok':
       return { outcome: 'applied' };
     case 'duplicate':
@@ -237,6 +238,8 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     }
   }
 
+  // What desk webhooks (SalesIQ, Zendesk, Freshdesk, Slack) call with a mapped DeskEvent: the inbox worker.
+  const { ingestDeskEvent } = createDeskIngest({ engine: options.engine, records, now: options.now });
   const desks = createDeskModule({
     db: options.db,
     webhooks: config.webhooks,
@@ -246,10 +249,7 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
       ...(freshdesk ? { freshdesk } : {}),
       ...(slack ? { slack } : {}),
     },
-    apply:
-      options.applyDeskEvent ??
-      (async (sessionId, event) =>
-        deskOutcome(await options.engine.handle(sessionId, { kind: 'desk', event }))),
+    apply: options.applyDeskEvent ?? (async (event) => deskOutcome(await ingestDeskEvent(event))),
     logger: log,
     now: options.now,
     ...(o.slackNowSeconds ? { nowSeconds: o.slackNowSeconds } : {}),
@@ -272,9 +272,6 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     inDoubtDelayMs: config.inDoubtDelayMs,
     ...(o.notYetMs !== undefined ? { notYetMs: o.notYetMs } : {}),
   });
-
-  // What desk webhooks (SalesIQ, Zendesk, Freshdesk, Slack) call with a mapped DeskEvent.
-  const { ingestDeskEvent } = createDeskIngest({ engine: options.engine, records, now: options.now });
 
   return {
     routing,

@@ -4,7 +4,7 @@
 // desk conversation are applied one after another, in the order they were received.
 import type { Logger } from 'pino';
 import type { DeskEvent } from '../desk-event.port.ts';
-import type { DeskCase, DeskRecords } from './desk.records.ts';
+import type { DeskRecords } from './desk.records.ts';
 import type { DeskInbox, InboxItem } from './desk-inbox.store.ts';
 
 /** What the engine made of a desk event. */
@@ -19,8 +19,8 @@ export type DeskApplyOutcome =
 export interface DeskInboxWorkerOptions {
   inbox: DeskInbox;
   records: DeskRecords;
-  /** Into the conversation (engine.handle with a desk inbound). */
-  apply: (sessionId: string, event: DeskEvent, c: DeskCase) => Promise<DeskApplyOutcome>;
+  /** Into the conversation (handoff/desk.ingest.ts: engine.handle with a desk inbound). */
+  apply: (event: DeskEvent) => Promise<DeskApplyOutcome>;
   /** Fills in what the webhook could not look up within its deadline (a Slack user's name). */
   enrich?: (event: DeskEvent) => Promise<DeskEvent>;
   logger: Logger;
@@ -63,9 +63,9 @@ export function createDeskInboxWorker(options: DeskInboxWorkerOptions) {
     const event = options.enrich ? await options.enrich(raw) : raw;
     const at = options.now();
     await records.recordDeskStatus(event.desk, c, event, at);
-    if (event.kind === 'ticket_status_changed')
-      await records.followTicketStatus(c, event.status, event.agent?.name, at);
-    const result = await options.apply(c.conversationId, event, c);
+    if (event.kind === 'ticket_status_changed' && (event.status === 'solved' || event.status === 'closed'))
+      await records.resolveEscalation(c, event.status, event.agent?.name, at);
+    const result = await options.apply(event);
     switch (result.outcome) {
       case 'applied':
       case 'duplicate':

@@ -4,12 +4,7 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../storage/database.ts';
-import {
-  deskOutbound,
-  escalationIntegrations,
-  escalations,
-  supportTickets,
-} from '../../storage/schema/index.ts';
+import { deskOutbound, escalationIntegrations, escalations } from '../../storage/schema/index.ts';
 import type { DeskEvent, DeskTicketStatus } from '../desk-event.port.ts';
 import type { TargetName } from '../handoff.target.ts';
 
@@ -67,13 +62,6 @@ export function deskSummary(
   }
 }
 
-const TICKET_STATUS: Record<DeskTicketStatus, 'open' | 'awaiting_customer' | 'resolved' | 'closed'> = {
-  open: 'open',
-  pending: 'awaiting_customer',
-  solved: 'resolved',
-  closed: 'closed',
-};
-
 /** Whitespace-insensitive fingerprint of a text: how an echo of our own post is recognised. */
 export function fingerprint(text: string): string {
   return createHash('sha256').update(text.replace(/\s+/g, ' ').trim()).digest('hex');
@@ -127,44 +115,23 @@ export function createDeskRecords(db: Db, now: () => Date) {
     },
 
     /**
-     * A helpdesk status change moves our ticket (support_tickets) and, when solved or closed, the escalation.
-     * Only forward from open states, so a late "pending" cannot reopen a ticket solved since.
+     * A helpdesk solved or closed the ticket: the escalation is resolved (our support_tickets row follows
+     * through the engine's updateTicketStatus effect). Only from open states: a redelivery changes nothing.
      */
-    async followTicketStatus(c: DeskCase, status: DeskTicketStatus, agent: string | undefined, at: Date) {
-      const next = TICKET_STATUS[status];
-      const done = next === 'resolved' || next === 'closed';
-      const from: Array<'open' | 'in_progress' | 'awaiting_customer' | 'resolved'> = done
-        ? next === 'closed'
-          ? ['open', 'in_progress', 'awaiting_customer', 'resolved']
-          : ['open', 'in_progress', 'awaiting_customer']
-        : // Reopened on the desk (a customer answered a solved ticket): ours reopens too; closed stays closed.
-          ['open', 'in_progress', 'awaiting_customer', 'resolved'];
-      const changed = await db
-        .update(supportTickets)
+    async resolveEscalation(c: DeskCase, status: DeskTicketStatus, agent: string | undefined, at: Date) {
+      await db
+        .update(escalations)
         .set({
-          status: next,
-          updatedAt: now(),
-          ...(done ? { resolvedAt: at } : { resolvedAt: null }),
-          ...(agent && done ? { resolutionNotes: `${status} on the helpdesk by ${agent}` } : {}),
+          status: 'resolved',
+          resolvedAt: at,
+          ...(agent ? { resolutionSummary: `${status} by ${agent}` } : {}),
         })
-        .where(and(eq(supportTickets.idempotencyKey, c.handoffKey), inArray(supportTickets.status, from)))
-        .returning({ ticketNumber: supportTickets.ticketNumber });
-      if (done) {
-        await db
-          .update(escalations)
-          .set({
-            status: 'resolved',
-            resolvedAt: at,
-            ...(agent ? { resolutionSummary: `${status} by ${agent}` } : {}),
-          })
-          .where(
-            and(
-              eq(escalations.idempotencyKey, c.handoffKey),
-              inArray(escalations.status, ['queued', 'assigned']),
-            ),
-          );
-      }
-      return changed[0]?.ticketNumber ?? null;
+        .where(
+          and(
+            eq(escalations.idempotencyKey, c.handoffKey),
+            inArray(escalations.status, ['queued', 'assigned']),
+          ),
+        );
     },
 
     /** Claims the right to post one visitor message to one desk; false when it was posted already. */
