@@ -37,7 +37,9 @@ export interface DeskInboxWorkerOptions {
 
 export function createDeskInboxWorker(options: DeskInboxWorkerOptions) {
   const { inbox, records, logger } = options;
-  const pollMs = options.pollMs ?? 500;
+  // Webhooks kick the worker and a retry schedules its own wake-up: the poll only picks up rows written by
+  // another process that died before applying them, so it can be slow (it costs the database a query).
+  const pollMs = options.pollMs ?? 5_000;
   const leaseMs = options.leaseMs ?? 30_000;
   const unknownCaseAttempts = options.unknownCaseAttempts ?? 8;
   const retryMs = options.retryMs ?? 1_000;
@@ -45,13 +47,26 @@ export function createDeskInboxWorker(options: DeskInboxWorkerOptions) {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = true;
+  let wake: NodeJS.Timeout | null = null;
+
+  /** Retries are due later: look again then, without waiting for the poll. */
+  function retryLater(id: number, delayMs: number, note: string): Promise<void> {
+    if (!stopped && !wake) {
+      wake = setTimeout(() => {
+        wake = null;
+        kick();
+      }, delayMs + 5);
+      wake.unref();
+    }
+    return inbox.retry(id, delayMs, note);
+  }
 
   async function applyOne(item: InboxItem): Promise<void> {
     const raw = item.event;
     const c = await records.caseOf(raw.desk, raw.externalId);
     if (!c) {
       if (item.attempts < unknownCaseAttempts)
-        return inbox.retry(item.id, retryMs * item.attempts, 'no conversation has this desk id (yet)');
+        return retryLater(item.id, retryMs * item.attempts, 'no conversation has this desk id (yet)');
       return inbox.finish(item.id, 'ignored', `no conversation has ${raw.desk} id ${raw.externalId}`);
     }
     if (
@@ -79,7 +94,7 @@ export function createDeskInboxWorker(options: DeskInboxWorkerOptions) {
       case 'not_found':
         return inbox.finish(item.id, 'ignored', `conversation ${c.conversationId} no longer exists`);
       case 'busy':
-        return inbox.retry(item.id, retryMs, 'the conversation was busy');
+        return retryLater(item.id, retryMs, 'the conversation was busy');
     }
   }
 
@@ -101,9 +116,11 @@ export function createDeskInboxWorker(options: DeskInboxWorkerOptions) {
               { err: error, desk: item.event.desk, eventId: item.event.eventId },
               'desk event will be retried',
             );
-            await inbox
-              .retry(item.id, retryMs * item.attempts, error instanceof Error ? error.message : String(error))
-              .catch(() => {});
+            await retryLater(
+              item.id,
+              retryMs * item.attempts,
+              error instanceof Error ? error.message : String(error),
+            ).catch(() => {});
           }
         }
       }),
@@ -143,7 +160,9 @@ export function createDeskInboxWorker(options: DeskInboxWorkerOptions) {
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
+      if (wake) clearTimeout(wake);
       timer = null;
+      wake = null;
       await running;
     },
   };

@@ -108,7 +108,7 @@ export const FAST: RuntimeOverrides = {
   handoff: {
     token: { pollMs: 5, waitMs: 3000, throttleCooldownMs: 300 },
     notYetMs: 30,
-    deskWorker: { pollMs: 25, retryMs: 50 },
+    deskWorker: { retryMs: 50 },
   },
 };
 
