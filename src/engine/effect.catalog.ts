@@ -15,6 +15,7 @@ export const EFFECT_PARAMS = {
   createHandoff: stamped.extend({ channel: z.enum(ESCALATION_OPTIONS), ticketNumber: z.string().optional() }),
   notifyOperators: stamped.extend({ reason: z.string() }),
   forwardToOperator: stamped,
+  forwardToDesk: stamped,
   deliverOperatorMessage: stamped,
   updateEscalation: stamped.extend({ status: z.enum(['assigned', 'resolved', 'handed_back', 'failed']) }),
   remindOperators: stamped,

@@ -32,6 +32,17 @@ export const handoffEnvShape = {
   SLACK_CHANNEL: blankIsUnset(text),
   SLACK_SIGNING_SECRET: blankIsUnset(text),
   SLACK_API_URL: blankIsUnset(httpUrl),
+  SALESIQ_WEBHOOK_PUBLIC_KEY: blankIsUnset(
+    z
+      .string()
+      // One line in an env file: "\n" escapes stand for the PEM's line breaks.
+      .transform((v) => v.replace(/\\n/g, '\n'))
+      .refine((v) => v.includes('-----BEGIN PUBLIC KEY-----'), {
+        message: 'must be the PEM public key SalesIQ shows for webhooks (-----BEGIN PUBLIC KEY----- …)',
+      }),
+  ),
+  ZENDESK_WEBHOOK_SECRET: blankIsUnset(text),
+  FRESHDESK_WEBHOOK_SECRET: blankIsUnset(z.string().min(16, 'use at least 16 random characters')),
   HANDOFF_ROUTING_FILE: blankIsUnset(text),
   HANDOFF_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   HANDOFF_IN_DOUBT_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
@@ -66,11 +77,19 @@ export interface SlackEnv {
   apiUrl: string;
 }
 
+/** Secrets that verify what the desks send back (each desk's webhook is off while its secret is unset). */
+export interface DeskWebhookEnv {
+  salesiqPublicKey: string | undefined;
+  zendeskSecret: string | undefined;
+  freshdeskSecret: string | undefined;
+}
+
 export interface HandoffEnvConfig {
   salesiq: SalesIqEnv | null;
   zendesk: ZendeskEnv | null;
   freshdesk: FreshdeskEnv | null;
   slack: SlackEnv | null;
+  webhooks: DeskWebhookEnv;
   routingFile: string | undefined;
   httpTimeoutMs: number;
   /** After an unanswered request, wait this long before looking whether the vendor acted on it. */
@@ -135,6 +154,11 @@ export function handoffConfig(env: HandoffEnv): { config: HandoffEnvConfig; prob
         channel: sl.SLACK_CHANNEL,
         signingSecret: env.SLACK_SIGNING_SECRET,
         apiUrl: env.SLACK_API_URL ?? 'https://slack.com/api',
+      },
+      webhooks: {
+        salesiqPublicKey: env.SALESIQ_WEBHOOK_PUBLIC_KEY,
+        zendeskSecret: env.ZENDESK_WEBHOOK_SECRET,
+        freshdeskSecret: env.FRESHDESK_WEBHOOK_SECRET,
       },
       routingFile: env.HANDOFF_ROUTING_FILE,
       httpTimeoutMs: env.HANDOFF_HTTP_TIMEOUT_MS,

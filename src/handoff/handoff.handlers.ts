@@ -12,6 +12,7 @@ import type { TraceEntry } from '../engine/turn.types.ts';
 import { deskTicketStatusSchema, ESCALATION_OPTIONS } from '../machines/conversation.events.ts';
 import type { ClaimedEffect } from '../storage/effect.log.ts';
 import type { SessionStore } from '../storage/session.store.ts';
+import type { DeskForwarder } from './desk/desk-forward.ts';
 import type { EscalationRecord, HandoffRecords } from './handoff.records.ts';
 import { type FindResult, type HandoffTarget, TARGET_NAMES, type TargetName } from './handoff.target.ts';
 import { buildPacket, type HandoffPacket } from './packet.ts';
@@ -27,6 +28,8 @@ export interface HandoffHandlerDeps {
   targets: Partial<Record<TargetName, HandoffTarget>>;
   /** For visitor messages into a SalesIQ conversation (forwardToOperator). */
   salesiq?: SalesIqClient;
+  /** For visitor messages onto the Zendesk / Freshdesk ticket and into the Slack thread of the case. */
+  desks?: DeskForwarder;
   knowledge: Knowledge;
   realtime: Realtime;
   logger: Logger;
@@ -305,6 +308,16 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
         { key: found.key, status: params.status },
         'escalation status change skipped (already further)',
       );
+    else if (deps.desks) {
+      const who = details.agentId?.startsWith('slack:') ? `<@${details.agentId.slice(6)}>` : 'an agent';
+      const line = {
+        assigned: `✅ Taken by ${who}.`,
+        resolved: `✔️ Resolved by ${who}.`,
+        handed_back: '↩️ Handed back to the bot.',
+        failed: '⚠️ The live chat could not be delivered; the visitor was offered a callback or a ticket.',
+      }[params.status];
+      await deps.desks.noteInThread(effect.idempotencyKey, found.key, effect.sessionId, line);
+    }
     return { outcome: 'done' };
   };
 
@@ -328,7 +341,32 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
     return { outcome: 'done' };
   };
 
+  /** The visitor's words of the turn that emitted the effect. */
+  async function visitorTextAt(effect: ClaimedEffect, at: string): Promise<string> {
+    const view = await deps.engine.view(effect.sessionId, null);
+    if (view.outcome !== 'ok') return '';
+    return view.messages
+      .filter((m) => m.role === 'visitor' && m.at === at)
+      .map((m) => m.text)
+      .join('\n');
+  }
+
+  /** Mirrors the visitor's message to the desks holding the case (ticket comment, Slack thread). */
+  const forwardToDesk: EffectHandler = async (effect) => {
+    const { at } = atParams.parse(effect.params);
+    if (!deps.desks) return { outcome: 'done' };
+    const text = await visitorTextAt(effect, at);
+    if (!text) return { outcome: 'done' };
+    return deps.desks.forward(effect.idempotencyKey, effect.sessionId, text);
+  };
+
   const forwardToOperator: EffectHandler = async (effect) => {
+    const mirrored = await forwardToDesk(effect);
+    const forwarded = await forwardToSalesIq(effect);
+    return mirrored.outcome === 'retry' ? mirrored : forwarded;
+  };
+
+  const forwardToSalesIq: EffectHandler = async (effect) => {
     const { at } = atParams.parse(effect.params);
     if (routing.instantChat !== 'salesiq' || !deps.salesiq) return { outcome: 'done' };
     const found = await escalationOf(effect);
@@ -348,12 +386,7 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
       };
     }
     if (chat.status === 'failed' || !chat.externalId) return { outcome: 'done' };
-    const view = await deps.engine.view(effect.sessionId, null);
-    if (view.outcome !== 'ok') return { outcome: 'done' };
-    const text = view.messages
-      .filter((m) => m.role === 'visitor' && m.at === at)
-      .map((m) => m.text)
-      .join('\n');
+    const text = await visitorTextAt(effect, at);
     if (!text) return { outcome: 'done' };
     const client = deps.salesiq;
     const conversationId = chat.externalId;
@@ -448,6 +481,7 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
     forwardToOperator,
     updateTicketStatus,
     remindOperators,
+    forwardToDesk,
   };
   return { handlers, onGaveUp };
 }

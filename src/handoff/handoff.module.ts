@@ -10,8 +10,10 @@ import type { Realtime } from '../engine/realtime.port.ts';
 import type { Db } from '../storage/database.ts';
 import type { RedisClient } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
-import { createDeskIngest, type DeskIngest } from './desk.ingest.ts';
-import { createFreshdeskClient } from './freshdesk/freshdesk.client.ts';
+import { createDeskModule, type DeskModuleOptions } from './desk/desk.module.ts';
+import type { DeskApplyOutcome } from './desk/desk-inbox.worker.ts';
+import { createDeskIngest, type DeskIngest, type DeskIngestResult } from './desk.ingest.ts';
+import { createFreshdeskClient, type FreshdeskClient } from './freshdesk/freshdesk.client.ts';
 import { createFreshdeskTarget } from './freshdesk/freshdesk.target.ts';
 import type { HandoffEnvConfig } from './handoff.env.ts';
 import { createHandoffHandlers, type HandoffHandlerDeps } from './handoff.handlers.ts';
@@ -20,11 +22,11 @@ import type { HandoffTarget, TargetName } from './handoff.target.ts';
 import { loadRouting, type Routing } from './routing.ts';
 import { createSalesIqClient, type SalesIqClient } from './salesiq/salesiq.client.ts';
 import { createSalesIqTarget } from './salesiq/salesiq.target.ts';
-import { createSlackClient } from './slack/slack.client.ts';
+import { createSlackClient, type SlackClient } from './slack/slack.client.ts';
 import { slackRoutes } from './slack/slack.routes.ts';
 import { createSlackTarget } from './slack/slack.target.ts';
 import type { Fetch } from './vendor.http.ts';
-import { createZendeskClient } from './zendesk/zendesk.client.ts';
+import { createZendeskClient, type ZendeskClient } from './zendesk/zendesk.client.ts';
 import { createZendeskTarget } from './zendesk/zendesk.target.ts';
 import { createMemoryTokenCache } from './zoho/memory-token.cache.ts';
 import { createRedisTokenCache } from './zoho/redis-token.cache.ts';
@@ -44,6 +46,8 @@ export interface HandoffModuleOverrides {
   notYetMs?: number;
   fetch?: Fetch;
   slackNowSeconds?: () => number;
+  /** Desk inbox pacing (tests retry an unknown desk id after milliseconds, not seconds). */
+  deskWorker?: DeskModuleOptions['worker'];
 }
 
 export interface HandoffModuleOptions {
@@ -62,6 +66,8 @@ export interface HandoffModuleOptions {
   /** The process's shared Redis connection when one is configured (the Zoho token is then shared too). */
   redis?: RedisClient | null;
   redisPrefix?: string;
+  /** Applies a desk event to its conversation (the engine); see desk/desk-inbox.worker.ts. */
+  applyDeskEvent?: DeskModuleOptions['apply'];
   overrides?: HandoffModuleOverrides;
   /** Where a session's visitor writes from (recorded on escalations and tickets; Zobot chats stay in SalesIQ). */
   sourceOf?: HandoffHandlerDeps['sourceOf'];
@@ -76,7 +82,30 @@ export interface HandoffModule {
   routers: Router[];
   /** Which targets are on, for the start-up log line. */
   summary: Record<string, string>;
+  /** Starts applying desk events from the inbox (the runtime's background loops). */
+  start(): void;
   close(): Promise<void>;
+}
+
+/** What the engine made of a desk event, as the inbox worker acts on it. */
+function deskOutcome(result: DeskIngestResult): DeskApplyOutcome {
+  switch (result.outcome) {
+    case 'unknown_conversation':
+      return { outcome: 'not_found' };
+    case 'ok':
+      return { outcome: 'applied' };
+    case 'duplicate':
+      return { outcome: 'duplicate' };
+    case 'not_found':
+      return { outcome: 'not_found' };
+    case 'busy':
+      return { outcome: 'busy' };
+    case 'not_accepted':
+    case 'forbidden':
+      return { outcome: 'not_accepted', message: result.message };
+    default:
+      return { outcome: 'not_accepted', message: result.outcome };
+  }
 }
 
 /** A stable cache key per Zoho credential set, without putting a secret into Redis key names. */
@@ -143,20 +172,25 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
       departmentFor: (packet) => routing.department(packet.category).salesiq ?? s.departmentId,
     });
   }
+  let zendesk: ZendeskClient | undefined;
+  let freshdesk: FreshdeskClient | undefined;
+  let slack: SlackClient | undefined;
   if (config.zendesk) {
+    zendesk = createZendeskClient({ ...config.zendesk, timeoutMs, ...(o.fetch ? { fetch: o.fetch } : {}) });
     targets.zendesk = createZendeskTarget({
-      client: createZendeskClient({ ...config.zendesk, timeoutMs, ...(o.fetch ? { fetch: o.fetch } : {}) }),
+      client: zendesk,
       groupFor: (packet) => routing.department(packet.category).zendeskGroup,
       fields: routing.zendeskFields,
     });
   }
   if (config.freshdesk) {
+    freshdesk = createFreshdeskClient({
+      ...config.freshdesk,
+      timeoutMs,
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+    });
     targets.freshdesk = createFreshdeskTarget({
-      client: createFreshdeskClient({
-        ...config.freshdesk,
-        timeoutMs,
-        ...(o.fetch ? { fetch: o.fetch } : {}),
-      }),
+      client: freshdesk,
       groupFor: (packet) => routing.department(packet.category).freshdeskGroup,
       fields: routing.freshdeskFields,
     });
@@ -171,6 +205,7 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
       timeoutMs,
       ...(o.fetch ? { fetch: o.fetch } : {}),
     });
+    slack = client;
     targets.slack = createSlackTarget({
       client,
       channelFor: () => slackConfig.channel,
@@ -204,7 +239,27 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     }
   }
 
+  // What desk webhooks (SalesIQ, Zendesk, Freshdesk, Slack) call with a mapped DeskEvent: the inbox worker.
+  const { ingestDeskEvent } = createDeskIngest({ engine: options.engine, records, now: options.now });
+  const desks = createDeskModule({
+    db: options.db,
+    webhooks: config.webhooks,
+    ...(config.slack?.signingSecret ? { slackSigningSecret: config.slack.signingSecret } : {}),
+    clients: {
+      ...(zendesk ? { zendesk } : {}),
+      ...(freshdesk ? { freshdesk } : {}),
+      ...(slack ? { slack } : {}),
+    },
+    apply: options.applyDeskEvent ?? (async (event) => deskOutcome(await ingestDeskEvent(event))),
+    logger: log,
+    now: options.now,
+    ...(o.slackNowSeconds ? { nowSeconds: o.slackNowSeconds } : {}),
+    ...(o.deskWorker ? { worker: o.deskWorker } : {}),
+  });
+  routers.push(...desks.routers);
+
   const { handlers, onGaveUp } = createHandoffHandlers({
+    desks: desks.forwarder,
     engine: options.engine,
     store: options.store,
     records,
@@ -220,9 +275,6 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     ...(o.notYetMs !== undefined ? { notYetMs: o.notYetMs } : {}),
   });
 
-  // What desk webhooks (SalesIQ, Zendesk, Freshdesk, Slack) call with a mapped DeskEvent.
-  const { ingestDeskEvent } = createDeskIngest({ engine: options.engine, records, now: options.now });
-
   return {
     routing,
     handlers,
@@ -234,8 +286,13 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
       tickets: routing.tickets === 'local' ? 'local' : `local+${routing.tickets}`,
       callbacks: routing.callbacks === 'local' ? 'console' : `console+${routing.callbacks}`,
       slack: routing.slack ? `on (${routing.slack.notify.join(', ')})` : 'off',
+      deskWebhooks: desks.summary,
+    },
+    start() {
+      desks.worker.start();
     },
     async close() {
+      await desks.worker.stop();
       for (const close of closers) await close();
     },
   };

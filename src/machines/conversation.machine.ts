@@ -139,6 +139,8 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
       createHandoff: (_, _params: { channel: 'instant_chat' | 'callback' | 'ticket' }) => {},
       notifyOperators: (_, _params: { reason: string }) => {},
       forwardToOperator: () => {},
+      /** The visitor's message onto the helpdesk ticket / Slack thread of the case (handoff/desk/desk-forward.ts). */
+      forwardToDesk: () => {},
       deliverOperatorMessage: () => {},
       updateEscalation: (_, _params: { status: 'assigned' | 'resolved' | 'handed_back' | 'failed' }) => {},
       remindOperators: () => {},
@@ -498,6 +500,13 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
         ],
         on: {
           ...newSegmentTransitions(),
+          // Plain text right after the ticket is a follow-up to it: it also goes onto the helpdesk ticket.
+          'VISITOR.TEXT': {
+            target: '#conversation.issue_gathering',
+            actions: ['startNewSegment', 'noteVisitorMessage', 'forwardToDesk'],
+          },
+          // The helpdesk agent's public answer on the ticket reaches the visitor.
+          'DESK.AGENT_REPLIED': { actions: 'deliverOperatorMessage' },
           // The desk's humans work the ticket: our record follows, and the visitor hears when it is done.
           'DESK.TICKET_STATUS': [
             {

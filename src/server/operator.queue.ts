@@ -2,7 +2,9 @@
 // effects), filtered, sorted by priority then waiting time, paged; and a visitor's place in that queue.
 import { and, asc, count, desc, eq, getTableName, gte, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import { PRIORITIES, type Priority } from '../detection/detection.types.ts';
+import { deskSummary } from '../handoff/desk/desk.records.ts';
 import { deliveryStatus } from '../handoff/handoff.records.ts';
+import { targetLabel } from '../handoff/handoff.target.ts';
 import type { Db } from '../storage/database.ts';
 import { type ESCALATION_STATUSES, escalationIntegrations, escalations } from '../storage/schema/index.ts';
 
@@ -33,6 +35,8 @@ export interface DeliveryItem {
   attempts: number;
   lastError: string | null;
   updatedAt: string;
+  deskStatus: string | null;
+  deskSummary: string | null;
 }
 
 export interface EscalationItem {
@@ -235,6 +239,14 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
       attempts: row.attempts,
       lastError: row.lastError,
       updatedAt: row.updatedAt.toISOString(),
+      deskStatus: row.deskStatus,
+      deskSummary: deskSummary(
+        row.target,
+        targetLabel(row.target),
+        row.externalId,
+        row.deskStatus,
+        row.deskAgent,
+      ),
     }));
   }
 

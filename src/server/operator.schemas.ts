@@ -54,6 +54,14 @@ export const deliveryItem = z.object({
   attempts: z.number().int(),
   lastError: z.string().nullable(),
   updatedAt: z.string(),
+  deskStatus: z
+    .string()
+    .nullable()
+    .describe('where the case stands on the desk, as its webhooks say (assigned, answered, solved …)'),
+  deskSummary: z
+    .string()
+    .nullable()
+    .describe('the same for people: "answered in SalesIQ by Maria", "Zendesk #123 solved"'),
 });
 
 export const escalationItem = z.object({

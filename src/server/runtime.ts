@@ -391,6 +391,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   });
   if (overrides.runWorker !== false) {
     worker.start();
+    handoff.start();
     timers.start();
     work.start();
     channelsModule.start();

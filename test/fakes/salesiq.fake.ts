@@ -2,15 +2,22 @@
 // against the fake accounts server; answers {url, object, data} on success and, like SalesIQ, errors with
 // HTTP 200 and {"error":{"code":100x,"message"}}. How a bad token is answered is switchable, because Zoho's
 // front doors differ: SalesIQ's own 200 + code 1001, or 401 INVALID_OAUTHTOKEN, or 400 INVALID_TOKEN.
-import { randomBytes } from 'node:crypto';
+import { type KeyObject, randomBytes, sign } from 'node:crypto';
 import {
   type FakeServer,
   FaultPlan,
   type RecordedRequest,
   type Reply,
+  sendWebhook,
   startFakeServer,
   withFault,
 } from '../handoff/support/fake-http.ts';
+
+export type SalesIqWebhookEvent =
+  | 'conversation.attender.updated'
+  | 'conversation.operator.replied'
+  | 'conversation.completed'
+  | 'conversation.missed';
 
 export interface SalesIqConversation {
   id: string;
@@ -37,11 +44,59 @@ export interface SalesIqFake extends FakeServer {
   invalidTokenStyle: InvalidTokenStyle;
   /** How many calls were answered "invalid token". */
   readonly invalidTokenAnswers: number;
+  /**
+   * Sends a webhook for a conversation as SalesIQ does: the envelope, signed SHA256withRSA (base64 in
+   * x-siqsignature) with the portal's private key. `signature` overrides it (forged or missing).
+   */
+  webhook(
+    url: string,
+    event: SalesIqWebhookEvent,
+    conversationId: string,
+    entity?: Record<string, unknown>,
+    options?: { signature?: string | null; attempt?: number },
+  ): Promise<{ status: number; body: any; raw: string }>;
+}
+
+export const OPERATOR = { id: '2000000000011', name: 'Maria', email: 'maria@example.com' };
+
+/** The entity SalesIQ sends with each event (the parts we read, plus a little of the rest). */
+export function salesIqEntity(
+  event: SalesIqWebhookEvent,
+  conversationId: string,
+  text = 'Hello, I am here to help.',
+) {
+  const visitor = { id: 'v1', name: 'Website visitor', email_id: '', channel: 'website', type: 'lead' };
+  switch (event) {
+    case 'conversation.operator.replied':
+      return {
+        id: conversationId,
+        visitor_conversation_id: conversationId,
+        visitor,
+        message: {
+          msgid: randomBytes(6).toString('hex'),
+          text,
+          meta: {},
+          sender: { id: OPERATOR.id, name: OPERATOR.name, type: 'operator' },
+        },
+      };
+    case 'conversation.attender.updated':
+      return {
+        id: conversationId,
+        visitor,
+        owner: { ...OPERATOR, email_id: OPERATOR.email, type: 'operator' },
+      };
+    case 'conversation.completed':
+      return { id: conversationId, visitor, ended_by: 'operator', end_time: String(Date.now()) };
+    case 'conversation.missed':
+      return { id: conversationId, visitor };
+  }
 }
 
 export async function startSalesIqFake(options: {
   screenName: string;
   isValidToken: (token: string) => boolean;
+  /** The portal's webhook signing key (the test generates the pair and configures the public half). */
+  webhookKey?: KeyObject;
 }): Promise<SalesIqFake> {
   const conversations: SalesIqConversation[] = [];
   const unavailable = () => ({
@@ -184,6 +239,31 @@ export async function startSalesIqFake(options: {
     },
     get invalidTokenAnswers() {
       return state.invalidTokenAnswers;
+    },
+    async webhook(url, event, conversationId, entity, webhookOptions = {}) {
+      const raw = JSON.stringify({
+        entity_type: 'conversation',
+        webhook: { id: 'wh-1' },
+        event,
+        entity_id: conversationId,
+        org_id: '60000000001',
+        app_id: 'app-1',
+        attempt: webhookOptions.attempt ?? 1,
+        version: 1,
+        event_time: String(Date.now()),
+        entity: entity ?? salesIqEntity(event, conversationId),
+      });
+      const signature =
+        webhookOptions.signature !== undefined
+          ? webhookOptions.signature
+          : options.webhookKey
+            ? sign('sha256', Buffer.from(raw), options.webhookKey).toString('base64')
+            : null;
+      const answer = await sendWebhook(url, raw, {
+        'content-type': 'application/json',
+        ...(signature !== null ? { 'x-siqsignature': signature } : {}),
+      });
+      return { ...answer, raw };
     },
   };
 }

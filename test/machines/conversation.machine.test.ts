@@ -60,6 +60,7 @@ const EXPECTED: Array<[string, ConversationEvent['type'], string]> = [
   ['escalated.assigned', 'DESK.AGENT_REPLIED', 'escalated.assigned'],
   ['escalated.assigned', 'DESK.CLOSED', 'escalated.closed'],
   ['ticket_created', 'DESK.TICKET_STATUS', 'ticket_created'],
+  ['ticket_created', 'DESK.AGENT_REPLIED', 'ticket_created'],
   ['escalated.queued', 'OPERATOR.ASSIGN', 'escalated.assigned'],
   ['escalated.queued', 'OPERATOR.HANDBACK', 'issue_gathering'],
   ['escalated.queued', 'OPERATOR.HANDBACK', 'troubleshooting'],

@@ -62,6 +62,25 @@ export function createFreshdeskClient(options: FreshdeskClientOptions) {
       return { ok: false, result: failure(call.response) };
     },
 
+    /** A reply on the ticket (POST /api/v2/tickets/{id}/reply), HTML body. */
+    async reply(
+      ticketId: string,
+      bodyHtml: string,
+    ): Promise<{ ok: true; replyId: string | null } | { ok: false; result: Failure }> {
+      const call = await callVendor(fetchImpl, {
+        method: 'POST',
+        url: `${options.url}/api/v2/tickets/${encodeURIComponent(ticketId)}/reply`,
+        headers: { authorization },
+        json: { body: bodyHtml },
+        timeoutMs: options.timeoutMs,
+      });
+      if (!call.ok) return { ok: false, result: transportFailure('Freshdesk', call) };
+      const { status, body } = call.response;
+      if (status !== 200 && status !== 201) return { ok: false, result: failure(call.response) };
+      const parsed = z.object({ id: z.number() }).safeParse(body);
+      return { ok: true, replyId: parsed.success ? String(parsed.data.id) : null };
+    },
+
     /** Search by tag. Freshdesk's search index can lag a little behind creation (see README). */
     async findByTag(
       tag: string,

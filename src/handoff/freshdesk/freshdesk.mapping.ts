@@ -39,7 +39,7 @@ export function handoffTag(handoffKey: string): string {
   return `sb-${createHash('sha256').update(handoffKey).digest('hex').slice(0, 16)}`;
 }
 
-function html(text: string): string {
+export function html(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

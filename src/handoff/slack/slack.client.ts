@@ -85,6 +85,32 @@ export function createSlackClient(options: SlackClientOptions) {
       return { ok: false, result: classifyHttpFailure('Slack', call.response, excerpt(body)) };
     },
 
+    /** A user's display name (users.info, scope users:read); null when Slack will not say. */
+    async userName(userId: string): Promise<string | null> {
+      const call = await callVendor(fetchImpl, {
+        method: 'GET',
+        url: `${options.apiUrl}/users.info?${new URLSearchParams({ user: userId })}`,
+        headers: { authorization: `Bearer ${options.botToken}` },
+        timeoutMs: options.timeoutMs,
+      });
+      if (!call.ok || call.response.status !== 200) return null;
+      const parsed = z
+        .object({
+          ok: z.literal(true),
+          user: z.object({
+            real_name: z.string().optional(),
+            name: z.string().optional(),
+            profile: z
+              .object({ display_name: z.string().optional(), real_name: z.string().optional() })
+              .optional(),
+          }),
+        })
+        .safeParse(call.response.body);
+      if (!parsed.success) return null;
+      const u = parsed.data.user;
+      return u.profile?.display_name || u.real_name || u.profile?.real_name || u.name || null;
+    },
+
     /** Replaces the message an interaction came from (via the interaction's response_url). */
     async respond(
       responseUrl: string,

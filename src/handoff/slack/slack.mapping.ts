@@ -13,8 +13,15 @@ const ROLE: Record<string, string> = { visitor: 'Visitor', bot: 'Bot', operator:
 export interface SlackMessageRequest {
   channel: string;
   text: string;
-  blocks: unknown[];
+  blocks?: unknown[];
   unfurl_links: false;
+  /** A reply in the case's thread (the escalation notice is the thread's first message). */
+  thread_ts?: string;
+}
+
+/** A line in the case's thread: a visitor message mirrored, or what happened to the case. */
+export function toThreadMessage(channel: string, threadTs: string, text: string): SlackMessageRequest {
+  return { channel, thread_ts: threadTs, text: cutKeepingLines(text, 3900), unfurl_links: false };
 }
 
 export function toSlackMessage(

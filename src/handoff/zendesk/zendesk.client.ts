@@ -19,7 +19,11 @@ export interface ZendeskClientOptions {
   fetch?: Fetch;
 }
 
-const ticketSchema = z.object({ id: z.number(), url: z.string().optional() });
+const ticketSchema = z.object({
+  id: z.number(),
+  url: z.string().optional(),
+  requester_id: z.number().optional(),
+});
 type Failure = Extract<DeliveryResult, { outcome: 'retry' | 'failed' }>;
 
 export function createZendeskClient(options: ZendeskClientOptions) {
@@ -49,7 +53,10 @@ export function createZendeskClient(options: ZendeskClientOptions) {
     async createTicket(
       request: ZendeskTicketRequest,
       idempotencyKey: string,
-    ): Promise<{ ok: true; id: number; url: string; replayed: boolean } | { ok: false; result: Failure }> {
+    ): Promise<
+      | { ok: true; id: number; url: string; replayed: boolean; requesterId?: number }
+      | { ok: false; result: Failure }
+    > {
       const call = await callVendor(fetchImpl, {
         method: 'POST',
         url: `${options.url}/api/v2/tickets.json`,
@@ -76,9 +83,43 @@ export function createZendeskClient(options: ZendeskClientOptions) {
           id: parsed.data.ticket.id,
           url: agentUrl(parsed.data.ticket.id),
           replayed: headers.get('x-idempotency-lookup') === 'hit',
+          ...(parsed.data.ticket.requester_id !== undefined
+            ? { requesterId: parsed.data.ticket.requester_id }
+            : {}),
         };
       }
       return { ok: false, result: failure(call.response) };
+    },
+
+    /**
+     * A public comment on the ticket (PUT /api/v2/tickets/{id}.json). With `authorId` (the requester) it
+     * reads as the visitor's own words and Zendesk does not e-mail it back to them.
+     */
+    async addComment(
+      ticketId: string,
+      body: string,
+      authorId?: number,
+    ): Promise<{ ok: true; commentId: string | null } | { ok: false; result: Failure }> {
+      const call = await callVendor(fetchImpl, {
+        method: 'PUT',
+        url: `${options.url}/api/v2/tickets/${encodeURIComponent(ticketId)}.json`,
+        headers: { authorization },
+        json: {
+          ticket: {
+            comment: { body, public: true, ...(authorId !== undefined ? { author_id: authorId } : {}) },
+          },
+        },
+        timeoutMs: options.timeoutMs,
+      });
+      if (!call.ok) return { ok: false, result: transportFailure('Zendesk', call) };
+      if (call.response.status !== 200) return { ok: false, result: failure(call.response) };
+      const audit = z
+        .object({
+          audit: z.object({ events: z.array(z.object({ id: z.number(), type: z.string() }).passthrough()) }),
+        })
+        .safeParse(call.response.body);
+      const comment = audit.success ? audit.data.audit.events.find((e) => e.type === 'Comment') : undefined;
+      return { ok: true, commentId: comment ? String(comment.id) : null };
     },
 
     /** Tickets carrying our external id: finds one an unanswered attempt created after the idempotency window. */

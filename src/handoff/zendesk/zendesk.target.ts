@@ -27,7 +27,10 @@ export function createZendeskTarget(options: ZendeskTargetOptions): HandoffTarge
         outcome: 'delivered',
         externalId: String(result.id),
         externalUrl: result.url,
-        metadata: { replayed: result.replayed },
+        metadata: {
+          replayed: result.replayed,
+          ...(result.requesterId !== undefined ? { requesterId: result.requesterId } : {}),
+        },
       };
     },
     async find(packet): Promise<FindResult> {

@@ -70,6 +70,14 @@ export const escalationIntegrations = pgTable(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     metadata: jsonb('metadata').notNull().default({}),
+    /**
+     * Where the case stands on the desk itself, as its webhooks tell us (assigned, answered, open, pending,
+     * solved, closed, missed); null until the desk said something. `status` stays the delivery's.
+     */
+    deskStatus: text('desk_status'),
+    /** Who on the desk last acted on it (their display name). */
+    deskAgent: text('desk_agent'),
+    deskStatusAt: timestamp('desk_status_at', { withTimezone: true }),
     /** One row per (handoff effect, target): a retry updates it, never adds another delivery. */
     idempotencyKey: text('idempotency_key').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -78,5 +86,7 @@ export const escalationIntegrations = pgTable(
   (t) => [
     uniqueIndex('escalation_integrations_key_uq').on(t.idempotencyKey, t.target),
     index('escalation_integrations_target_idx').on(t.target, t.status, t.createdAt),
+    // A desk's webhook names its conversation / ticket / thread: this finds our conversation from it.
+    index('escalation_integrations_external_idx').on(t.target, t.externalId),
   ],
 );

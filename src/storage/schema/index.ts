@@ -2,6 +2,8 @@ export * from './callbacks.table.ts';
 export * from './channel-inbox.table.ts';
 export * from './channel-messages.table.ts';
 export * from './channel-sessions.table.ts';
+export * from './desk-inbox.table.ts';
+export * from './desk-outbound.table.ts';
 export * from './escalations.table.ts';
 export * from './intent-analysis-log.table.ts';
 export * from './messages.table.ts';

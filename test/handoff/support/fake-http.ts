@@ -162,3 +162,18 @@ export function basicAuth(headers: IncomingHttpHeaders): { user: string; passwor
   const i = decoded.indexOf(':');
   return i < 0 ? null : { user: decoded.slice(0, i), password: decoded.slice(i + 1) };
 }
+
+/** A webhook as a vendor sends it: the exact bytes, the vendor's headers; answers status and body. */
+export async function sendWebhook(
+  url: string,
+  rawBody: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, { method: 'POST', headers, body: rawBody });
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {}
+  return { status: res.status, body };
+}

@@ -1,6 +1,7 @@
 // A real Switchboard runtime wired to local fake vendors (Zoho accounts, SalesIQ, Zendesk, Freshdesk,
 // Slack) through its environment, as an operator would configure it; with short retry backoffs so that
 // "down for a while" takes seconds, not minutes.
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { RuntimeOverrides } from '../../../src/server/runtime.ts';
 import { type FreshdeskFake, startFreshdeskFake } from '../../fakes/freshdesk.fake.ts';
 import { type SalesIqFake, startSalesIqFake } from '../../fakes/salesiq.fake.ts';
@@ -17,21 +18,32 @@ export interface Vendors {
   zendesk: ZendeskFake;
   freshdesk: FreshdeskFake;
   slack: SlackFake;
+  /** The SalesIQ portal's webhook key pair, generated here: the fake signs with it, we verify with the public half. */
+  salesiqWebhookKeys: { privateKey: KeyObject; publicPem: string };
   close(): Promise<void>;
 }
 
 export async function startVendors(): Promise<Vendors> {
   const zoho = await startZohoAccountsFake();
-  const salesiq = await startSalesIqFake({ screenName: 'zylker', isValidToken: (t) => zoho.isValid(t) });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const salesiq = await startSalesIqFake({
+    screenName: 'zylker',
+    isValidToken: (t) => zoho.isValid(t),
+    webhookKey: privateKey,
+  });
   const zendesk = await startZendeskFake();
   const freshdesk = await startFreshdeskFake();
-  const slack = await startSlackFake();
+  const slack = await startSlackFake(SIGNING_SECRET);
   return {
     zoho,
     salesiq,
     zendesk,
     freshdesk,
     slack,
+    salesiqWebhookKeys: {
+      privateKey,
+      publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    },
     async close() {
       for (const s of [zoho, salesiq, zendesk, freshdesk, slack]) await s.close();
     },
@@ -57,12 +69,24 @@ export function vendorEnv(
           ZOHO_CLIENT_ID: v.zoho.clientId,
           ZOHO_CLIENT_SECRET: v.zoho.clientSecret,
           ZOHO_REFRESH_TOKEN: v.zoho.refreshToken,
+          SALESIQ_WEBHOOK_PUBLIC_KEY: v.salesiqWebhookKeys.publicPem,
         }
       : {}),
     ...(use.zendesk
-      ? { ZENDESK_URL: v.zendesk.url, ZENDESK_EMAIL: v.zendesk.email, ZENDESK_API_TOKEN: v.zendesk.apiToken }
+      ? {
+          ZENDESK_URL: v.zendesk.url,
+          ZENDESK_EMAIL: v.zendesk.email,
+          ZENDESK_API_TOKEN: v.zendesk.apiToken,
+          ZENDESK_WEBHOOK_SECRET: v.zendesk.webhookSecret,
+        }
       : {}),
-    ...(use.freshdesk ? { FRESHDESK_URL: v.freshdesk.url, FRESHDESK_API_KEY: v.freshdesk.apiKey } : {}),
+    ...(use.freshdesk
+      ? {
+          FRESHDESK_URL: v.freshdesk.url,
+          FRESHDESK_API_KEY: v.freshdesk.apiKey,
+          FRESHDESK_WEBHOOK_SECRET: v.freshdesk.webhookSecret,
+        }
+      : {}),
     ...(use.slack
       ? {
           SLACK_BOT_TOKEN: v.slack.botToken,
@@ -81,7 +105,11 @@ export function vendorEnv(
  */
 export const FAST: RuntimeOverrides = {
   effectWorker: { baseBackoffMs: 20, maxBackoffMs: 250, maxAttempts: 12, pollMs: 25 },
-  handoff: { token: { pollMs: 5, waitMs: 3000, throttleCooldownMs: 300 }, notYetMs: 30 },
+  handoff: {
+    token: { pollMs: 5, waitMs: 3000, throttleCooldownMs: 300 },
+    notYetMs: 30,
+    deskWorker: { retryMs: 50 },
+  },
 };
 
 export async function startWorld(
