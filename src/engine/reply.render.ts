@@ -100,6 +100,12 @@ export function renderReply(
     case 'handoff.missed':
       // Honest: the chat reached the team but nobody could take it; the other two ways still work.
       return "I'm sorry: nobody from our live chat team could take your chat just now. I can arrange a callback or open a ticket for you instead.";
+    case 'satisfaction.ask':
+      return 'How did we do? Please rate this conversation from 1 (poor) to 5 (excellent).';
+    case 'satisfaction.thanks':
+      return "Thank you for rating us! If you'd like to tell us more, just write it here.";
+    case 'satisfaction.comment_thanks':
+      return "Thanks, I've passed that on to the team. Write again any time if you need more help.";
     case 'ticket.solved':
       return extras.ticketNumber
         ? `Your ticket ${extras.ticketNumber} has been marked as solved. If anything is still wrong, just write here.`
