@@ -20,6 +20,13 @@ export const EFFECT_PARAMS = {
   updateEscalation: stamped.extend({ status: z.enum(['assigned', 'resolved', 'handed_back', 'failed']) }),
   remindOperators: stamped,
   updateTicketStatus: stamped,
+  recordSatisfaction: stamped.extend({
+    rating: z.number().int().min(1).max(5),
+    segment: z.number().int(),
+    agentId: z.string().nullable(),
+    category: z.string().nullable(),
+  }),
+  recordSatisfactionComment: stamped.extend({ comment: z.string(), segment: z.number().int() }),
   [RECORD_DETECTION]: stamped.extend(intentLogParamsSchema.shape),
   [DELIVER_TO_VISITOR]: stamped.extend({ messages: z.array(z.unknown()) }),
 } as const satisfies Record<string, z.ZodType>;

@@ -12,7 +12,8 @@ export type ButtonAction =
   | { type: 'VISITOR.AFFIRM' }
   | { type: 'VISITOR.DENY' }
   | { type: 'VISITOR.CHOOSE'; option: EscalationOption }
-  | { type: 'VISITOR.CANCEL' };
+  | { type: 'VISITOR.CANCEL' }
+  | { type: 'VISITOR.RATE'; rating: 1 | 2 | 3 | 4 | 5 };
 
 export interface Button {
   id: string;
@@ -97,6 +98,17 @@ export const ESCALATION_BUTTONS: Record<EscalationOption, Button> = {
 
 const NONE: ButtonSet = { buttons: [], numbered: false };
 
+const RATING_LABELS = ['Poor', 'Fair', 'Good', 'Very good', 'Excellent'] as const;
+/** 1–5, numbered so a typed "4" rates too (WhatsApp shows them as a list: more than three options). */
+const ratingButtons: ButtonSet = {
+  buttons: RATING_LABELS.map((label, i) => ({
+    id: `rate_${i + 1}`,
+    label: `${i + 1} – ${label}`,
+    action: { type: 'VISITOR.RATE', rating: (i + 1) as 1 | 2 | 3 | 4 | 5 },
+  })),
+  numbered: true,
+};
+
 /** `state` is the dotted state path, e.g. `escalated.queued`. */
 export function offeredButtons(state: string, context: ConversationContext): ButtonSet {
   switch (state) {
@@ -149,6 +161,9 @@ export function offeredButtons(state: string, context: ConversationContext): But
     case 'callback_collection':
     case 'ticket_collection':
       return { buttons: [cancel], numbered: false };
+    case 'escalated.closed':
+    case 'ticket_created':
+      return context.satisfaction === 'offered' ? ratingButtons : NONE;
     default:
       return NONE;
   }

@@ -34,6 +34,11 @@ export interface ConversationContext {
   /** Last validation problem in a collection state, so the reply can say what was wrong. */
   inputProblem: string | null;
   closedReason: string | null;
+  /**
+   * Satisfaction survey of this segment: offered after a human resolved it, then a comment is welcome once
+   * rated. Absent in snapshots from before the survey (read as null).
+   */
+  satisfaction?: 'offered' | 'comment' | null;
   history: StateVisit[];
   /** The visitor's language (a content language); absent means the default, English. */
   language?: string;

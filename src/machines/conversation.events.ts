@@ -44,6 +44,8 @@ export const conversationEventSchema = z.discriminatedUnion('type', [
   visitor('VISITOR.FRUSTRATED'),
   visitor('VISITOR.CHOOSE').extend({ option: escalationOptionSchema }),
   visitor('VISITOR.CANCEL'),
+  /** A satisfaction rating, 1 (poor) to 5 (excellent), after a human resolved the chat or ticket. */
+  visitor('VISITOR.RATE').extend({ rating: z.number().int().min(1).max(5) }),
   z.object({ type: z.literal('OPERATOR.ASSIGN'), at, agentId: z.string() }),
   z.object({ type: z.literal('OPERATOR.MESSAGE'), at, agentId: z.string(), text: z.string() }),
   z.object({

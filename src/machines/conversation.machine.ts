@@ -89,6 +89,9 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
         assignedAgentId: 'agentId' in event && event.agentId ? event.agentId : context.assignedAgentId,
       })),
       markInstantChatUnavailable: assign({ instantChatUnavailable: true }),
+      offerRating: assign({ satisfaction: 'offered' as const }),
+      takeRating: assign({ satisfaction: 'comment' as const }),
+      takeRatingComment: assign({ satisfaction: null }),
       startNewSegment: assign(({ context }) => ({
         segment: context.segment + 1,
         messageCount: 0,
@@ -102,6 +105,7 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
         assignedAgentId: null,
         closedReason: null,
         inputProblem: null,
+        satisfaction: null,
         priority: 'low' as Priority,
       })),
       setClosedReason: assign((_, params: { reason: string }) => ({ closedReason: params.reason })),
@@ -145,6 +149,11 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
       updateEscalation: (_, _params: { status: 'assigned' | 'resolved' | 'handed_back' | 'failed' }) => {},
       remindOperators: () => {},
       updateTicketStatus: () => {},
+      recordSatisfaction: (
+        _,
+        _params: { rating: number; segment: number; agentId: string | null; category: string | null },
+      ) => {},
+      recordSatisfactionComment: (_, _params: { comment: string; segment: number }) => {},
     },
     guards: {
       attemptsExhausted: ({ context }) => context.troubleshootingAttempts + 1 >= options.maxFailedAttempts,
@@ -158,6 +167,8 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
         event.type === 'VISITOR.CHOOSE' && event.option === 'instant_chat' && !context.instantChatUnavailable,
       choseCallback: ({ event }) => event.type === 'VISITOR.CHOOSE' && event.option === 'callback',
       choseTicket: ({ event }) => event.type === 'VISITOR.CHOOSE' && event.option === 'ticket',
+      ratingOffered: ({ context }) => context.satisfaction === 'offered',
+      ratingCommentWelcome: ({ context }) => context.satisfaction === 'comment',
       ticketDone: ({ event }) =>
         event.type === 'DESK.TICKET_STATUS' && (event.status === 'solved' || event.status === 'closed'),
     },
@@ -398,8 +409,10 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
               { type: 'setClosedReason', params: { reason: 'operator_resolved' } },
               { type: 'updateEscalation', params: { status: 'resolved' } },
               { type: 'say', params: { key: 'escalated.closed' } },
+              'offerRating',
+              { type: 'say', params: { key: 'satisfaction.ask' } },
             ],
-            on: newSegmentTransitions(),
+            on: { ...newSegmentTransitions(), ...satisfactionTransitions() },
           },
         },
         on: {
@@ -500,18 +513,21 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
         ],
         on: {
           ...newSegmentTransitions(),
-          // Plain text right after the ticket is a follow-up to it: it also goes onto the helpdesk ticket.
-          'VISITOR.TEXT': {
-            target: '#conversation.issue_gathering',
-            actions: ['startNewSegment', 'noteVisitorMessage', 'forwardToDesk'],
-          },
+          // Plain text right after the ticket is a follow-up to it: it also goes onto the helpdesk ticket
+          // (unless it is the comment of a rating the visitor just gave).
+          ...satisfactionTransitions('forward_to_desk'),
           // The helpdesk agent's public answer on the ticket reaches the visitor.
           'DESK.AGENT_REPLIED': { actions: 'deliverOperatorMessage' },
           // The desk's humans work the ticket: our record follows, and the visitor hears when it is done.
           'DESK.TICKET_STATUS': [
             {
               guard: 'ticketDone',
-              actions: ['updateTicketStatus', { type: 'say', params: { key: 'ticket.solved' } }],
+              actions: [
+                'updateTicketStatus',
+                { type: 'say', params: { key: 'ticket.solved' } },
+                'offerRating',
+                { type: 'say', params: { key: 'satisfaction.ask' } },
+              ],
             },
             { actions: 'updateTicketStatus' },
           ],
@@ -595,6 +611,55 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
     ] as const;
   }
   /** After a resolution the next visitor message starts a new bot segment. */
+  /** The survey after a human resolved: a rating (button or typed 1–5), then one optional comment. */
+  /** `followUp`: what other plain text does there (a new bot segment, or onto the helpdesk ticket too). */
+  function satisfactionTransitions(followUp: 'new_segment' | 'forward_to_desk' = 'new_segment') {
+    const otherText =
+      followUp === 'forward_to_desk'
+        ? ({
+            target: '#conversation.issue_gathering',
+            actions: ['startNewSegment', 'noteVisitorMessage', 'forwardToDesk'],
+          } as const)
+        : newSegmentTransitions()['VISITOR.TEXT'];
+    return {
+      'VISITOR.RATE': {
+        guard: 'ratingOffered',
+        actions: [
+          'noteVisitorMessage',
+          'takeRating',
+          {
+            type: 'recordSatisfaction',
+            params: ({ context, event }: { context: ConversationContext; event: ConversationEvent }) => ({
+              rating: event.type === 'VISITOR.RATE' ? event.rating : 0,
+              segment: context.segment,
+              agentId: context.assignedAgentId,
+              category: context.category,
+            }),
+          },
+          { type: 'say', params: { key: 'satisfaction.thanks' } },
+        ],
+      },
+      'VISITOR.TEXT': [
+        {
+          guard: 'ratingCommentWelcome',
+          actions: [
+            'noteVisitorMessage',
+            'takeRatingComment',
+            {
+              type: 'recordSatisfactionComment',
+              params: ({ context, event }: { context: ConversationContext; event: ConversationEvent }) => ({
+                comment: event.type === 'VISITOR.TEXT' ? event.text.slice(0, 2000) : '',
+                segment: context.segment,
+              }),
+            },
+            { type: 'say', params: { key: 'satisfaction.comment_thanks' } },
+          ],
+        },
+        otherText,
+      ],
+    } as const;
+  }
+
   function newSegmentTransitions() {
     return {
       'VISITOR.ISSUE': {

@@ -4,6 +4,7 @@ import { type RequestHandler, Router } from 'express';
 import type { z } from 'zod';
 import type { Period } from '../analytics/analytics.query.ts';
 import { conversationsByChannel } from '../analytics/channels.query.ts';
+import { csat } from '../analytics/csat.query.ts';
 import { detectionLayers } from '../analytics/detection-layers.query.ts';
 import { escalationRate } from '../analytics/escalation-rate.query.ts';
 import { funnel } from '../analytics/funnel.query.ts';
@@ -14,6 +15,7 @@ import { sentimentOutcomes } from '../analytics/sentiment.query.ts';
 import type { Db } from '../storage/database.ts';
 import {
   channelsResponse,
+  csatResponse,
   detectionLayersResponse,
   escalationRateResponse,
   funnelResponse,
@@ -89,6 +91,12 @@ const REPORTS = [
     summary: 'LLM call rate (calls per visitor message), failures and latency per bucket',
     response: llmUsageResponse,
     run: async (db, p) => ({ rows: await llmUsage(db, p) }),
+  }),
+  report({
+    path: 'csat',
+    summary: 'Customer satisfaction (1–5 after a human resolved): by agent, category, channel and bucket',
+    response: csatResponse,
+    run: (db, p) => csat(db, p),
   }),
   report({
     path: 'handoffs',

@@ -171,3 +171,18 @@ export const handoffOutcomesResponse = z.object({
     }),
   ),
 });
+
+const csatRow = z.object({
+  key: z.string(),
+  ratings: z.number(),
+  average: z.number().nullable(),
+  /** Share of ratings that are 4 or 5. */
+  csat: z.number().nullable(),
+});
+export const csatResponse = z.object({
+  period,
+  byAgent: z.array(csatRow),
+  byCategory: z.array(csatRow),
+  byChannel: z.array(csatRow),
+  byBucket: z.array(csatRow),
+});

@@ -23,6 +23,7 @@ import { assertEffectCatalog } from '../engine/effect.catalog.ts';
 import { createEffectWorker, type EffectHandler, type EffectWorkerOptions } from '../engine/effect.worker.ts';
 import { type CommittedTurn, createEngine, type Engine } from '../engine/engine.ts';
 import { createInProcessRealtime, type Realtime } from '../engine/realtime.port.ts';
+import { createSatisfactionHandlers } from '../engine/satisfaction.handlers.ts';
 import { createTimerService, type TimerService } from '../engine/timer.service.ts';
 import type { TraceSink } from '../engine/trace-sink.ts';
 import { DELIVER_TO_VISITOR } from '../engine/turn.output.ts';
@@ -263,6 +264,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       logger: logger.child({ component: 'channels' }),
     }),
     ...handoff.handlers,
+    ...createSatisfactionHandlers(database.db),
     ...overrides.effectHandlers,
   };
   // Fails start-up, naming the effect, when the machine can emit something nobody runs.
@@ -330,6 +332,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     allocateTicketNumber,
     logger,
     now,
+    toConversation: handoff.ingestDeskEvent,
   });
   const channelWebhooks = channelsModule.attach({
     conversations: createChannelConversations({

@@ -4,6 +4,7 @@
 import { type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Priority } from '../detection/detection.types.ts';
+import type { DeskEvent } from '../handoff/desk-event.port.ts';
 import type { Mailer } from '../handoff/mail/mail.client.ts';
 import { checkTicketMove, TICKET_TRANSITIONS, type TicketStatus } from '../handoff/ticket.lifecycle.ts';
 import type {
@@ -25,8 +26,12 @@ export interface TicketRoutesOptions {
   sla: SlaSeconds;
   logger: Logger;
   now: () => Date;
-  /** Delivers an agent's reply into the requester's live conversation; null when they are not in one. */
-  deliverToConversation?: (ticket: TicketRow, reply: TicketReplyRow, agent: Operator) => Promise<boolean>;
+  /**
+   * The ticket's conversation, told what happened to the ticket as a desk event (our console is the
+   * ticket's desk): a reply reaches the requester in their live chat when the conversation takes it, and
+   * resolving tells them and asks for a rating. Absent: e-mail only.
+   */
+  toConversation?: (event: DeskEvent) => Promise<{ outcome: string }>;
 }
 
 const asPriority = (p: string): Priority => (p === 'urgent' || p === 'high' || p === 'medium' ? p : 'low');
@@ -184,6 +189,23 @@ export function ticketRoutes(options: TicketRoutesOptions): Router {
         `Ticket ${ticket.ticketNumber} was changed by someone else a moment ago; reload it and try again.`,
       );
     logger.info({ ticket: ticket.ticketNumber, by: me.id, patch }, 'ticket changed');
+    if (
+      (patch.status === 'resolved' || patch.status === 'closed') &&
+      updated.sessionId &&
+      options.toConversation
+    )
+      await options
+        .toConversation({
+          desk: 'ticket',
+          kind: 'ticket_status_changed',
+          eventId: `status:${updated.id}:${patch.status}:${updated.updatedAt.toISOString()}`,
+          externalId: updated.ticketNumber,
+          status: patch.status === 'resolved' ? 'solved' : 'closed',
+          agent: { id: me.id, name: me.displayName },
+        })
+        .catch((error: unknown) =>
+          logger.warn({ err: error, ticket: updated.ticketNumber }, 'telling the conversation failed'),
+        );
     res.json(ticketItemOf(updated, sla));
   });
 
@@ -232,7 +254,18 @@ export function ticketRoutes(options: TicketRoutesOptions): Router {
   });
 
   async function deliver(ticket: TicketRow, reply: TicketReplyRow, agent: Operator): Promise<TicketReplyRow> {
-    if (options.deliverToConversation && (await options.deliverToConversation(ticket, reply, agent))) {
+    const inChat =
+      ticket.sessionId && options.toConversation
+        ? await options.toConversation({
+            desk: 'ticket',
+            kind: 'agent_replied',
+            eventId: `reply:${reply.id}`,
+            externalId: ticket.ticketNumber,
+            agent: { id: agent.id, name: agent.displayName },
+            text: reply.body,
+          })
+        : null;
+    if (inChat?.outcome === 'ok' || inChat?.outcome === 'duplicate') {
       await tickets.setReplyDelivery(reply.id, { status: 'sent' });
       return { ...reply, deliveredVia: 'chat', deliveryStatus: 'sent' };
     }

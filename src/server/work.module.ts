@@ -6,6 +6,7 @@ import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.ts';
 import { OPERATORS_CHANNEL, type Realtime } from '../engine/realtime.port.ts';
+import type { DeskEvent } from '../handoff/desk-event.port.ts';
 import { createSmtpMailer, type Mailer } from '../handoff/mail/mail.client.ts';
 import { createCallbacksRepository } from '../storage/callbacks.repository.ts';
 import type { Db } from '../storage/database.ts';
@@ -25,6 +26,8 @@ export interface WorkModuleDeps {
   allocateTicketNumber: () => Promise<string>;
   logger: Logger;
   now: () => Date;
+  /** Tells a ticket's conversation what happened to the ticket (the handoff module's desk ingest). */
+  toConversation?: (event: DeskEvent) => Promise<{ outcome: string }>;
   /** Overrides the SMTP mailer (none in tests that do not send mail). */
   mailer?: Mailer | null;
   reminderPollMs?: number;
@@ -72,7 +75,15 @@ export function createWorkModule(deps: WorkModuleDeps): WorkModule {
   return {
     apiRouter: {
       router: routerOf([
-        ticketRoutes({ tickets, directory: deps.directory, mailer, sla, logger: log, now }),
+        ticketRoutes({
+          tickets,
+          directory: deps.directory,
+          mailer,
+          sla,
+          logger: log,
+          now,
+          ...(deps.toConversation ? { toConversation: deps.toConversation } : {}),
+        }),
         callbackRoutes({ callbacks, directory: deps.directory, logger: log, now }),
       ]),
       operations: [...workOperations(), ...serviceEscalationOperations()],

@@ -9,6 +9,7 @@ export * from './intent-analysis-log.table.ts';
 export * from './messages.table.ts';
 export * from './operators.table.ts';
 export * from './outbox.table.ts';
+export * from './satisfaction.table.ts';
 export * from './sessions.table.ts';
 export * from './support-tickets.table.ts';
 export * from './ticket-counters.table.ts';
