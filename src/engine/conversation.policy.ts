@@ -1,42 +1,128 @@
-// Who may do what to a conversation. The one place the rules live: the engine refuses with them, the REST
-// routes and Slack's "Take case" go through the engine, and the console's `allowed` flags are computed
-// from the same function, so a button the console shows is a command the engine accepts.
-import type { OperatorCommand, OperatorInbound, OperatorRole } from './inbound.ts';
-import type { ConversationSnapshot } from './snapshot.codec.ts';
+// Who may do what to a conversation: the one place the rules live. The engine refuses with them for every
+// entry point (REST routes, Slack's "Take case", specs), and the console's `allowed` flags are computed by
+// the same function, so a button the console shows is a command the engine accepts.
+import { targetLabel } from '../handoff/handoff.target.ts';
+import type { OperatorCommand, OperatorRole } from './inbound.ts';
+import { operatorEvent } from './operator.event.ts';
+import { type ConversationSnapshot, statePath } from './snapshot.codec.ts';
 
-export type Permission = { allowed: true } | { allowed: false; message: string };
+export type Refusal =
+  | { allowed: false; outcome: 'not_accepted'; state: string; message: string }
+  | { allowed: false; outcome: 'forbidden'; message: string }
+  | { allowed: false; outcome: 'handled_elsewhere'; target: string; message: string };
 
-const ALLOWED: Permission = { allowed: true };
+/** `takes`: the command also takes the conversation (a reply to a chat nobody holds yet). */
+export type Permission = { allowed: true; takes: boolean } | Refusal;
+
+export interface OperatorActor {
+  operatorId: string;
+  role: OperatorRole;
+}
 
 export interface ConversationFacts {
+  state: string;
   assignedAgentId: string | null;
+  /** The external live chat (SalesIQ) holding the conversation's open live chat, or null. */
+  heldBy: string | null;
+  /** Whether the machine accepts this command from this operator in the current state. */
+  accepts(command: OperatorCommand, operatorId: string): boolean;
 }
 
-export function factsOf(snapshot: ConversationSnapshot): ConversationFacts {
-  return { assignedAgentId: snapshot.context.assignedAgentId };
+export function factsOf(
+  snapshot: ConversationSnapshot,
+  heldBy: string | null,
+  at: string,
+): ConversationFacts {
+  return {
+    state: statePath(snapshot),
+    assignedAgentId: snapshot.context.assignedAgentId,
+    heldBy,
+    accepts: (command, operatorId) => snapshot.can(operatorEvent(command, operatorId, at)),
+  };
 }
 
-/** May this operator (role) run this command on a conversation with these facts? */
+/** Why the machine refuses, in words that say what to do instead (tickets and callbacks live elsewhere). */
+function notAcceptedMessage(command: OperatorCommand, state: string): string {
+  if (command.action !== 'escalate') {
+    if (state.startsWith('ticket_'))
+      return 'this conversation became a ticket: answer it on the ticket (or escalate it to a live chat)';
+    if (state.startsWith('callback_'))
+      return 'this conversation is a callback request: call the visitor back (or escalate it to a live chat)';
+  }
+  switch (command.action) {
+    case 'assign':
+      return 'only an escalated conversation that is not closed can be assigned';
+    case 'message':
+      return 'agents can only write to escalated conversations (queued or assigned), never to one the bot owns';
+    case 'resolve':
+      return 'this conversation is not escalated or was already resolved';
+    case 'handback':
+      return 'only an escalated conversation that is not closed can be handed back to the bot';
+    case 'escalate':
+      return 'this conversation is already escalated';
+  }
+}
+
+const ALLOWED: Permission = { allowed: true, takes: false };
+const forbidden = (message: string): Refusal => ({ allowed: false, outcome: 'forbidden', message });
+
+/**
+ * May this operator run this command on a conversation with these facts? Checked in this order: the
+ * machine's state, an external live chat holding it, then role and ownership.
+ *
+ * A reply to a live chat nobody has taken takes it (the machine assigns the replying operator): it is
+ * checked as the take it implies, and `takes` makes that explicit in the trace. We chose this over refusing
+ * the reply because answering a waiting visitor is how operators take a chat in every live-chat console, and
+ * a refusal would only add a click; what mattered was that it is neither a way around the take's rules nor
+ * invisible.
+ */
 export function operatorMay(
-  actor: { operatorId: string; role: OperatorRole },
+  actor: OperatorActor,
   command: OperatorCommand,
   facts: ConversationFacts,
 ): Permission {
-  if (actor.role === 'admin') return ALLOWED;
+  if (!facts.accepts(command, actor.operatorId))
+    return {
+      allowed: false,
+      outcome: 'not_accepted',
+      state: facts.state,
+      message: notAcceptedMessage(command, facts.state),
+    };
+  if (command.action === 'escalate') return ALLOWED;
+  const admin = actor.role === 'admin';
   const assigned = facts.assignedAgentId;
-  // An agent cannot take over a colleague's conversation either (only an admin reassigns).
-  if (command.action !== 'escalate' && assigned && assigned !== actor.operatorId)
+  // The visitor would have two humans at once. An admin may still close it or give it back to the bot: the
+  // way out when the SalesIQ side is gone and nothing else would ever end the chat.
+  if (facts.heldBy && !(admin && (command.action === 'resolve' || command.action === 'handback')))
     return {
       allowed: false,
-      message: `this conversation is assigned to another agent (${assigned}); only they or an admin can ${command.action} it`,
+      outcome: 'handled_elsewhere',
+      target: facts.heldBy,
+      message: `This live chat was handed to ${targetLabel(facts.heldBy)}; answer the visitor there.`,
     };
+  const takes = command.action === 'message' && !assigned;
+  if (admin) return takes ? { allowed: true, takes } : ALLOWED;
+  if (assigned && assigned !== actor.operatorId)
+    return forbidden(
+      `this conversation is assigned to another agent (${assigned}); only they or an admin can ${command.action} it`,
+    );
   if (command.action === 'assign' && command.agentId !== actor.operatorId)
-    return {
-      allowed: false,
-      message: 'agents can only assign conversations to themselves; admins can assign to anyone',
-    };
-  return ALLOWED;
+    return forbidden('agents can only assign conversations to themselves; admins can assign to anyone');
+  if (!assigned && (command.action === 'resolve' || command.action === 'handback'))
+    return forbidden(
+      `nobody has taken this conversation yet; take it first (assign it to yourself), then ${command.action} it. Only admins can ${command.action} a conversation they do not hold`,
+    );
+  return takes ? { allowed: true, takes } : ALLOWED;
 }
 
-export const enginePermission = (inbound: OperatorInbound, snapshot: ConversationSnapshot): Permission =>
-  operatorMay(inbound, inbound.command, factsOf(snapshot));
+/** What the console may offer this operator: each flag is `operatorMay` on a representative command. */
+export function allowedActions(actor: OperatorActor, facts: ConversationFacts) {
+  const may = (command: OperatorCommand) => operatorMay(actor, command, facts).allowed;
+  return {
+    take: facts.assignedAgentId !== actor.operatorId && may({ action: 'assign', agentId: actor.operatorId }),
+    message: may({ action: 'message', text: 'x' }),
+    resolve: may({ action: 'resolve', notes: 'x', resolutionCategory: 'solved' }),
+    handback: may({ action: 'handback' }),
+    escalate: may({ action: 'escalate', reason: 'x' }),
+  };
+}

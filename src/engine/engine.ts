@@ -12,10 +12,9 @@ import { offeredButtons, publicButton } from '../machines/conversation.buttons.t
 import type { VisitorInfo } from '../machines/conversation.context.ts';
 import { type ConversationMachine, HUMAN_TAG } from '../machines/conversation.machine.ts';
 import type { EffectRecord, SessionStore, StoredSession } from '../storage/session.store.ts';
-import { enginePermission } from './conversation.policy.ts';
 import { planDesk } from './desk.plan.ts';
 import { type HandleOptions, type HandleResult, type Inbound, withCardNumbersMasked } from './inbound.ts';
-import { type OperatorPermission, planOperator } from './operator.plan.ts';
+import { planOperator } from './operator.plan.ts';
 import { OPERATORS_CHANNEL, type Realtime, sessionChannel } from './realtime.port.ts';
 import type { RenderExtras } from './reply.render.ts';
 import {
@@ -62,8 +61,11 @@ export interface EngineDeps {
   allocateTicketNumber?: () => Promise<string>;
   /** The display name of an operator, for "Alice has joined the chat"; null when unknown. */
   operatorName?: (agentId: string) => Promise<string | null>;
-  /** Who may do what (default: conversation.policy.ts). */
-  permission?: OperatorPermission;
+  /**
+   * The external live chat (SalesIQ) holding a session's open live chat, or null: a fact the policy needs
+   * that lives in the handoff records, not in the snapshot. Looked up for operator commands only.
+   */
+  liveChatHolder?: (sessionId: string) => Promise<string | null>;
   /**
    * Visitor channels: which channel a session is on, and whether a turn's messages must be delivered by a
    * `deliverToVisitor` effect (the channel cannot show them in its HTTP answer or live stream).
@@ -142,7 +144,6 @@ export type Engine = ReturnType<typeof createEngine>;
 export function createEngine(deps: EngineDeps) {
   const { machine, store, knowledge, logger } = deps;
   const maxAttempts = deps.maxCommitAttempts ?? 20;
-  const permission = deps.permission ?? enginePermission;
   const visitorPlanDeps = {
     detector: deps.detector,
     knowledge,
@@ -267,7 +268,9 @@ export function createEngine(deps: EngineDeps) {
       case 'visitor':
         return planVisitor(visitorPlanDeps, inbound, session.id, snapshot, at, reuse);
       case 'operator':
-        return planOperator(inbound, snapshot, at, permission);
+        return deps.liveChatHolder
+          ? deps.liveChatHolder(session.id).then((heldBy) => planOperator(inbound, snapshot, at, heldBy))
+          : planOperator(inbound, snapshot, at, null);
       case 'timer':
         return planTimer(inbound, session.version, snapshot, at);
       case 'handoff':

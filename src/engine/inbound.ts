@@ -68,6 +68,8 @@ export type HandleResult =
   | { outcome: 'not_found' }
   | { outcome: 'unauthorized' }
   | { outcome: 'forbidden'; message: string }
+  /** An external live chat (SalesIQ) holds this conversation: its human answers the visitor there. */
+  | { outcome: 'handled_elsewhere'; target: string; message: string }
   | { outcome: 'button_not_offered'; buttonId: string; offered: string[] }
   | { outcome: 'not_accepted'; state: string; message: string }
   | { outcome: 'busy' };

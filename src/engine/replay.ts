@@ -86,7 +86,7 @@ export function describeInbound(inbound: InboundTrace): string {
         ? `visitor pressed [${inbound.button}]`
         : `visitor: ${JSON.stringify(inbound.text ?? '')}`;
     case 'operator':
-      return `operator ${inbound.agentId}: ${inbound.action}${inbound.text !== undefined ? ` ${JSON.stringify(inbound.text)}` : ''}`;
+      return `operator ${inbound.agentId}: ${inbound.action}${inbound.text !== undefined ? ` ${JSON.stringify(inbound.text)}` : ''}${inbound.takes ? ' (takes the conversation)' : ''}`;
     case 'timer':
       return `timer: ${inbound.timer}`;
     case 'handoff':

@@ -75,6 +75,8 @@ export const inboundTraceSchema = z.discriminatedUnion('kind', [
     notes: z.string().optional(),
     resolutionCategory: z.string().optional(),
     reason: z.string().optional(),
+    /** A reply that took a conversation nobody held (the machine assigned the replying operator). */
+    takes: z.boolean().optional(),
   }),
   z.object({ kind: z.literal('timer'), timer: z.string() }),
   z.object({ kind: z.literal('handoff'), result: z.string(), target: z.string(), reason: z.string() }),

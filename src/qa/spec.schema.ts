@@ -50,6 +50,7 @@ export const OUTCOMES = [
   'button_not_offered',
   'not_accepted',
   'forbidden',
+  'handled_elsewhere',
   'unauthorized',
   'not_found',
   'busy',

@@ -43,6 +43,8 @@ function outcomeError(result: Exclude<HandleResult, { outcome: 'ok' | 'duplicate
       ];
     case 'forbidden':
       return [403, 'forbidden', result.message];
+    case 'handled_elsewhere':
+      return [409, 'handled_elsewhere', result.message, { handledIn: result.target }];
     case 'button_not_offered':
       return [
         409,

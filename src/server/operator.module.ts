@@ -19,7 +19,7 @@ import { createMemoryLoginThrottle, createRedisLoginThrottle, type LoginThrottle
 import { clientBundle } from './client.bundle.ts';
 import { createMessageAuthors, type MessageAuthors } from './message.authors.ts';
 import type { ApiOperation } from './openapi.ts';
-import { createEscalationQueue, type EscalationQueue } from './operator.queue.ts';
+import type { EscalationQueue } from './operator.queue.ts';
 import { operatorRoutes } from './operator.routes.ts';
 import { operatorOperations } from './operator.schemas.ts';
 import { sseRoutes } from './sse.routes.ts';
@@ -32,6 +32,8 @@ export interface OperatorModuleDeps {
   realtime: Realtime;
   /** The process's shared Redis connection, when configured: login failures are then counted for all. */
   redis: RedisClient | null;
+  /** Built by the composition root: the engine's policy reads who holds a live chat from it too. */
+  queue: EscalationQueue;
   logger: Logger;
   now: () => Date;
 }
@@ -57,10 +59,7 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
   const throttle: LoginThrottle = deps.redis
     ? createRedisLoginThrottle(deps.redis, config.operators.login, config.redis.keyPrefix)
     : createMemoryLoginThrottle(config.operators.login);
-  const queue = createEscalationQueue(deps.database.db, {
-    sla: config.operators.firstResponseSla,
-    now: deps.now,
-  });
+  const queue = deps.queue;
 
   const bootstrap = await bootstrapAdmin(directory, config.operators.bootstrapAdmin);
   if (bootstrap === 'created')

@@ -1,14 +1,15 @@
 // The operator API: the escalation queue, a conversation with the bot's findings, and the operator actions.
 // Every action is an event through `engine.handle`, so it gets the same ordering, atomicity and trace as a
-// visitor message; the engine enforces who may do what in which state (403 / 409 come back as values).
+// visitor message; the engine enforces who may do what in which state (403 / 409 come back as values), and
+// the `allowed` flags of the conversation view come from the same policy (conversation.policy.ts).
 import { type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { ChannelReach } from '../channels/channel.reach.ts';
+import { allowedActions, factsOf } from '../engine/conversation.policy.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { HandleResult, OperatorCommand } from '../engine/inbound.ts';
 import { type Realtime, sessionChannel } from '../engine/realtime.port.ts';
 import type { ChatMessage } from '../engine/turn.types.ts';
-import { targetLabel } from '../handoff/handoff.target.ts';
 import { formatPhone } from '../machines/visitor-info.parse.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
@@ -57,6 +58,19 @@ export function summarize(messages: ChatMessage[]): string {
     .join('\n');
 }
 
+/** The console's extra rules (operator.rules.ts) on top of the engine's policy flags. */
+function withConsoleRules(
+  allowed: ReturnType<typeof allowedActions>,
+  facts: { state: string; assignedAgentId: string | null },
+  me: Operator,
+) {
+  return {
+    ...allowed,
+    resolve: allowed.resolve && !operatorRefusal('resolve', facts, me),
+    escalate: allowed.escalate && !operatorRefusal('escalate', facts, me),
+  };
+}
+
 export function operatorRoutes(options: OperatorRoutesOptions): Router {
   const { engine, directory, queue, realtime, logger } = options;
   const router = Router();
@@ -102,8 +116,6 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
         for (const layer of t.detection?.layers ?? [])
           if (layer.matchedPhrase) keywords.add(layer.matchedPhrase);
     const at = options.now().toISOString();
-    const s = view.snapshot;
-    const ownsOrAdmin = me.role === 'admin' || !ctx.assignedAgentId || ctx.assignedAgentId === me.id;
     const visitor = Object.fromEntries(
       Object.entries(ctx.visitor)
         .filter((e): e is [string, string] => typeof e[1] === 'string')
@@ -142,28 +154,11 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
       unreachable: reach?.unreachable ?? null,
       deliveries,
       handledIn,
-      allowed: {
-        take:
-          !handledIn &&
-          s.can({ type: 'OPERATOR.ASSIGN', at, agentId: me.id }) &&
-          ctx.assignedAgentId !== me.id &&
-          ownsOrAdmin,
-        message: s.can({ type: 'OPERATOR.MESSAGE', at, agentId: me.id, text: 'x' }) && ownsOrAdmin,
-        resolve:
-          s.can({
-            type: 'OPERATOR.RESOLVE',
-            at,
-            agentId: me.id,
-            notes: 'x',
-            resolutionCategory: 'solved',
-          }) &&
-          ownsOrAdmin &&
-          !operatorRefusal('resolve', facts, me),
-        handback: s.can({ type: 'OPERATOR.HANDBACK', at, agentId: me.id }) && ownsOrAdmin,
-        escalate:
-          s.can({ type: 'OPERATOR.ESCALATE', at, agentId: me.id, reason: 'x' }) &&
-          !operatorRefusal('escalate', facts, me),
-      },
+      allowed: withConsoleRules(
+        allowedActions({ operatorId: me.id, role: me.role }, factsOf(view.snapshot, handledIn, at)),
+        facts,
+        me,
+      ),
     });
   });
 
@@ -176,7 +171,9 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
   ): Promise<void> {
     const id = sessionIdParam.safeParse(rawId);
     if (!id.success) return conversationNotFound(res);
-    if (command.action === 'escalate' || command.action === 'resolve') {
+    // An agent's resolve of a chat nobody took is the engine policy's 403 (conversation.policy.ts); only
+    // the console's "ended" rule for escalations is checked here.
+    if (command.action === 'escalate') {
       const view = await engine.view(id.data, null);
       if (view.outcome !== 'ok') return conversationNotFound(res);
       const facts = { state: view.state, assignedAgentId: view.snapshot.context.assignedAgentId };
@@ -206,15 +203,6 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
     const agentId = body.data.agentId === 'me' ? me.id : body.data.agentId;
     if (agentId !== me.id && !(await directory.get(agentId)))
       return sendError(res, 400, 'unknown_agent', `agentId: no active operator has the id ${agentId}.`);
-    const id = sessionIdParam.safeParse(req.params.id);
-    const handledIn = id.success ? await queue.externalLiveChat(id.data) : null;
-    if (handledIn)
-      return sendError(
-        res,
-        409,
-        'handled_elsewhere',
-        `This live chat was handed to ${targetLabel(handledIn)}; answer the visitor there.`,
-      );
     await act(res, req.params.id, me, { action: 'assign', agentId });
   });
 

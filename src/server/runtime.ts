@@ -51,6 +51,7 @@ import { trackInFlight } from './health.shutdown.ts';
 import { createMetrics, type Metrics } from './metrics.registry.ts';
 import { metricsRoutes } from './metrics.routes.ts';
 import { createOperatorModule, type OperatorModule } from './operator.module.ts';
+import { createEscalationQueue } from './operator.queue.ts';
 import { redisRateLimitStore } from './rate-limit.redis.ts';
 import { createRedisRealtime } from './realtime.redis.ts';
 import { createWorkModule, type WorkModule } from './work.module.ts';
@@ -234,6 +235,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ? { type: row.channel, externalId: row.externalId, ...(row.phone ? { phone: row.phone } : {}) }
       : { type: 'web' as const };
   };
+  const queue = createEscalationQueue(database.db, { sla: config.operators.firstResponseSla, now });
   // Handoff effects run after commits; they reach the engine (built below) only when they run.
   const handoff = await createHandoffModule({
     config: config.handoff,
@@ -302,6 +304,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     timeStages: overrides.engine?.timeStages,
     allocateTicketNumber,
     channels: channelRegistry,
+    liveChatHolder: queue.externalLiveChat,
     // The operator module is built with the engine; until then (no operator can act yet) no names.
     operatorName: (agentId) => operatorsModule?.authors.name(agentId) ?? Promise.resolve(null),
   });
@@ -320,6 +323,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     store,
     realtime,
     redis: redisClient,
+    queue,
     logger,
     now,
   });

@@ -54,6 +54,32 @@ const chatsOf = (visitors: Visitor[]) => {
   const ids = new Set(visitors.map((x) => x.sessionId));
   return v.salesiq.conversations.filter((c) => ids.has(c.visitor.user_id));
 };
+/** A signed Slack "Take case" click (v0 signature over the exact form body), as Slack sends it. */
+function slackClick(
+  t: TestRuntime,
+  sessionId: string,
+  options: { timestamp?: number; secret?: string; id?: string; user?: string } = {},
+) {
+  const payload = {
+    type: 'block_actions',
+    user: { id: options.user ?? 'U024BE7LH', username: 'sam' },
+    trigger_id: `trigger-${options.id ?? '1'}`,
+    response_url: v.slack.responseUrl(options.id ?? '1'),
+    actions: [{ action_id: 'take_case', value: sessionId, action_ts: `1700000000.${options.id ?? '1'}` }],
+  };
+  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+  return fetch(`${t.url}/slack/interactions`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': slackSignature(options.secret ?? SIGNING_SECRET, timestamp, body),
+    },
+    body,
+  });
+}
+
 /** Heavy tests get more than the default 30 s: CI machines run many suites at once. */
 const HEAVY = 120_000;
 
@@ -61,7 +87,11 @@ describe('live chat through SalesIQ', () => {
   let t: TestRuntime;
   const cache = createMemoryTokenCache();
   beforeAll(async () => {
-    t = await startWorld(v, { salesiq: true }, { overrides: { handoff: { tokenCache: cache } } });
+    t = await startWorld(
+      v,
+      { salesiq: true, slack: true },
+      { overrides: { handoff: { tokenCache: cache } } },
+    );
   });
   afterAll(async () => {
     await t.close();
@@ -235,6 +265,34 @@ describe('live chat through SalesIQ', () => {
     );
     expect(take.status).toBe(409);
     expect(take.body.error.message).toMatch(/handed to SalesIQ; answer the visitor there/);
+    // The same policy refuses every other way in: a reply (which would take it), an agent's resolve or
+    // hand back, and Slack's "Take case", which goes through the engine like the console does.
+    for (const [action, body] of [
+      ['agent-messages', { text: 'Hi, Carl here' }],
+      ['resolve', { notes: 'x', resolutionCategory: 'solved' }],
+      ['handback', {}],
+    ] as const) {
+      const refused = await api(
+        t.url,
+        'POST',
+        `/api/v1/conversations/${visitor.sessionId}/${action}`,
+        body,
+        agent.auth,
+      );
+      expect(refused.status, action).toBe(409);
+      expect(refused.body.error).toMatchObject({
+        code: 'handled_elsewhere',
+        message: take.body.error.message,
+      });
+    }
+    const slack = await slackClick(t, visitor.sessionId, { id: '21' });
+    expect(slack.status).toBe(200);
+    const told = await eventually(
+      () => v.slack.responses.find((r) => r.path === '/response/21'),
+      (r) => r !== undefined,
+    );
+    expect((told?.body as { text: string }).text).toContain(take.body.error.message);
+    expect(told?.body).toMatchObject({ replace_original: false });
     expect((await visitor.view()).body.state).toBe('escalated.queued');
     // The console queue marks it, and the visitor is not given a place in a queue that is not theirs.
     const listed = await api(
@@ -379,6 +437,10 @@ describe('tickets, callbacks and the built-in console', () => {
         })
       ).outcome,
     ).toBe('ok');
+    // Replying to a chat nobody held took it, and the trace says so (not a silent assignment).
+    const replied = (await t.runtime.store.trace(visitor.sessionId)).at(-1);
+    expect(replied?.inbound).toMatchObject({ kind: 'operator', action: 'message', takes: true });
+    expect(replied?.to).toBe('escalated.assigned');
     const first = await eventually(row, (r) => r?.firstResponseAt !== null && r?.status === 'assigned');
     expect(first?.assignedTo).toBe('agent-1');
     await op({
@@ -404,26 +466,8 @@ describe('tickets, callbacks and the built-in console', () => {
   });
 
   describe('Slack "Take case"', () => {
-    const click = (sessionId: string, options: { timestamp?: number; secret?: string; id?: string } = {}) => {
-      const payload = {
-        type: 'block_actions',
-        user: { id: 'U024BE7LH', username: 'sam' },
-        trigger_id: `trigger-${options.id ?? '1'}`,
-        response_url: v.slack.responseUrl(options.id ?? '1'),
-        actions: [{ action_id: 'take_case', value: sessionId, action_ts: `1700000000.${options.id ?? '1'}` }],
-      };
-      const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-      const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-      return fetch(`${t.url}/slack/interactions`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-request-timestamp': timestamp,
-          'x-slack-signature': slackSignature(options.secret ?? SIGNING_SECRET, timestamp, body),
-        },
-        body,
-      });
-    };
+    const click = (sessionId: string, options: Parameters<typeof slackClick>[2] = {}) =>
+      slackClick(t, sessionId, options);
 
     it('a signed click assigns the case to the Slack user and updates the Slack message', async () => {
       const visitor = await liveChat(t);
@@ -449,6 +493,34 @@ describe('tickets, callbacks and the built-in console', () => {
         text: expect.stringMatching(/<@U024BE7LH> took this case/),
         replace_original: true,
       });
+    });
+
+    it("a click on a colleague's case gets the REST route's refusal, and the case stays theirs", async () => {
+      // Risk: Slack as a way around the console's rules (taking a chat another agent is answering).
+      const visitor = await liveChat(t);
+      const alice = await newOperator(t.runtime, t.url, 'agent', 'Alice Held');
+      const bob = await newOperator(t.runtime, t.url, 'agent', 'Bob Late');
+      const path = `/api/v1/conversations/${visitor.sessionId}/assign`;
+      expect((await api(t.url, 'POST', path, { agentId: 'me' }, alice.auth)).status).toBe(200);
+      const rest = await api(t.url, 'POST', path, { agentId: 'me' }, bob.auth);
+      expect(rest.status).toBe(403);
+      const res = await click(visitor.sessionId, { id: '14' });
+      expect(res.status).toBe(200);
+      const told = await eventually(
+        () => v.slack.responses.find((r) => r.path === '/response/14'),
+        (r) => r !== undefined,
+      );
+      // The same rule, in the same words.
+      expect(rest.body.error.message).toMatch(/assigned to another agent/);
+      expect((told?.body as { text: string }).text).toContain(rest.body.error.message);
+      const view = await api(
+        t.url,
+        'GET',
+        `/api/v1/conversations/${visitor.sessionId}`,
+        undefined,
+        alice.auth,
+      );
+      expect(view.body.assignedAgent.id).toBe(alice.id);
     });
 
     it('a wrong signature or a stale timestamp is refused with 401, and nothing changes', async () => {

@@ -207,12 +207,12 @@ describe('the queue', () => {
     expect(f.sentiment).toHaveProperty('label');
     expect(f.journeyStage).toBeTypeOf('string');
     expect(view.body.escalation).toMatchObject({ conversationId: v.sessionId, status: 'queued' });
+    // An agent who has not taken it may take it or reply (which takes it), not resolve or hand it back.
     expect(view.body.allowed).toEqual({
       take: true,
       message: true,
-      // An agent resolves a waiting chat only after taking it (issue 16): nobody has answered it yet.
       resolve: false,
-      handback: true,
+      handback: false,
       escalate: false,
     });
 
@@ -381,6 +381,62 @@ describe('operator actions and the rules of the seeds', () => {
     expect(fromAdmin).not.toHaveProperty('agentId');
   });
 
+  it('on a queued conversation nobody holds, an agent may not resolve or hand it back (403); an admin may', async () => {
+    // Risk (issue 18 item 5): any agent closing or un-escalating a visitor's chat without taking it.
+    const v = await escalated();
+    const resolve = await post(
+      `/conversations/${v.sessionId}/resolve`,
+      { notes: 'not mine', resolutionCategory: 'solved' },
+      bob,
+    );
+    expect(resolve.status).toBe(403);
+    expect(resolve.body.error.message).toMatch(/nobody has taken this conversation yet; take it first/);
+    expect((await post(`/conversations/${v.sessionId}/handback`, {}, bob)).status).toBe(403);
+    expect((await v.view()).body.state).toBe('escalated.queued');
+    // The console's flags come from the same policy: it offers Bob only what the engine accepts.
+    const seen = await get(`/conversations/${v.sessionId}`, bob);
+    expect(seen.body.allowed).toEqual({
+      take: true,
+      message: true,
+      resolve: false,
+      handback: false,
+      escalate: false,
+    });
+    const byAdmin = await post(
+      `/conversations/${v.sessionId}/resolve`,
+      { notes: 'spam', resolutionCategory: 'duplicate' },
+      admin,
+    );
+    expect(byAdmin.status).toBe(200);
+    expect(byAdmin.body.state).toBe('escalated.closed');
+  });
+
+  it('a reply to a conversation nobody holds takes it, explicitly: the trace and the escalation say who', async () => {
+    // Risk (issue 18 item 5): a reply assigning the chat without anyone (or the trace) knowing.
+    const v = await escalated();
+    await waitForEscalation(t.url, admin.auth, v.sessionId, 'queued');
+    const reply = await post(`/conversations/${v.sessionId}/agent-messages`, { text: 'Alice here' }, alice);
+    expect(reply.status).toBe(200);
+    expect(reply.body.state).toBe('escalated.assigned');
+    const entry = (await t.runtime.store.trace(v.sessionId)).at(-1);
+    expect(entry?.inbound).toEqual({
+      kind: 'operator',
+      action: 'message',
+      agentId: alice.id,
+      text: 'Alice here',
+      takes: true,
+    });
+    const row = await waitForEscalation(t.url, admin.auth, v.sessionId, 'assigned');
+    expect(row.assignedTo).toBe(alice.id);
+    // Once held, a reply is only a reply.
+    await post(`/conversations/${v.sessionId}/agent-messages`, { text: 'Still here' }, alice);
+    expect((await t.runtime.store.trace(v.sessionId)).at(-1)?.inbound).not.toHaveProperty('takes');
+    // And it is the take's rules that apply: Bob cannot reply his way into Alice's chat.
+    expect((await post(`/conversations/${v.sessionId}/agent-messages`, { text: 'Bob' }, bob)).status).toBe(
+      403,
+    );
+  });
+
   it('manual escalation needs a reason and happens once (409); handback gives the bot the conversation back', async () => {
     const v = await startVisitor(t.url);
     await v.send('my payment was declined');
@@ -400,6 +456,11 @@ describe('operator actions and the rules of the seeds', () => {
     const silent = await v.send('hello?');
     expect(silent.body.replies).toEqual([]);
 
+    // Escalating it did not make it hers: an agent hands back only what she holds (take it first).
+    const notHers = await post(`/conversations/${v.sessionId}/handback`, {}, alice);
+    expect(notHers.status).toBe(403);
+    expect(notHers.body.error.message).toMatch(/take it first/);
+    await post(`/conversations/${v.sessionId}/assign`, { agentId: 'me' }, alice);
     const back = await post(`/conversations/${v.sessionId}/handback`, {}, alice);
     expect(back.status).toBe(200);
     expect(back.body.owner).toBe('bot');
@@ -419,6 +480,9 @@ describe('operator actions and the rules of the seeds', () => {
       'bot switched off by Alice',
     );
     expect((await post(`/conversations/${v.sessionId}/bot`, { enabled: false }, alice)).status).toBe(409);
+    // Switching the bot back on is a hand back: only for the operator holding the conversation.
+    expect((await post(`/conversations/${v.sessionId}/bot`, { enabled: true }, alice)).status).toBe(403);
+    await post(`/conversations/${v.sessionId}/assign`, { agentId: 'me' }, alice);
     const on = await post(`/conversations/${v.sessionId}/bot`, { enabled: true }, alice);
     expect(on.status).toBe(200);
     expect(on.body.owner).toBe('bot');
