@@ -97,24 +97,40 @@ export interface PacketInput {
   source?: HandoffPacket['source'];
 }
 
-export function buildPacket(input: PacketInput): HandoffPacket {
-  const { context, knowledge } = input;
-  const transcript: Line[] = input.messages
-    .filter((m) => m.at <= input.at)
+/** The transcript up to `at`, in packet lines. */
+function transcriptUpTo(messages: ChatMessage[], at: string): Line[] {
+  return messages
+    .filter((m) => m.at <= at)
     .map((m) => ({ role: m.role, text: m.text, at: m.at, ...(m.agentId ? { agentId: m.agentId } : {}) }));
-  const summary = transcript
+}
+
+/** The summary rule: the last SUMMARY_MESSAGES lines up to `at`, each cut to SUMMARY_CHARS. */
+export function summaryLines(messages: ChatMessage[], at: string): Line[] {
+  return transcriptUpTo(messages, at)
     .slice(-SUMMARY_MESSAGES)
     .map((line) => ({ ...line, text: cut(line.text, SUMMARY_CHARS) }));
-  const categoryKnowledge = knowledge.categories[context.category ?? 'other'];
-  // Steps are shown from index 0 up to stepIndex while troubleshooting; no category, no steps shown.
-  const stepsTried = context.category ? categoryKnowledge.steps.slice(0, context.stepIndex + 1) : [];
-  const traces = (input.traces ?? []).filter((t) => t.at <= input.at);
+}
+
+/** The phrases detection matched in the turns up to `at`, first seen first. */
+export function detectedKeywords(traces: TraceEntry[], at: string): string[] {
   const keywords = new Set<string>();
   for (const trace of traces) {
+    if (trace.at > at) continue;
     for (const layer of trace.detection?.layers ?? []) {
       if (layer.matchedPhrase) keywords.add(layer.matchedPhrase);
     }
   }
+  return [...keywords];
+}
+
+export function buildPacket(input: PacketInput): HandoffPacket {
+  const { context, knowledge } = input;
+  const transcript = transcriptUpTo(input.messages, input.at);
+  const summary = summaryLines(input.messages, input.at);
+  const categoryKnowledge = knowledge.categories[context.category ?? 'other'];
+  // Steps are shown from index 0 up to stepIndex while troubleshooting; no category, no steps shown.
+  const stepsTried = context.category ? categoryKnowledge.steps.slice(0, context.stepIndex + 1) : [];
+  const traces = (input.traces ?? []).filter((t) => t.at <= input.at);
   const lastDetection = [...traces].reverse().find((t) => t.detection !== null)?.detection ?? null;
   const statePath = context.history.map((h) => h.state);
   if (statePath.at(-1) !== input.state) statePath.push(input.state);
@@ -135,7 +151,7 @@ export function buildPacket(input: PacketInput): HandoffPacket {
     sentiment: context.sentiment,
     journeyStage: context.journeyStage,
     triggers: context.triggers,
-    keywords: [...keywords],
+    keywords: detectedKeywords(traces, input.at),
     statePath,
     aiConfidence: lastDetection && lastDetection.layer !== 'button' ? lastDetection.confidence : null,
     visitor: Object.fromEntries(
@@ -163,7 +179,7 @@ export function transcriptText(packet: HandoffPacket): string {
     .join('\n');
 }
 
-export function summaryText(packet: HandoffPacket): string {
+export function summaryText(packet: Pick<HandoffPacket, 'summary'>): string {
   return packet.summary.map((l) => `${ROLE_LABEL[l.role]}: ${l.text}`).join('\n');
 }
 

@@ -5,17 +5,16 @@
 import { type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { ChannelReach } from '../channels/channel.reach.ts';
-import { allowedActions, factsOf } from '../engine/conversation.policy.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { HandleResult, OperatorCommand } from '../engine/inbound.ts';
 import { type Realtime, sessionChannel } from '../engine/realtime.port.ts';
 import type { ChatMessage } from '../engine/turn.types.ts';
-import { formatPhone } from '../machines/visitor-info.parse.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
 import { operatorOf, requireOperator } from './auth.routes.ts';
+import { createConversationView } from './conversation.view.ts';
 import { sendError, sendOutcome, sendValidationError } from './http.errors.ts';
-import { type EscalationQueue, liveChatElsewhere } from './operator.queue.ts';
+import type { EscalationQueue } from './operator.queue.ts';
 import { operatorRefusal } from './operator.rules.ts';
 import {
   agentMessageBody,
@@ -46,33 +45,9 @@ export interface OperatorRoutesOptions {
 const conversationNotFound = (res: Response) =>
   sendError(res, 404, 'conversation_not_found', 'No conversation with this id.');
 
-/** The handoff packet's summary rule: the last five messages, each cut to 100 characters. */
-export function summarize(messages: ChatMessage[]): string {
-  return messages
-    .filter((m) => m.role === 'visitor' || m.role === 'bot' || m.role === 'operator')
-    .slice(-5)
-    .map((m) => {
-      const who = m.role.charAt(0).toUpperCase() + m.role.slice(1);
-      return `${who}: ${m.text.length > 100 ? `${m.text.slice(0, 99)}…` : m.text}`;
-    })
-    .join('\n');
-}
-
-/** The console's extra rules (operator.rules.ts) on top of the engine's policy flags. */
-function withConsoleRules(
-  allowed: ReturnType<typeof allowedActions>,
-  facts: { state: string; assignedAgentId: string | null },
-  me: Operator,
-) {
-  return {
-    ...allowed,
-    resolve: allowed.resolve && !operatorRefusal('resolve', facts, me),
-    escalate: allowed.escalate && !operatorRefusal('escalate', facts, me),
-  };
-}
-
 export function operatorRoutes(options: OperatorRoutesOptions): Router {
   const { engine, directory, queue, realtime, logger } = options;
+  const conversations = createConversationView(options);
   const router = Router();
   router.use(['/escalations', '/conversations'], requireOperator(directory));
   const messageBody = agentMessageBody(options.maxMessageChars);
@@ -96,70 +71,9 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
     if (!id.success) return conversationNotFound(res);
     const query = conversationQuery.safeParse(req.query);
     if (!query.success) return sendValidationError(res, query.error);
-    const view = await engine.view(id.data, null);
-    if (view.outcome !== 'ok') return conversationNotFound(res);
-    const me = operatorOf(res);
-    const ctx = view.snapshot.context;
-    const [escalationRows, deliveries, traces, assigned, reach] = await Promise.all([
-      queue.ofConversation(id.data),
-      queue.deliveries(id.data),
-      options.store.trace(id.data),
-      ctx.assignedAgentId ? directory.get(ctx.assignedAgentId) : Promise.resolve(null),
-      options.reach?.(id.data, view.messages) ?? Promise.resolve(null),
-    ]);
-    const latest = escalationRows[0] ?? null;
-    const handledIn = liveChatElsewhere(latest);
-    const currentEscalation = latest && latest.segment === ctx.segment ? latest : null;
-    const keywords = new Set(currentEscalation?.keywords ?? []);
-    if (keywords.size === 0)
-      for (const t of traces)
-        for (const layer of t.detection?.layers ?? [])
-          if (layer.matchedPhrase) keywords.add(layer.matchedPhrase);
-    const at = options.now().toISOString();
-    const visitor = Object.fromEntries(
-      Object.entries(ctx.visitor)
-        .filter((e): e is [string, string] => typeof e[1] === 'string')
-        .map(([k, v]) => [k, k === 'phone' ? formatPhone(v) : v]),
-    );
-    const facts = { state: view.state, assignedAgentId: ctx.assignedAgentId };
-    res.json({
-      conversationId: id.data,
-      state: view.state,
-      owner: view.owner,
-      botEnabled: view.owner === 'bot',
-      seq: view.session.version,
-      assignedAgent: ctx.assignedAgentId
-        ? { id: ctx.assignedAgentId, displayName: assigned?.displayName ?? null }
-        : null,
-      messages:
-        query.data.afterSeq === undefined
-          ? view.messages
-          : view.messages.filter((m) => m.seq > (query.data.afterSeq ?? 0)),
-      findings: {
-        statePath: [...ctx.history],
-        sentiment: ctx.sentiment,
-        category: ctx.category,
-        priority: ctx.priority,
-        journeyStage: ctx.journeyStage,
-        triggers: ctx.triggers,
-        escalationReason: ctx.escalationReason,
-        summary: currentEscalation?.summary || summarize(view.messages),
-        keywords: [...keywords].slice(0, 20),
-        visitor,
-        segment: ctx.segment,
-        messageCount: ctx.totalMessageCount,
-      },
-      escalation: latest,
-      source: reach?.source ?? { type: 'web', externalId: null, phone: null },
-      unreachable: reach?.unreachable ?? null,
-      deliveries,
-      handledIn,
-      allowed: withConsoleRules(
-        allowedActions({ operatorId: me.id, role: me.role }, factsOf(view.snapshot, handledIn, at)),
-        facts,
-        me,
-      ),
-    });
+    const view = await conversations.conversationView(id.data, operatorOf(res), query.data.afterSeq);
+    if (!view) return conversationNotFound(res);
+    res.json(view);
   });
 
   async function act(

@@ -1,0 +1,106 @@
+// The conversation as an operator sees it: transcript, the bot's findings, where the handoff went, and
+// what this operator may do. Summary and keywords follow the handoff packet's rules (packet.ts), so the
+// console and every desk read the same thing; the `allowed` flags come from the engine's policy.
+
+import type { ChannelReach } from '../channels/channel.reach.ts';
+import { allowedActions, factsOf } from '../engine/conversation.policy.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { ChatMessage } from '../engine/turn.types.ts';
+import { detectedKeywords, summaryLines, summaryText } from '../handoff/packet.ts';
+import { formatPhone } from '../machines/visitor-info.parse.ts';
+import type { SessionStore } from '../storage/session.store.ts';
+import type { Operator, OperatorDirectory } from './auth.operators.ts';
+import { type EscalationQueue, liveChatElsewhere } from './operator.queue.ts';
+import { operatorRefusal } from './operator.rules.ts';
+
+export interface ConversationViewDeps {
+  engine: Pick<Engine, 'view'>;
+  store: Pick<SessionStore, 'trace'>;
+  directory: Pick<OperatorDirectory, 'get'>;
+  queue: Pick<EscalationQueue, 'ofConversation' | 'deliveries'>;
+  now: () => Date;
+  /** The visitor's channel and whether a delivery to them failed (src/channels/channel.reach.ts). */
+  reach?: (sessionId: string, messages: ChatMessage[]) => Promise<ChannelReach>;
+}
+
+/** The console's extra rules (operator.rules.ts) on top of the engine's policy flags. */
+function withConsoleRules(
+  allowed: ReturnType<typeof allowedActions>,
+  facts: { state: string; assignedAgentId: string | null },
+  me: Pick<Operator, 'id' | 'role'>,
+) {
+  return {
+    ...allowed,
+    resolve: allowed.resolve && !operatorRefusal('resolve', facts, me),
+    escalate: allowed.escalate && !operatorRefusal('escalate', facts, me),
+  };
+}
+
+const KEYWORDS_SHOWN = 20;
+
+export function createConversationView(deps: ConversationViewDeps) {
+  /** The view for `me`, with messages after `afterSeq` only when given; null when there is no such session. */
+  async function conversationView(id: string, me: Pick<Operator, 'id' | 'role'>, afterSeq?: number) {
+    const view = await deps.engine.view(id, null);
+    if (view.outcome !== 'ok') return null;
+    const ctx = view.snapshot.context;
+    const [escalationRows, deliveries, traces, assigned, reach] = await Promise.all([
+      deps.queue.ofConversation(id),
+      deps.queue.deliveries(id),
+      deps.store.trace(id),
+      ctx.assignedAgentId ? deps.directory.get(ctx.assignedAgentId) : Promise.resolve(null),
+      deps.reach?.(id, view.messages) ?? Promise.resolve(null),
+    ]);
+    const latest = escalationRows[0] ?? null;
+    const handledIn = liveChatElsewhere(latest);
+    // The current segment's escalation carries the packet it sent; before any handoff, the same rules
+    // applied to the conversation so far.
+    const current = latest && latest.segment === ctx.segment ? latest : null;
+    const at = deps.now().toISOString();
+    const keywords = current?.keywords.length ? current.keywords : detectedKeywords(traces, at);
+    const visitor = Object.fromEntries(
+      Object.entries(ctx.visitor)
+        .filter((e): e is [string, string] => typeof e[1] === 'string')
+        .map(([k, v]) => [k, k === 'phone' ? formatPhone(v) : v]),
+    );
+    const facts = { state: view.state, assignedAgentId: ctx.assignedAgentId };
+    return {
+      conversationId: id,
+      state: view.state,
+      owner: view.owner,
+      botEnabled: view.owner === 'bot',
+      seq: view.session.version,
+      assignedAgent: ctx.assignedAgentId
+        ? { id: ctx.assignedAgentId, displayName: assigned?.displayName ?? null }
+        : null,
+      messages: afterSeq === undefined ? view.messages : view.messages.filter((m) => m.seq > afterSeq),
+      findings: {
+        statePath: [...ctx.history],
+        sentiment: ctx.sentiment,
+        category: ctx.category,
+        priority: ctx.priority,
+        journeyStage: ctx.journeyStage,
+        triggers: ctx.triggers,
+        escalationReason: ctx.escalationReason,
+        summary: current?.summary || summaryText({ summary: summaryLines(view.messages, at) }),
+        keywords: keywords.slice(0, KEYWORDS_SHOWN),
+        visitor,
+        segment: ctx.segment,
+        messageCount: ctx.totalMessageCount,
+      },
+      escalation: latest,
+      source: reach?.source ?? { type: 'web', externalId: null, phone: null },
+      unreachable: reach?.unreachable ?? null,
+      deliveries,
+      handledIn,
+      allowed: withConsoleRules(
+        allowedActions({ operatorId: me.id, role: me.role }, factsOf(view.snapshot, handledIn, at)),
+        facts,
+        me,
+      ),
+    };
+  }
+  return { conversationView };
+}
+
+export type ConversationView = ReturnType<typeof createConversationView>;
