@@ -22,6 +22,11 @@ export interface EffectWorkerOptions {
   maxAttempts?: number;
   baseBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Checks a claimed effect's params against the catalog (effect.catalog.ts `checkEffectParams`): a string
+   * says what is wrong, and the effect fails for good instead of reaching a handler that would trust them.
+   */
+  checkParams?: (type: string, params: unknown) => string | null;
   /** Told when an effect fails for good (so the engine can tell the visitor). */
   onGaveUp?: (effect: ClaimedEffect, error: string) => Promise<void>;
 }
@@ -53,8 +58,10 @@ export function createEffectWorker(options: EffectWorkerOptions) {
       return;
     }
     let outcome: EffectOutcome;
+    const badParams = options.checkParams?.(effect.type, effect.params) ?? null;
     try {
-      outcome = await handler(effect);
+      // Written by a build with another catalog, or by hand: retrying would never make them valid.
+      outcome = badParams ? { outcome: 'failed', error: badParams } : await handler(effect);
     } catch (error) {
       outcome = { outcome: 'retry', error: error instanceof Error ? error.message : String(error) };
     }

@@ -19,7 +19,7 @@ import { createIntentLogHandler } from '../detection/intent-log.handler.ts';
 import { RECORD_DETECTION } from '../detection/intent-log.record.ts';
 import { loadKeywordConfig } from '../detection/keyword.config.ts';
 import { buildDetector, buildMachine } from '../engine/behaviour.build.ts';
-import { assertEffectCatalog } from '../engine/effect.catalog.ts';
+import { assertEffectCatalog, checkEffectParams } from '../engine/effect.catalog.ts';
 import { createEffectWorker, type EffectHandler, type EffectWorkerOptions } from '../engine/effect.worker.ts';
 import { type CommittedTurn, createEngine, type Engine } from '../engine/engine.ts';
 import { createInProcessRealtime, type Realtime } from '../engine/realtime.port.ts';
@@ -275,6 +275,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     log: effectLog,
     handlers: metrics.instrumentEffectHandlers(effectHandlers),
     onGaveUp: handoff.onGaveUp,
+    checkParams: checkEffectParams,
     ...overrides.effectWorker,
     logger: logger.child({ component: 'effects' }),
     consumer,
