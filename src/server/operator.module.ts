@@ -13,11 +13,11 @@ import { createChannelSessionsRepository } from '../storage/channel-sessions.rep
 import type { Database } from '../storage/database.ts';
 import type { RedisClient } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
-import { bootstrapAdmin, createOperatorDirectory, type OperatorDirectory } from './auth.operators.ts';
+import { bootstrapAdmin, type OperatorDirectory } from './auth.operators.ts';
 import { authRoutes } from './auth.routes.ts';
 import { createMemoryLoginThrottle, createRedisLoginThrottle, type LoginThrottle } from './auth.throttle.ts';
 import { clientBundle } from './client.bundle.ts';
-import { createMessageAuthors, type MessageAuthors } from './message.authors.ts';
+import type { MessageAuthors } from './message.authors.ts';
 import type { ApiOperation } from './openapi.ts';
 import type { EscalationQueue } from './operator.queue.ts';
 import { operatorRoutes } from './operator.routes.ts';
@@ -32,8 +32,10 @@ export interface OperatorModuleDeps {
   realtime: Realtime;
   /** The process's shared Redis connection, when configured: login failures are then counted for all. */
   redis: RedisClient | null;
-  /** Built by the composition root: the engine's policy reads who holds a live chat from it too. */
+  /** Built by the composition root, which the engine also reads from (who holds a live chat, names). */
   queue: EscalationQueue;
+  directory: OperatorDirectory;
+  authors: MessageAuthors;
   logger: Logger;
   now: () => Date;
 }
@@ -51,11 +53,7 @@ export interface OperatorModule {
 export async function createOperatorModule(deps: OperatorModuleDeps): Promise<OperatorModule> {
   const { config, logger } = deps;
   const log = logger.child({ component: 'operators' });
-  const directory = createOperatorDirectory(deps.database.db, {
-    tokenTtlSeconds: config.operators.tokenTtlSeconds,
-    now: deps.now,
-  });
-  const authors = createMessageAuthors(directory);
+  const { directory, authors } = deps;
   const throttle: LoginThrottle = deps.redis
     ? createRedisLoginThrottle(deps.redis, config.operators.login, config.redis.keyPrefix)
     : createMemoryLoginThrottle(config.operators.login);

@@ -45,9 +45,11 @@ import { createRedisConnection } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import { analyticsOperations, analyticsPageRoutes, analyticsRoutes } from './analytics.routes.ts';
 import { createApp } from './app.ts';
+import { createOperatorDirectory } from './auth.operators.ts';
 import { requireAdmin, requireOperator } from './auth.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { trackInFlight } from './health.shutdown.ts';
+import { createMessageAuthors } from './message.authors.ts';
 import { createMetrics, type Metrics } from './metrics.registry.ts';
 import { metricsRoutes } from './metrics.routes.ts';
 import { createOperatorModule, type OperatorModule } from './operator.module.ts';
@@ -236,6 +238,11 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       : { type: 'web' as const };
   };
   const queue = createEscalationQueue(database.db, { sla: config.operators.firstResponseSla, now });
+  const directory = createOperatorDirectory(database.db, {
+    tokenTtlSeconds: config.operators.tokenTtlSeconds,
+    now,
+  });
+  const authors = createMessageAuthors(directory);
   // Handoff effects run after commits; they reach the engine (built below) only when they run.
   const handoff = await createHandoffModule({
     config: config.handoff,
@@ -306,10 +313,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     allocateTicketNumber,
     channels: channelRegistry,
     liveChatHolder: queue.externalLiveChat,
-    // The operator module is built with the engine; until then (no operator can act yet) no names.
-    operatorName: (agentId) => operatorsModule?.authors.name(agentId) ?? Promise.resolve(null),
+    operatorName: authors.name,
   });
-  let operatorsModule: OperatorModule | undefined;
   const channelIngest = createChannelIngest({
     engine,
     sessions: channelSessions,
@@ -325,10 +330,11 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     realtime,
     redis: redisClient,
     queue,
+    directory,
+    authors,
     logger,
     now,
   });
-  operatorsModule = operators;
   const work = createWorkModule({
     config,
     db: database.db,
