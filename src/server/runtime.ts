@@ -269,7 +269,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       channels: channelRegistry,
       sessions: channelSessions,
       realtime,
-      authorName: (agentId) => operatorsModule?.authors.name(agentId) ?? Promise.resolve(null),
+      authorName: authors.name,
       logger: logger.child({ component: 'channels' }),
     }),
     ...handoff.handlers,
