@@ -183,7 +183,10 @@ describe('SalesIQ', () => {
       () => visitor.view(),
       (r) => r.body.state === 'escalated.closed',
     );
-    expect(view.body.messages.at(-1).text).toMatch(/closed this conversation/);
+    // The closing notice, then the satisfaction survey (issue 15) with its rating buttons.
+    expect(view.body.messages.at(-2).text).toMatch(/closed this conversation/);
+    expect(view.body.messages.at(-1).text).toMatch(/rate this conversation/);
+    expect(view.body.buttons.map((b: { id: string }) => b.id)).toContain('rate_5');
     expect(await delivery(t, visitor.sessionId, 'salesiq')).toMatchObject({ deskStatus: 'closed' });
   });
 

@@ -63,6 +63,10 @@ const call = (who: LoggedIn, method: string, path: string, body?: unknown) =>
 
 /** A visitor opens a ticket in the chat; answers its number once the handoff wrote the row. */
 async function chatTicket(email: string): Promise<string> {
+  return (await chatTicketWith(email)).number;
+}
+
+async function chatTicketWith(email: string) {
   const v = await startVisitor(t.url);
   await v.send('the app crashes when I open it');
   await v.send('I want to talk to a human');
@@ -76,12 +80,12 @@ async function chatTicket(email: string): Promise<string> {
     const r = await call(alice, 'GET', `/tickets/${number}`);
     return r.status === 200 ? r.body : null;
   });
-  return number;
+  return { number, visitor: v };
 }
 
 describe('ticket lifecycle', () => {
-  it('an agent takes, answers by e-mail, resolves and closes a ticket; every column is filled', async () => {
-    const number = await chatTicket('jane@example.org');
+  it('an agent takes, answers in the chat and then by e-mail, resolves and closes a ticket; every column is filled', async () => {
+    const { number, visitor } = await chatTicketWith('jane@example.org');
     const listed = await call(alice, 'GET', '/tickets?status=open&q=jane@example.org');
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((i: { ticketNumber: string }) => i.ticketNumber)).toContain(number);
@@ -95,13 +99,29 @@ describe('ticket lifecycle', () => {
     expect((await call(bob, 'PATCH', `/tickets/${id}`, { status: 'resolved' })).status).toBe(403);
     expect((await call(bob, 'POST', `/tickets/${id}/replies`, { body: 'me too' })).status).toBe(403);
 
+    // The requester is still in the conversation: the reply reaches them there, as the agent's message.
+    const inChat = await call(alice, 'POST', `/tickets/${id}/replies`, {
+      body: 'Which app version do you have?',
+    });
+    expect(inChat.status).toBe(201);
+    expect(inChat.body.reply).toMatchObject({ deliveredVia: 'chat', deliveryStatus: 'sent' });
+    expect(inChat.body.ticket.status).toBe('awaiting_customer');
+    expect(inChat.body.ticket.firstResponseAt).not.toBeNull();
+    const seen = await visitor.view();
+    expect(seen.body.messages.at(-1)).toMatchObject({
+      role: 'operator',
+      text: 'Which app version do you have?',
+    });
+    expect(mails.some((m) => m.to.includes('jane@example.org'))).toBe(false);
+
+    // The visitor moves on to something else: the conversation no longer takes ticket replies, so the
+    // next one goes by e-mail, with the ticket number in the subject.
+    await visitor.send('thanks, bye');
     const replied = await call(alice, 'POST', `/tickets/${id}/replies`, {
       body: 'Please reinstall the app from the store; that clears the broken cache.',
     });
     expect(replied.status).toBe(201);
     expect(replied.body.reply).toMatchObject({ deliveredVia: 'email', deliveryStatus: 'sent' });
-    expect(replied.body.ticket.status).toBe('awaiting_customer');
-    expect(replied.body.ticket.firstResponseAt).not.toBeNull();
     const mail = mails.find((m) => m.to.includes('jane@example.org'));
     expect(mail?.raw).toContain(`Subject: [${number}] Re:`);
     expect(mail?.raw).toContain('reinstall the app');
@@ -145,7 +165,7 @@ describe('ticket lifecycle', () => {
     });
     expect(row?.firstResponseAt).toBeInstanceOf(Date);
     const detail = await call(admin, 'GET', `/tickets/${number}`);
-    expect(detail.body.replies).toHaveLength(2);
+    expect(detail.body.replies).toHaveLength(3);
   });
 
   it('refuses a move the lifecycle does not allow, naming the allowed ones', async () => {
