@@ -1,13 +1,12 @@
 // Ticket numbers TKT-YYYY-NNNN from the ticket_counters upsert. Risks covered: two tickets with one number
 // under concurrency (a read-then-write counter would do that), numbers not restarting per year, and the
 // embedded database (PGlite) behaving differently from a real Postgres server.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createTicketNumberAllocator, formatTicketNumber } from '../../src/handoff/ticket-number.ts';
 import { type Database, openDatabase } from '../../src/storage/database.ts';
 import { databaseUrl, freshPostgresDatabase } from '../support/servers.ts';
+import { freshDataDir } from '../support/templates.ts';
 
 async function fiftyAtOnce(database: Database) {
   const allocate = createTicketNumberAllocator(database.db, () => new Date('2031-06-01T12:00:00Z'));
@@ -26,7 +25,7 @@ describe('ticket numbers', () => {
   });
 
   it('50 concurrent allocations on PGlite are unique and gapless', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sb-tickets-'));
+    const dir = await freshDataDir('sb-tickets-');
     const database = await openDatabase({ dataDir: dir });
     try {
       await fiftyAtOnce(database);

@@ -1,10 +1,8 @@
 // Graceful shutdown of a real server process. Risks covered: a deploy (SIGTERM) cutting visitors' turns in
 // half — a request already received must be committed and answered with 2xx before the process exits; the
 // process accepting new connections while draining; exiting with an error code or never exiting.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/config/env.ts';
@@ -12,6 +10,7 @@ import { createRuntime } from '../../src/server/runtime.ts';
 import { startServerProcess } from '../support/process.ts';
 import { api } from '../support/runtime.ts';
 import { databaseUrl, freshPostgresDatabase, redisPrefix, redisUrl } from '../support/servers.ts';
+import { freshDataDir } from '../support/templates.ts';
 
 interface Held {
   socket: Socket;
@@ -59,7 +58,7 @@ describe('SIGTERM while requests are in flight', () => {
       cleanups.push(db.drop);
       env.DATABASE_URL = db.url;
     } else {
-      const dir = mkdtempSync(join(tmpdir(), 'switchboard-shutdown-'));
+      const dir = await freshDataDir('switchboard-shutdown-');
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
       env.DATA_DIR = dir;
     }

@@ -2,15 +2,14 @@
 // that ends up unusable (or stored in clear); a second run silently replacing an existing account; bad input
 // accepted.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminCommand } from '../../src/cli/create-admin.command.ts';
 import { createOperatorDirectory } from '../../src/server/auth.operators.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import { databaseUrl, freshPostgresDatabase } from '../support/servers.ts';
+import { freshDataDir } from '../support/templates.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,7 +22,7 @@ describe('switchboard create-admin', () => {
       env.DATABASE_URL = db.url;
       cleanups.push(db.drop);
     } else {
-      const dir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+      const dir = await freshDataDir('switchboard-cli-');
       env.DATA_DIR = dir;
       env.DATABASE_URL = '';
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,8 +3,7 @@
 // (real clock, random ids, every detection layer recorded) that replay cannot reproduce; export over HTTP
 // and from the CLI disagreeing; an SVG served with a policy that would let injected markup run.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redetector } from '../../src/cli/qa.context.ts';
@@ -15,17 +14,19 @@ import { formatProblem, parseTrace } from '../../src/engine/trace.format.ts';
 import { stepDiffText } from '../../src/qa/replay.report.ts';
 import { newOperator } from '../operator/operator.support.ts';
 import { api, startTestRuntime, startVisitor, type TestRuntime } from '../support/runtime.ts';
+import { freshDataDir } from '../support/templates.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
 describe('GET /api/v1/sessions/:id/trace and /conversations/:id/diagram.svg', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-qa-routes-'));
+  let dataDir = '';
   let t: TestRuntime;
   let sessionId: string;
   let auth: Record<string, string>;
   let exported: { status: number; body: any; headers: Headers };
 
   beforeAll(async () => {
+    dataDir = await freshDataDir('switchboard-qa-routes-');
     t = await startTestRuntime({ dataDir });
     const v = await startVisitor(t.url);
     sessionId = v.sessionId;

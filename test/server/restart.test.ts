@@ -1,13 +1,15 @@
 // Risk covered: a server killed with SIGKILL mid-conversation loses the session, its state or its
 // history (the embedded PGlite store must be durable, and nothing may live only in process memory).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess } from '../support/process.ts';
 import { startVisitor } from '../support/runtime.ts';
+import { freshDataDir } from '../support/templates.ts';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-restart-'));
+let dataDir = '';
+beforeAll(async () => {
+  dataDir = await freshDataDir('switchboard-restart-');
+});
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('restart', () => {

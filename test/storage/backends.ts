@@ -1,10 +1,8 @@
 // The storage backends the contract suites run against, each built the way the runtime builds it:
-// PGlite in a temp dir, a fresh database on the real Postgres, and the real Redis (with Postgres or
+// PGlite in a temp dir, a fresh database (both cloned from migrated templates) on the real Postgres, and the real Redis (with Postgres or
 // PGlite for the records the trace sink fills). Each harness has two store/log instances on separate
 // connections where the backend allows it, so "another process" is a real second client.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { pino } from 'pino';
 import { createTraceSink } from '../../src/engine/trace-sink.ts';
 import { type Database, openDatabase } from '../../src/storage/database.ts';
@@ -26,6 +24,7 @@ import { createRedisTraceLog } from '../../src/storage/redis-trace.log.ts';
 import type { SessionStore } from '../../src/storage/session.store.ts';
 import type { TimerStore } from '../../src/storage/timer.store.ts';
 import { databaseUrl, freshPostgresDatabase, redisPrefix, redisUrl } from '../support/servers.ts';
+import { freshDataDir } from '../support/templates.ts';
 
 /** Real time plus an offset the test moves forward: leases (server time) and due times (our clock) agree. */
 export interface TestClock {
@@ -70,7 +69,7 @@ export interface Backend {
 const silent = pino({ level: 'silent' });
 
 async function pglite(): Promise<{ database: Database; drop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-storage-'));
+  const dir = await freshDataDir('switchboard-storage-');
   const database = await openDatabase({ dataDir: dir });
   return {
     database,

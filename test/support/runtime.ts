@@ -1,12 +1,11 @@
 // Builds a real runtime (engine, store, HTTP app) for a test, on PGlite in a temp dir or on a fresh
-// Postgres database, and an HTTP client bound to it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Postgres database (both cloned from a migrated template), and an HTTP client bound to it.
+import { rmSync } from 'node:fs';
 import { pino } from 'pino';
 import { parseEnv } from '../../src/config/env.ts';
 import { createRuntime, type Runtime, type RuntimeOverrides } from '../../src/server/runtime.ts';
 import { freshPostgresDatabase } from './servers.ts';
+import { freshDataDir } from './templates.ts';
 
 export interface TestRuntime {
   runtime: Runtime;
@@ -29,7 +28,7 @@ export async function startTestRuntime(
     env.DATABASE_URL = db.url;
     cleanups.push(db.drop);
   } else {
-    const dir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+    const dir = options.dataDir ?? (await freshDataDir());
     env.DATA_DIR = dir;
     if (!options.dataDir) cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   }

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createClient } from 'redis';
+import { postgresTemplate } from './templates.ts';
 
 export const isCI = process.env.CI === 'true';
 export const databaseUrl = process.env.DATABASE_URL || undefined;
@@ -15,14 +16,20 @@ if (isCI && (!databaseUrl || !redisUrl)) {
   );
 }
 
-/** Creates a fresh, empty database on the server at DATABASE_URL and returns its URL and a dropper. */
-export async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * Creates a fresh database on the server at DATABASE_URL, already migrated (a clone of the migrated
+ * template, see templates.ts) unless `empty`, and returns its URL and a dropper.
+ */
+export async function freshPostgresDatabase(
+  options: { empty?: boolean } = {},
+): Promise<{ url: string; drop: () => Promise<void> }> {
   if (!databaseUrl) throw new Error('DATABASE_URL is not set');
   const name = `sb_test_${randomBytes(6).toString('hex')}`;
+  const template = options.empty ? null : await postgresTemplate(databaseUrl);
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
   try {
-    await admin.query(`create database ${name}`);
+    await admin.query(template ? `create database ${name} template ${template}` : `create database ${name}`);
   } finally {
     await admin.end();
   }
