@@ -28,6 +28,7 @@ const INTEGRATION = [
   'test/handoff/zoho-token.test.ts',
   'test/detection/llm.engine.test.ts',
   'test/qa/qa.routes.test.ts',
+  'test/qa/specs.test.ts',
 ];
 
 export default defineConfig({

@@ -48,8 +48,16 @@ export interface SpecRuntime {
   close(): Promise<void>;
 }
 
-export async function openSpecRuntime(env: Record<string, string>): Promise<SpecRuntime> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-specs-'));
+export interface SpecRuntimeOptions {
+  /** A new DATA_DIR for each runtime (tests pass an already migrated copy); default: an empty temp dir. */
+  dataDir?: () => Promise<string>;
+}
+
+export async function openSpecRuntime(
+  env: Record<string, string>,
+  options: SpecRuntimeOptions = {},
+): Promise<SpecRuntime> {
+  const dir = options.dataDir ? await options.dataDir() : mkdtempSync(join(tmpdir(), 'switchboard-specs-'));
   const config = parseEnv({ ...env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent' });
   const knowledge = loadKnowledge(config.content.knowledgeFile, config.operators.firstResponseSla);
   const clock = createClock();
@@ -94,7 +102,7 @@ export async function openSpecRuntime(env: Record<string, string>): Promise<Spec
 }
 
 /** One runtime per distinct configuration, opened on first use. */
-export function createSpecRuntimes(baseEnv: Record<string, string>) {
+export function createSpecRuntimes(baseEnv: Record<string, string>, options: SpecRuntimeOptions = {}) {
   const open = new Map<string, Promise<SpecRuntime>>();
   return {
     get(overrides: Record<string, string | number | boolean> = {}): Promise<SpecRuntime> {
@@ -105,7 +113,7 @@ export function createSpecRuntimes(baseEnv: Record<string, string>) {
       const key = JSON.stringify(Object.entries(env).sort(([a], [b]) => a.localeCompare(b)));
       let runtime = open.get(key);
       if (!runtime) {
-        runtime = openSpecRuntime(env);
+        runtime = openSpecRuntime(env, options);
         open.set(key, runtime);
       }
       return runtime;

@@ -12,11 +12,12 @@ import { failureText, type SpecOutcome } from '../../src/qa/spec.report.ts';
 import { runSpec } from '../../src/qa/spec.runner.ts';
 import { createSpecRuntimes } from '../../src/qa/spec.runtime.ts';
 import { findSpecFiles } from '../../src/qa/spec.suite.ts';
+import { freshDataDir } from '../support/templates.ts';
 
 const SPECS = join(import.meta.dirname, '../../specs');
 const files = findSpecFiles([SPECS]);
-// One set of runtimes for the whole file: opening one (PGlite, migrations) is the slow part.
-const runtimes = createSpecRuntimes({});
+// One set of runtimes for the whole file, each on a copy of the migrated PGlite template.
+const runtimes = createSpecRuntimes({}, { dataDir: () => freshDataDir('switchboard-specs-') });
 const outcomes = new Map<string, SpecOutcome>();
 let machine: Parameters<typeof machineEdges>[0];
 
