@@ -1,10 +1,33 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// Three projects, all run by `npm test` (`vitest run --project unit` runs one):
+// Three projects, all run by `npm test` (`npm run test:unit` etc. run one):
+// - unit: pure code (the machine, detection layers, replay, formats), no database, no server.
 // - e2e: real processes (spawned servers and CLIs, the browser, the bench); the slowest.
-// - integration: a real runtime or store in this process, on PGlite or the real Postgres / Redis.
-// - unit: everything else (pure functions, the machine, detection, replay), no database.
-// Every file is in exactly one: unit is what the other two leave.
+// - integration: the rest: a real runtime or store in the test process, on PGlite or the real Postgres
+//   and Redis. A new test file lands here unless listed above, so "unit" never silently needs a database.
+// Every file is in exactly one project.
+const UNIT = [
+  'test/*.test.ts',
+  'test/machines/**/*.test.ts',
+  'test/config/**/*.test.ts',
+  'test/bench/bench.stats.test.ts',
+  'test/detection/gemini.classifier.test.ts',
+  'test/detection/llm.config.test.ts',
+  'test/detection/local.corpus.test.ts',
+  'test/detection/reply.mood.test.ts',
+  'test/detection/rules.engine.test.ts',
+  'test/detection/sentiment.test.ts',
+  'test/handoff/packet.test.ts',
+  'test/handoff/routing.test.ts',
+  'test/handoff/slack.signature.test.ts',
+  'test/handoff/targets.contract.test.ts',
+  'test/qa/coverage.test.ts',
+  'test/qa/diagram.test.ts',
+  'test/qa/replay.test.ts',
+  'test/qa/trace.format.test.ts',
+  'test/scale/docker-compose.test.ts',
+  'test/server/route.table.test.ts',
+];
 const E2E = [
   'test/browser/**/*.test.ts',
   'test/scale/crash.test.ts',
@@ -15,21 +38,6 @@ const E2E = [
   'test/server/restart.test.ts',
   'test/observability/shutdown.test.ts',
 ];
-const INTEGRATION = [
-  'test/storage/**/*.test.ts',
-  'test/analytics/**/*.test.ts',
-  'test/conversations/**/*.test.ts',
-  'test/observability/**/*.test.ts',
-  'test/operator/**/*.test.ts',
-  'test/realtime/**/*.test.ts',
-  'test/server/**/*.test.ts',
-  'test/handoff/handoff.e2e.test.ts',
-  'test/handoff/ticket-number.test.ts',
-  'test/handoff/zoho-token.test.ts',
-  'test/detection/llm.engine.test.ts',
-  'test/qa/qa.routes.test.ts',
-  'test/qa/specs.test.ts',
-];
 
 export default defineConfig({
   test: {
@@ -39,17 +47,14 @@ export default defineConfig({
     // Migrates once per run (or not at all when the migrations did not change): tests clone the result.
     globalSetup: ['test/support/global-setup.ts'],
     projects: [
-      { extends: true, test: { name: 'e2e', include: E2E } },
-      {
-        extends: true,
-        test: { name: 'integration', include: INTEGRATION, exclude: [...configDefaults.exclude, ...E2E] },
-      },
+      { extends: true, test: { name: 'unit', include: UNIT } },
+      { extends: true, test: { name: 'e2e', include: E2E, exclude: [...configDefaults.exclude, ...UNIT] } },
       {
         extends: true,
         test: {
-          name: 'unit',
+          name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...E2E, ...INTEGRATION],
+          exclude: [...configDefaults.exclude, ...UNIT, ...E2E],
         },
       },
     ],

@@ -1,9 +1,7 @@
 // Risks covered: an action the machine can emit that no handler runs (the SLA reminder that silently did
 // nothing), a start-up that accepts such a gap, and params that drift from what the handlers read.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
@@ -18,6 +16,7 @@ import {
 import { representativeEvents } from '../../src/machines/conversation.graph.ts';
 import { createConversationMachine } from '../../src/machines/conversation.machine.ts';
 import { createRuntime } from '../../src/server/runtime.ts';
+import { freshDataDir } from '../support/templates.ts';
 
 const machine = createConversationMachine();
 
@@ -63,7 +62,7 @@ describe('the effect catalog', () => {
   });
 
   it('a runtime has a handler for every effect the machine can emit', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'switchboard-catalog-'));
+    const dir = await freshDataDir('switchboard-catalog-');
     const rt = await createRuntime(parseEnv({ DATA_DIR: dir, LOG_LEVEL: 'silent' }), {
       logger: pino({ level: 'silent' }),
       runWorker: false,
@@ -77,7 +76,7 @@ describe('the effect catalog', () => {
     expect(() => assertEffectCatalog(machine, {})).toThrow(
       /no handler for effect type\(s\): .*remindOperators/,
     );
-    const dir = mkdtempSync(join(tmpdir(), 'switchboard-catalog-'));
+    const dir = await freshDataDir('switchboard-catalog-');
     await expect(
       createRuntime(parseEnv({ DATA_DIR: dir, LOG_LEVEL: 'silent' }), {
         logger: pino({ level: 'silent' }),
