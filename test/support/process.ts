@@ -70,7 +70,11 @@ export async function startServerProcess(
     } catch {}
     await new Promise((r) => setTimeout(r, 150));
   }
-  if (Date.now() >= deadline) throw new Error(`server did not start in ${timeoutMs} ms:\n${output}`);
+  if (Date.now() >= deadline) {
+    // Not left running behind the failed test (it would hold its port and CPU for the rest of the run).
+    child.kill('SIGKILL');
+    throw new Error(`server did not start in ${timeoutMs} ms:\n${output}`);
+  }
   return {
     url,
     child,
