@@ -26,7 +26,6 @@ const UNIT = [
   'test/qa/replay.test.ts',
   'test/qa/trace.format.test.ts',
   'test/scale/docker-compose.test.ts',
-  'test/server/route.table.test.ts',
 ];
 const E2E = [
   'test/browser/**/*.test.ts',
