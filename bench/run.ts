@@ -179,7 +179,11 @@ async function main() {
         collect = true;
         const c1 = await benchEngineRun(runtime, SIZES.c1Sessions, 1);
         collect = false;
+        const cpuBefore = process.cpuUsage();
         const c64 = await benchEngineRun(runtime, SIZES.c64Sessions, 64);
+        const cpu = process.cpuUsage(cpuBefore);
+        // CPU time of this process (user + system) per turn at c64: the capacity model's unit (docs/capacity.md).
+        figures.engine_cpu_us_per_turn_c64 = round((cpu.user + cpu.system) / c64.turns);
         const line = (name: string, r: typeof c1) =>
           `${name} ${fmt(r.turnsPerSecond)} turns/s, p50 ${fmt(r.latencyMs.p50)} ms, p99 ${fmt(r.latencyMs.p99)} ms (${r.turns} turns)`;
         say(
