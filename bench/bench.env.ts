@@ -14,8 +14,11 @@ export interface BenchStorage {
   run: string;
   databaseUrl?: string;
   redisUrl?: string;
-  /** A runtime config on fresh storage: its own database and key prefix. */
-  config(extra?: Record<string, string>): Promise<Config>;
+  /**
+   * A runtime config on fresh storage: its own database and key prefix. `embedded` ignores DATABASE_URL and
+   * REDIS_URL: the default a small site runs with (PGlite in a fresh directory, sessions in it too).
+   */
+  config(extra?: Record<string, string>, options?: { embedded?: boolean }): Promise<Config>;
   cleanup(): Promise<void>;
 }
 
@@ -43,7 +46,7 @@ export async function benchStorage(
     run,
     databaseUrl,
     redisUrl,
-    async config(extra = {}) {
+    async config(extra = {}, options = {}) {
       const n = databases.length + dirs.length;
       const vars: Record<string, string> = {
         PORT: '0',
@@ -53,7 +56,7 @@ export async function benchStorage(
         SESSION_MESSAGES_PER_MINUTE: '1000000',
         ...extra,
       };
-      if (databaseUrl) {
+      if (databaseUrl && !options.embedded) {
         const name = `sb_bench_${run}_${n}`;
         await admin((c) => c.query(`create database ${name}`));
         databases.push(name);
@@ -65,7 +68,7 @@ export async function benchStorage(
         dirs.push(dir);
         vars.DATA_DIR = dir;
       }
-      if (redisUrl) {
+      if (redisUrl && !options.embedded) {
         const prefix = `sbbench:${run}:${n}:`;
         prefixes.push(prefix);
         vars.REDIS_URL = redisUrl;

@@ -49,6 +49,7 @@ const SIZES = smoke
       memorySessions: 5,
       httpSeconds: 2,
       httpWarmup: 0,
+      embeddedSeconds: 2,
     }
   : {
       passes: 30,
@@ -58,6 +59,7 @@ const SIZES = smoke
       memorySessions: 200,
       httpSeconds: 10,
       httpWarmup: 2,
+      embeddedSeconds: 10,
     };
 const CONNECTIONS = 64;
 
@@ -91,7 +93,27 @@ const figures: Record<string, number | string | boolean | null> = {
   http_vs_express_echo: null,
   http_p99_ms: null,
   redis_bytes_per_session: null,
+  http_embedded_turns_per_s: null,
+  http_embedded_p99_ms: null,
+  rss_idle_mb: null,
+  rss_load_mb: null,
 };
+
+const rssMb = () => Math.round(process.memoryUsage().rss / 1e5) / 10;
+
+/** Peak RSS of this process (the server: the load generator is its own process) while `work` runs. */
+async function peakRss<T>(work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
+  let peak = rssMb();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssMb());
+  }, 100);
+  try {
+    const result = await work();
+    return { result, peakMb: Math.max(peak, rssMb()) };
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 async function main() {
   const storage = await benchStorage();
@@ -104,6 +126,8 @@ async function main() {
   figures.smoke = smoke;
   figures.session_store = storage.redisUrl ? 'redis' : 'postgres';
   const runtimes: Runtime[] = [];
+  // Before any runtime exists: the process with the bench's modules loaded (idle).
+  figures.rss_idle_mb = rssMb();
   try {
     if (only.has('detect')) {
       const d = benchDetect({ passes: SIZES.passes });
@@ -155,7 +179,11 @@ async function main() {
         collect = true;
         const c1 = await benchEngineRun(runtime, SIZES.c1Sessions, 1);
         collect = false;
+        const cpuBefore = process.cpuUsage();
         const c64 = await benchEngineRun(runtime, SIZES.c64Sessions, 64);
+        const cpu = process.cpuUsage(cpuBefore);
+        // CPU time of this process (user + system) per turn at c64: the capacity model's unit (docs/capacity.md).
+        figures.engine_cpu_us_per_turn_c64 = round((cpu.user + cpu.system) / c64.turns);
         const line = (name: string, r: typeof c1) =>
           `${name} ${fmt(r.turnsPerSecond)} turns/s, p50 ${fmt(r.latencyMs.p50)} ms, p99 ${fmt(r.latencyMs.p99)} ms (${r.turns} turns)`;
         say(
@@ -252,7 +280,8 @@ async function main() {
         await load('turns', SIZES.httpWarmup);
         await load('echo', SIZES.httpWarmup);
       }
-      const turns = await load('turns', SIZES.httpSeconds);
+      const { result: turns, peakMb } = await peakRss(() => load('turns', SIZES.httpSeconds));
+      figures.rss_load_mb = peakMb;
       const echo = await load('echo', SIZES.httpSeconds);
       if (turns.non2xx + turns.errors + turns.timeouts > 0 || turns.ok === 0)
         throw new Error(`HTTP turns failed: ${JSON.stringify(turns)}`);
@@ -268,6 +297,41 @@ async function main() {
         http_echo_per_s: round(echo.perSecond),
         http_echo_p99_ms: echo.latencyP99Ms,
         http_vs_express_echo: round(turns.perSecond / echo.perSecond),
+      });
+      say(
+        `[memory] RSS of the bench process: idle ${figures.rss_idle_mb} MB, peak under HTTP load ${peakMb} MB`,
+      );
+
+      // The embedded default (no DATABASE_URL, no REDIS_URL: PGlite holds sessions and records), the same
+      // HTTP load, in the same run. Its own runtime: RSS before it starts and at peak are reported too.
+      const before = rssMb();
+      const embedded = await createRuntime(await storage.config({}, { embedded: true }), {
+        logger: quiet,
+        defaultMetrics: false,
+      });
+      runtimes.push(embedded);
+      const started = rssMb();
+      addEchoRoute(embedded);
+      const e = await embedded.listen();
+      await warmUp(e.url);
+      const { result: et, peakMb: ePeak } = await peakRss(() =>
+        runLoad({ url: e.url, mode: 'turns', connections: CONNECTIONS, seconds: SIZES.embeddedSeconds }),
+      );
+      if (et.ok === 0) throw new Error(`embedded HTTP turns failed: ${JSON.stringify(et)}`);
+      say(
+        `[http embedded] PGlite store (${embedded.store.kind}), ${CONNECTIONS} connections × ${SIZES.embeddedSeconds} s: ` +
+          `turns ${fmt(et.perSecond)}/s, p50 ${et.latencyP50Ms} ms, p99 ${et.latencyP99Ms} ms, ` +
+          `${et.non2xx} non-2xx, ${et.errors} errors, ${et.timeouts} timeouts → ${fmt(et.perSecond / turns.perSecond)}× the Redis store | ` +
+          `RSS +${round(started - before)} MB to start it, peak ${ePeak} MB`,
+      );
+      Object.assign(figures, {
+        http_embedded_turns_per_s: round(et.perSecond),
+        http_embedded_p50_ms: et.latencyP50Ms,
+        http_embedded_p99_ms: et.latencyP99Ms,
+        http_embedded_failed: et.non2xx + et.errors + et.timeouts,
+        http_embedded_vs_redis_store: round(et.perSecond / turns.perSecond),
+        rss_embedded_start_mb: round(started - before),
+        rss_embedded_load_mb: ePeak,
       });
     }
     if (only.has('startup')) {

@@ -11,6 +11,7 @@ import {
   type TurnResponse,
 } from '../engine/turn.types.ts';
 import type { Db } from './database.ts';
+import { groupCommit } from './group.commit.ts';
 import { findPgTurn, storedSessionFromRow } from './pg-session.store.ts';
 import { createPgTraceWriter } from './pg-trace.writer.ts';
 import { messages, sessions } from './schema/index.ts';
@@ -36,8 +37,13 @@ const buttonsSchema = z.array(publicButtonSchema);
 
 export function createPgSessionMirror(db: Db, options: { sessionTtlSeconds: number }): SessionMirror {
   const writer = createPgTraceWriter(db, options);
+  // Concurrent turns share a transaction; two in flight so one slow commit does not stall the next batch.
+  const write = groupCommit<TraceRecord>((records) => writer.write(records), {
+    concurrency: 2,
+    maxBatch: 64,
+  });
   return {
-    write: (record) => writer.write([record]),
+    write,
 
     async load(sessionId, now) {
       const [row] = await db

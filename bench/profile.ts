@@ -1,0 +1,54 @@
+// One part of the bench alone, for a CPU profile of just that part:
+//   node --import tsx --cpu-prof --cpu-prof-dir=prof bench/profile.ts engine 64 [sessions]
+//   node --import tsx --cpu-prof --cpu-prof-dir=prof bench/profile.ts http 64 [seconds]
+// `engine C` drives the seed conversation in process at concurrency C (workers off, as the bench does);
+// `http C` serves it to autocannon (its own process, not in the profile) at C connections, workers on.
+// Storage as in the bench (DATABASE_URL / REDIS_URL, or PGlite with `http-embedded`); fresh and removed.
+import { pino } from 'pino';
+import { createRuntime } from '../src/server/runtime.ts';
+import { benchStorage } from './bench.env.ts';
+import { fmt } from './bench.stats.ts';
+import { benchEngineRun, converse, SEED_CONVERSATION, startSessions } from './engine.bench.ts';
+import { runLoad } from './http.bench.ts';
+
+const [part = 'engine', c = '64', size] = process.argv.slice(2);
+const concurrency = Number(c);
+const storage = await benchStorage();
+const logger = pino({ level: 'silent' });
+try {
+  if (part === 'engine') {
+    const runtime = await createRuntime(await storage.config(), {
+      logger,
+      runWorker: false,
+      defaultMetrics: false,
+    });
+    try {
+      for (const s of await startSessions(runtime, 20, 8)) await converse(runtime, s, SEED_CONVERSATION);
+      const cpuBefore = process.cpuUsage();
+      const r = await benchEngineRun(runtime, Number(size ?? (concurrency === 1 ? 200 : 640)), concurrency);
+      const cpu = process.cpuUsage(cpuBefore);
+      process.stdout.write(
+        `engine c${concurrency}: ${fmt(r.turnsPerSecond)} turns/s, p50 ${fmt(r.latencyMs.p50)} ms, ` +
+          `CPU ${fmt((cpu.user + cpu.system) / r.turns)} µs per turn\n`,
+      );
+    } finally {
+      await runtime.close();
+    }
+  } else {
+    const runtime = await createRuntime(await storage.config({}, { embedded: part === 'http-embedded' }), {
+      logger,
+      defaultMetrics: false,
+    });
+    try {
+      const { url } = await runtime.listen();
+      const r = await runLoad({ url, mode: 'turns', connections: concurrency, seconds: Number(size ?? 10) });
+      process.stdout.write(
+        `${part} c${concurrency}: ${fmt(r.perSecond)} turns/s, p99 ${r.latencyP99Ms} ms\n`,
+      );
+    } finally {
+      await runtime.close();
+    }
+  }
+} finally {
+  await storage.cleanup();
+}
