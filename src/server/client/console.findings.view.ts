@@ -141,6 +141,17 @@ export function findingsView(token: () => string | null) {
                     { class: `delivery-${d.status}`, title: d.lastError ?? '' },
                     d.status === 'pending' && d.attempts > 1 ? `retrying (${d.attempts} attempts)` : d.status,
                   ),
+                  // Where the case stands on the desk: "answered in SalesIQ by Maria", "Zendesk #123 solved".
+                  ...(d.deskSummary
+                    ? [
+                        ' · ',
+                        h(
+                          'span',
+                          { class: 'desk-status', 'data-desk-status': d.deskStatus ?? '' },
+                          d.deskSummary,
+                        ),
+                      ]
+                    : []),
                 ),
               ),
             ),
