@@ -54,12 +54,17 @@ function describe(error: unknown): string {
 /**
  * One copy of a message to one process. A connection the server closed as idle just as the request went
  * out ("other side closed", ECONNRESET on a reused keep-alive socket) is retried like a browser would,
- * with the same clientMessageId; a process that is down (ECONNREFUSED) is not.
+ * with the same clientMessageId; a process that is down (ECONNREFUSED) is not. So is a 503: the server's
+ * documented answer when its storage did not answer in time (DATABASE_TIMEOUT_MS, say on a machine whose
+ * CPU is saturated), which promises that the same clientMessageId is safe to send again. The exactly-once
+ * checks then prove the promise.
  */
 async function resend(url: string, path: string, body: unknown, token: string) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await post(url, path, body, token);
+      const r = await post(url, path, body, token);
+      if (r.status !== 503 || attempt >= 3) return r;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     } catch (error) {
       const reason = describe(error);
       if (attempt >= 3 || /ECONNREFUSED/.test(reason)) throw error;
