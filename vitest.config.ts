@@ -25,6 +25,7 @@ const UNIT = [
   'test/qa/diagram.test.ts',
   'test/qa/replay.test.ts',
   'test/qa/trace.format.test.ts',
+  'test/server/route.table.test.ts',
   'test/scale/docker-compose.test.ts',
 ];
 const E2E = [

@@ -9,7 +9,8 @@ import type { Engine } from '../engine/engine.ts';
 import { clientBundle } from './client.bundle.ts';
 import { errorHandler, sendError } from './http.errors.ts';
 import type { MessageAuthors } from './message.authors.ts';
-import { type ApiOperation, buildOpenApi, widgetOperations } from './openapi.ts';
+import { type ApiOperation, buildOpenApi, legacyOperation } from './openapi.ts';
+import { type Route, type RouteGuards, route, routeRouter } from './route.table.ts';
 import { rejectUnstorableText } from './text.guard.ts';
 import { widgetCors } from './widget.cors.ts';
 import { widgetRoutes } from './widget.routes.ts';
@@ -22,7 +23,11 @@ export interface AppOptions {
   maxMessageChars: number;
   /** Express's `trust proxy`: false, a hop count, or the proxies' addresses (see TRUST_PROXY). */
   trustProxy: boolean | number | string[];
-  /** Extra API routers mounted under /api/v1, with their OpenAPI operations. */
+  /** The route tables of the other modules (operator API, SSE, analytics, webhooks …): served and documented. */
+  routes?: Route[];
+  /** Guards for the auth kinds the runtime owns (operator, admin, service, metrics). */
+  guards?: RouteGuards;
+  /** Extra API routers mounted under /api/v1, with hand-written OpenAPI operations (until converted). */
   apiRouters?: Array<{ router: Router; operations: ApiOperation[] }>;
   /** Routers mounted at the root (health, metrics, console pages). */
   rootRouters?: Router[];
@@ -103,35 +108,57 @@ export function createApp(options: AppOptions) {
   app.use('/api', express.json({ limit: '32kb' }));
   app.use('/api', rejectUnstorableText);
 
-  const operations = [
-    ...widgetOperations(options.maxMessageChars),
-    ...(options.apiRouters ?? []).flatMap((r) => r.operations),
-  ];
-  const openapi = buildOpenApi(operations);
-  app.get('/api/v1/openapi.json', (_req, res) => {
-    res.json(openapi);
+  const widget = widgetRoutes(options.engine, {
+    maxMessageChars: options.maxMessageChars,
+    authors: options.authors,
   });
-
-  app.use(
-    '/api/v1',
-    widgetRoutes(options.engine, { maxMessageChars: options.maxMessageChars, authors: options.authors }),
-  );
+  const own: Route[] = [
+    route({
+      method: 'get',
+      path: '/api/v1/openapi.json',
+      summary: 'This document',
+      tags: ['meta'],
+      auth: 'none',
+      responses: { '200': { description: 'OpenAPI 3.1', contentType: 'application/json' } },
+      handler: ({ res }) => {
+        res.json(openapi);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/widget.js',
+      summary: 'The chat widget script (embed with a script tag)',
+      tags: ['pages'],
+      auth: 'none',
+      responses: { '200': { description: 'The bundle', contentType: 'application/javascript' } },
+      handler: async ({ res }) => {
+        res
+          .type('application/javascript')
+          .set('Cache-Control', 'no-cache')
+          .send(await clientBundle('widget'));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/favicon.ico',
+      summary: 'No icon (answers 204 so browsers stop asking)',
+      tags: ['pages'],
+      auth: 'none',
+      responses: { '204': { description: 'No content' } },
+      handler: ({ res }) => {
+        res.status(204).end();
+      },
+    }),
+  ];
+  const routes = [...widget, ...own, ...(options.routes ?? [])];
+  const openapi = buildOpenApi([
+    ...routes.map((r) => r.doc),
+    ...(options.apiRouters ?? []).flatMap((r) => r.operations.map(legacyOperation)),
+  ]);
+  app.use(routeRouter(routes, options.guards));
   for (const { router } of options.apiRouters ?? []) app.use('/api/v1', router);
   for (const router of options.rootRouters ?? []) app.use(router);
 
-  app.get('/widget.js', async (_req, res, next) => {
-    try {
-      res
-        .type('application/javascript')
-        .set('Cache-Control', 'no-cache')
-        .send(await clientBundle('widget'));
-    } catch (error) {
-      next(error);
-    }
-  });
-  app.get('/favicon.ico', (_req, res) => {
-    res.status(204).end();
-  });
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', extensions: ['html'] }));
   app.use('/api', (req, res) =>
     sendError(res, 404, 'not_found', `No API route ${req.method} ${req.path}. See /api/v1/openapi.json.`),

@@ -5,9 +5,9 @@ import type { Logger } from 'pino';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
 import { clearThrottleBody, loginBody, newOperatorBody } from './auth.schemas.ts';
 import type { LoginThrottle } from './auth.throttle.ts';
+import { bearerToken } from './bearer.token.ts';
 import { createConcurrencyGate, GATE_FULL } from './hash.gate.ts';
 import { sendError, sendValidationError } from './http.errors.ts';
-import { bearerToken } from './widget.routes.ts';
 
 /** The authenticated operator of this request (set by `requireOperator`). */
 export function operatorOf(res: Response): Operator {

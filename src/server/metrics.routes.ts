@@ -3,8 +3,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
+import { bearerToken } from './bearer.token.ts';
 import { sendError } from './http.errors.ts';
-import { bearerToken } from './widget.routes.ts';
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);

@@ -183,6 +183,7 @@ export function serviceEscalationOperations(): ApiOperation[] {
       summary:
         'Open a support ticket from another system (X-Service-Token); idempotent by Idempotency-Key or source_reference_id',
       tags: ['service'],
+      auth: 'service',
       body: serviceEscalationBody,
       responses: {
         '201': { description: 'Ticket created', schema: serviceEscalationResponse },

@@ -25,11 +25,11 @@ import { chatMessageSchema, publicButtonSchema } from '../engine/turn.types.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { OperatorDirectory } from './auth.operators.ts';
 import { requireOperator } from './auth.routes.ts';
+import { bearerToken } from './bearer.token.ts';
 import { sendError, sendOutcome, sendValidationError } from './http.errors.ts';
 import type { MessageAuthors } from './message.authors.ts';
 import type { EscalationQueue } from './operator.queue.ts';
 import { lastEventId, openEventStream } from './sse.stream.ts';
-import { bearerToken } from './widget.routes.ts';
 import { sessionIdParam } from './widget.schemas.ts';
 
 export const turnPayloadSchema = z.object({

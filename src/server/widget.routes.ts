@@ -1,79 +1,112 @@
 // The widget API: start a session, send a message or press a button, read the conversation.
-import { type Request, Router } from 'express';
+import type { Request } from 'express';
+import { z } from 'zod';
 import { webTokenAccess } from '../channels/web/web.channel.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { VisitorInbound } from '../engine/inbound.ts';
-import { sendError, sendOutcome, sendValidationError } from './http.errors.ts';
+import { bearerToken } from './bearer.token.ts';
+import { sendOutcome } from './http.errors.ts';
 import type { MessageAuthors } from './message.authors.ts';
-import { sendMessageBody, sessionIdParam, startSessionBody } from './widget.schemas.ts';
+import { type Route, route } from './route.table.ts';
+import {
+  sendMessageBody,
+  sessionIdParam,
+  sessionViewResponse,
+  startSessionBody,
+  startSessionResponse,
+  turnResponseBody,
+} from './widget.schemas.ts';
 
-export function bearerToken(req: Request): string | null {
-  const header = req.get('authorization');
-  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match?.[1] ?? null;
-}
+/** A session id in the path: one that cannot exist is an unknown session (404), not a malformed request. */
+export const sessionPath = {
+  params: z.object({ id: sessionIdParam }),
+  notFound: { code: 'session_not_found', message: 'No chat session with this id.' },
+};
+
+/** The session token of a request that passed the `session` guard. */
+export const sessionToken = (req: Request): string => bearerToken(req) ?? '';
 
 export function widgetRoutes(
   engine: Engine,
   options: { maxMessageChars: number; authors: MessageAuthors },
-): Router {
-  const router = Router();
-  const messageBody = sendMessageBody(options.maxMessageChars);
-
-  router.post('/sessions', async (req, res) => {
-    const body = startSessionBody.safeParse(req.body ?? {});
-    if (!body.success) return sendValidationError(res, body.error);
-    const started = await engine.start({ visitor: body.data.visitor });
-    res.status(201).json({ ...started.response, token: started.token });
-  });
-
-  router.post('/sessions/:id/messages', async (req, res) => {
-    const id = sessionIdParam.safeParse(req.params.id);
-    if (!id.success) return sendError(res, 404, 'session_not_found', 'No chat session with this id.');
-    const token = bearerToken(req);
-    if (!token) return sendOutcome(res, { outcome: 'unauthorized' });
-    const body = messageBody.safeParse(req.body);
-    if (!body.success) return sendValidationError(res, body.error);
-    const inbound: VisitorInbound =
-      'text' in body.data
-        ? {
-            kind: 'visitor',
-            channel: 'web',
-            clientMessageId: body.data.clientMessageId,
-            text: body.data.text,
-          }
-        : {
-            kind: 'visitor',
-            channel: 'web',
-            clientMessageId: body.data.clientMessageId,
-            button: body.data.button,
-          };
-    sendOutcome(res, await engine.handle(id.data, inbound, webTokenAccess(token)));
-  });
-
-  router.get('/sessions/:id', async (req, res) => {
-    const id = sessionIdParam.safeParse(req.params.id);
-    if (!id.success) return sendError(res, 404, 'session_not_found', 'No chat session with this id.');
-    const token = bearerToken(req);
-    if (!token) return sendOutcome(res, { outcome: 'unauthorized' });
-    const view = await engine.view(id.data, token);
-    if (view.outcome !== 'ok') return sendOutcome(res, view);
-    const ctx = view.snapshot.context;
-    // Who the visitor is chatting with, before that person has written anything ("Alice has joined").
-    const agentId = view.state.startsWith('escalated.') ? ctx.assignedAgentId : null;
-    const agentName = agentId ? ((await options.authors.name(agentId)) ?? 'Agent') : null;
-    res.json({
-      sessionId: id.data,
-      state: view.state,
-      owner: view.owner,
-      messages: await options.authors.present(view.messages),
-      buttons: view.buttons,
-      category: ctx.category,
-      sentiment: ctx.sentiment,
-      priority: ctx.priority,
-      agentName,
-    });
-  });
-
-  return router;
+): Route[] {
+  const tags = ['widget'];
+  return [
+    route({
+      method: 'post',
+      path: '/api/v1/sessions',
+      summary: 'Start a chat session',
+      tags,
+      auth: 'none',
+      body: startSessionBody,
+      bodyOptional: true,
+      responses: {
+        '201': {
+          description: 'Session started, with the greeting and its buttons',
+          schema: startSessionResponse,
+        },
+      },
+      handler: async ({ res, body }) => {
+        const started = await engine.start({ visitor: body.visitor });
+        res.status(201).json({ ...started.response, token: started.token });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/sessions/{id}/messages',
+      summary: 'Send a visitor message or press a quick-reply button (idempotent by clientMessageId)',
+      tags,
+      auth: 'session',
+      ...sessionPath,
+      body: sendMessageBody(options.maxMessageChars),
+      responses: {
+        '200': {
+          description:
+            "The bot's replies (none once a human owns the conversation) and the buttons now on offer",
+          schema: turnResponseBody,
+        },
+        '409': { description: 'The button is not on offer in the current state' },
+        '413': { description: 'Body too large' },
+        '429': { description: 'Too many messages' },
+        '503': { description: 'Busy or storage unavailable: retry with the same clientMessageId' },
+      },
+      handler: async ({ req, res, body, params }) => {
+        const inbound: VisitorInbound =
+          'text' in body
+            ? { kind: 'visitor', channel: 'web', clientMessageId: body.clientMessageId, text: body.text }
+            : { kind: 'visitor', channel: 'web', clientMessageId: body.clientMessageId, button: body.button };
+        sendOutcome(res, await engine.handle(params.id, inbound, webTokenAccess(sessionToken(req))));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/sessions/{id}',
+      summary: 'Read the conversation (resume after reload)',
+      tags,
+      auth: 'session',
+      ...sessionPath,
+      responses: {
+        '200': { description: 'State, messages and buttons on offer', schema: sessionViewResponse },
+      },
+      handler: async ({ req, res, params }) => {
+        const view = await engine.view(params.id, sessionToken(req));
+        if (view.outcome !== 'ok') return sendOutcome(res, view);
+        const ctx = view.snapshot.context;
+        // Who the visitor is chatting with, before that person has written anything ("Alice has joined").
+        const agentId = view.state.startsWith('escalated.') ? ctx.assignedAgentId : null;
+        const agentName = agentId ? ((await options.authors.name(agentId)) ?? 'Agent') : null;
+        res.json({
+          sessionId: params.id,
+          state: view.state,
+          owner: view.owner,
+          messages: await options.authors.present(view.messages),
+          buttons: view.buttons,
+          category: ctx.category,
+          sentiment: ctx.sentiment,
+          priority: ctx.priority,
+          agentName,
+        });
+      },
+    }),
+  ];
 }
