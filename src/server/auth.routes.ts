@@ -1,13 +1,22 @@
 // Operator authentication: login (throttled), logout, who am I; admins create agents. Bearer tokens only,
 // no cookies, so there is no ambient credential a forged cross-site request could ride on (no CSRF).
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
-import { clearThrottleBody, loginBody, newOperatorBody } from './auth.schemas.ts';
+import {
+  clearThrottleBody,
+  loginBody,
+  loginResponse,
+  newOperatorBody,
+  operatorBody,
+  operatorListResponse,
+} from './auth.schemas.ts';
 import type { LoginThrottle } from './auth.throttle.ts';
 import { bearerToken } from './bearer.token.ts';
 import { createConcurrencyGate, GATE_FULL } from './hash.gate.ts';
-import { sendError, sendValidationError } from './http.errors.ts';
+import { sendError } from './http.errors.ts';
+import { type Route, route } from './route.table.ts';
 
 /** The authenticated operator of this request (set by `requireOperator`). */
 export function operatorOf(res: Response): Operator {
@@ -43,83 +52,140 @@ export function authRoutes(options: {
   directory: OperatorDirectory;
   throttle: LoginThrottle;
   logger: Logger;
-}) {
+}): Route[] {
   const { directory, throttle, logger } = options;
-  const router = Router();
-  const auth = requireOperator(directory);
   const hashing = createConcurrencyGate({ concurrency: 2, maxWaiting: 32 });
+  const tags = ['auth'];
+  const oneOperator = z.object({ operator: operatorBody });
 
-  router.post('/auth/login', async (req, res) => {
-    const body = loginBody.safeParse(req.body);
-    if (!body.success) return sendValidationError(res, body.error);
-    const ip = req.ip ?? 'unknown';
-    const verdict = await throttle.attempt(body.data.email, ip);
-    if (!verdict.allowed) {
-      res.set('Retry-After', String(verdict.retryAfterSeconds));
-      return sendError(
-        res,
-        429,
-        'too_many_login_attempts',
-        `Too many failed logins. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s), or ask an admin to clear the block.`,
-        { retryAfterSeconds: verdict.retryAfterSeconds },
-      );
-    }
-    const operator = await hashing.run(() => directory.checkPassword(body.data.email, body.data.password));
-    if (operator === GATE_FULL) {
-      res.set('Retry-After', '1');
-      return sendError(res, 503, 'busy', 'Too many logins at once. Retry in a second.');
-    }
-    if (!operator) {
-      logger.info({ ip }, 'operator login failed');
-      return sendError(res, 401, 'invalid_credentials', 'Wrong e-mail or password.');
-    }
-    await throttle.recordSuccess(body.data.email, ip);
-    const issued = await directory.issueToken(operator.id);
-    logger.info({ operatorId: operator.id, role: operator.role }, 'operator logged in');
-    res.json({ ...issued, operator });
-  });
+  return [
+    route({
+      method: 'post',
+      path: '/api/v1/auth/login',
+      summary: 'Log in as an operator; answers a bearer token',
+      tags,
+      auth: 'none',
+      body: loginBody,
+      responses: {
+        '200': { description: 'Logged in', schema: loginResponse },
+        '401': { description: 'Wrong e-mail or password' },
+        '429': {
+          description: 'Too many failed logins for this e-mail from this address',
+          headers: { 'Retry-After': 'seconds until the next attempt is allowed' },
+        },
+        '503': { description: 'Too many logins being checked at once: retry in a second' },
+      },
+      handler: async ({ req, res, body }) => {
+        const ip = req.ip ?? 'unknown';
+        const verdict = await throttle.attempt(body.email, ip);
+        if (!verdict.allowed) {
+          res.set('Retry-After', String(verdict.retryAfterSeconds));
+          return sendError(
+            res,
+            429,
+            'too_many_login_attempts',
+            `Too many failed logins. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s), or ask an admin to clear the block.`,
+            { retryAfterSeconds: verdict.retryAfterSeconds },
+          );
+        }
+        const operator = await hashing.run(() => directory.checkPassword(body.email, body.password));
+        if (operator === GATE_FULL) {
+          res.set('Retry-After', '1');
+          return sendError(res, 503, 'busy', 'Too many logins at once. Retry in a second.');
+        }
+        if (!operator) {
+          logger.info({ ip }, 'operator login failed');
+          return sendError(res, 401, 'invalid_credentials', 'Wrong e-mail or password.');
+        }
+        await throttle.recordSuccess(body.email, ip);
+        const issued = await directory.issueToken(operator.id);
+        logger.info({ operatorId: operator.id, role: operator.role }, 'operator logged in');
+        res.json({ ...issued, operator });
+      },
+    }),
+    // An address behind which many people sit (an office NAT) can be locked out by one of them: an admin
+    // clears it (and one account's window at it, with the e-mail).
+    route({
+      method: 'post',
+      path: '/api/v1/auth/throttle/clear',
+      summary: "Clear the login block of an address (and one account's window at it, with the e-mail)",
+      tags,
+      auth: 'admin',
+      body: clearThrottleBody,
+      responses: { '204': { description: 'Cleared' } },
+      handler: async ({ res, body }) => {
+        await throttle.clear(body);
+        logger.info({ ip: body.ip, by: operatorOf(res).id }, 'login throttle cleared');
+        res.status(204).end();
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/auth/logout',
+      summary: 'Revoke the bearer token',
+      tags,
+      auth: 'operator',
+      responses: { '204': { description: 'Logged out' } },
+      handler: async ({ req, res }) => {
+        const token = bearerToken(req);
+        if (token) await directory.revoke(token);
+        res.status(204).end();
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/auth/me',
+      summary: 'The operator this token belongs to',
+      tags,
+      auth: 'operator',
+      responses: { '200': { description: 'The operator', schema: oneOperator } },
+      handler: ({ res }) => {
+        res.json({ operator: operatorOf(res) });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/operators',
+      summary: 'List operators (for assignment)',
+      tags: ['operator'],
+      auth: 'operator',
+      responses: { '200': { description: 'Operators', schema: operatorListResponse } },
+      handler: async ({ res }) => {
+        res.json({ operators: await directory.list() });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/operators',
+      summary: 'Create an agent or admin',
+      tags: ['operator'],
+      auth: 'admin',
+      body: newOperatorBody,
+      responses: {
+        '201': { description: 'Created', schema: oneOperator },
+        '409': { description: 'The e-mail is taken' },
+      },
+      handler: async ({ res, body }) => {
+        const created = await directory.create(body);
+        if (created.outcome === 'email_taken')
+          return sendError(
+            res,
+            409,
+            'email_taken',
+            `An operator with the e-mail ${body.email} already exists.`,
+          );
+        logger.info(
+          { operatorId: created.operator.id, role: created.operator.role, by: operatorOf(res).id },
+          'operator created',
+        );
+        res.status(201).json({ operator: created.operator });
+      },
+    }),
+  ];
+}
 
-  // An address behind which many people sit (an office NAT) can be locked out by one of them: an admin
-  // clears it (and one account's window at it, with the e-mail).
-  router.post('/auth/throttle/clear', auth, requireAdmin, async (req, res) => {
-    const body = clearThrottleBody.safeParse(req.body);
-    if (!body.success) return sendValidationError(res, body.error);
-    await throttle.clear(body.data);
-    logger.info({ ip: body.data.ip, by: operatorOf(res).id }, 'login throttle cleared');
-    res.status(204).end();
-  });
-
-  router.post('/auth/logout', auth, async (req, res) => {
-    const token = bearerToken(req);
-    if (token) await directory.revoke(token);
-    res.status(204).end();
-  });
-
-  router.get('/auth/me', auth, (_req, res) => {
-    res.json({ operator: operatorOf(res) });
-  });
-
-  router.get('/operators', auth, async (_req, res) => {
-    res.json({ operators: await directory.list() });
-  });
-
-  router.post('/operators', auth, requireAdmin, async (req, res) => {
-    const body = newOperatorBody.safeParse(req.body);
-    if (!body.success) return sendValidationError(res, body.error);
-    const created = await directory.create(body.data);
-    if (created.outcome === 'email_taken')
-      return sendError(
-        res,
-        409,
-        'email_taken',
-        `An operator with the e-mail ${body.data.email} already exists.`,
-      );
-    logger.info(
-      { operatorId: created.operator.id, role: created.operator.role, by: operatorOf(res).id },
-      'operator created',
-    );
-    res.status(201).json({ operator: created.operator });
-  });
-
-  return router;
+/** The guards of the operator auth kinds, for the route tables. */
+export function operatorGuards(directory: OperatorDirectory) {
+  const operator = requireOperator(directory);
+  return { operator: [operator], admin: [operator, requireAdmin] };
 }

@@ -2,7 +2,6 @@
 // accounts and tokens, login throttling (Redis when configured, so every process counts the same failures),
 // the escalation queue, the operator API, the live streams and the console page's script.
 
-import { Router } from 'express';
 import type { Logger } from 'pino';
 import { createChannelReach } from '../channels/channel.reach.ts';
 import { createChannelMessages } from '../channels/channel-messages.repo.ts';
@@ -18,10 +17,9 @@ import { authRoutes } from './auth.routes.ts';
 import { createMemoryLoginThrottle, createRedisLoginThrottle, type LoginThrottle } from './auth.throttle.ts';
 import { clientBundle } from './client.bundle.ts';
 import type { MessageAuthors } from './message.authors.ts';
-import type { ApiOperation } from './openapi.ts';
 import type { EscalationQueue } from './operator.queue.ts';
 import { operatorRoutes } from './operator.routes.ts';
-import { operatorOperations } from './operator.schemas.ts';
+import { type Route, route } from './route.table.ts';
 import { sseRoutes } from './sse.routes.ts';
 
 export interface OperatorModuleDeps {
@@ -45,8 +43,8 @@ export interface OperatorModule {
   authors: MessageAuthors;
   queue: EscalationQueue;
   throttle: LoginThrottle;
-  apiRouters: Array<{ router: Router; operations: ApiOperation[] }>;
-  rootRouters: Router[];
+  /** Login, the operator API, the live streams and the console page's script. */
+  routes: Route[];
   close(): Promise<void>;
 }
 
@@ -70,10 +68,23 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
       'no operator account yet: create the first admin with `switchboard create-admin --email … --password-stdin`',
     );
 
-  const api = Router();
-  api.use(authRoutes({ directory, throttle, logger: log }));
-  api.use(
-    operatorRoutes({
+  const consoleScript = route({
+    method: 'get',
+    path: '/console.js',
+    summary: "The operator console's script (the page is /console)",
+    tags: ['pages'],
+    auth: 'none',
+    responses: { '200': { description: 'The bundle', contentType: 'application/javascript' } },
+    handler: async ({ res }) => {
+      res
+        .type('application/javascript')
+        .set('Cache-Control', 'no-cache')
+        .send(await clientBundle('console'));
+    },
+  });
+  const routes = [
+    ...authRoutes({ directory, throttle, logger: log }),
+    ...operatorRoutes({
       engine: deps.engine,
       store: deps.store,
       directory,
@@ -87,38 +98,23 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
         createChannelMessages(deps.database.db, deps.now),
       ),
     }),
-  );
-  api.use(
-    sseRoutes({
+    ...sseRoutes({
       engine: deps.engine,
       store: deps.store,
       realtime: deps.realtime,
-      directory,
       authors,
       queue,
       logger: log,
     }),
-  );
-
-  const pages = Router();
-  pages.get('/console.js', async (_req, res, next) => {
-    try {
-      res
-        .type('application/javascript')
-        .set('Cache-Control', 'no-cache')
-        .send(await clientBundle('console'));
-    } catch (error) {
-      next(error);
-    }
-  });
+    consoleScript,
+  ];
 
   return {
     directory,
     authors,
     queue,
     throttle,
-    apiRouters: [{ router: api, operations: operatorOperations(config.server.maxMessageChars) }],
-    rootRouters: [pages],
+    routes,
     async close() {
       // Nothing of its own: the Redis connection belongs to the composition root.
     },

@@ -2,8 +2,9 @@
 // Every action is an event through `engine.handle`, so it gets the same ordering, atomicity and trace as a
 // visitor message; the engine enforces who may do what in which state (403 / 409 come back as values), and
 // the `allowed` flags of the conversation view come from the same policy (conversation.policy.ts).
-import { type Response, Router } from 'express';
+import type { Response } from 'express';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { ChannelReach } from '../channels/channel.reach.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { HandleResult, OperatorCommand } from '../engine/inbound.ts';
@@ -11,9 +12,9 @@ import { type Realtime, sessionChannel } from '../engine/realtime.port.ts';
 import type { ChatMessage } from '../engine/turn.types.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
-import { operatorOf, requireOperator } from './auth.routes.ts';
+import { operatorOf } from './auth.routes.ts';
 import { createConversationView } from './conversation.view.ts';
-import { sendError, sendOutcome, sendValidationError } from './http.errors.ts';
+import { sendError, sendOutcome } from './http.errors.ts';
 import type { EscalationQueue } from './operator.queue.ts';
 import { operatorRefusal } from './operator.rules.ts';
 import {
@@ -21,13 +22,16 @@ import {
   assignBody,
   botSwitchBody,
   conversationQuery,
+  conversationResponse,
   escalateBody,
+  escalationListResponse,
   escalationQuery,
   handbackBody,
   resolveBody,
   typingBody,
 } from './operator.schemas.ts';
-import { sessionIdParam } from './widget.schemas.ts';
+import { type Route, type RouteResponse, route } from './route.table.ts';
+import { sessionIdParam, turnResponseBody } from './widget.schemas.ts';
 
 export interface OperatorRoutesOptions {
   engine: Engine;
@@ -45,56 +49,35 @@ export interface OperatorRoutesOptions {
 const conversationNotFound = (res: Response) =>
   sendError(res, 404, 'conversation_not_found', 'No conversation with this id.');
 
-export function operatorRoutes(options: OperatorRoutesOptions): Router {
+/** A conversation id in the path: one that cannot exist is an unknown conversation (404). */
+const conversationPath = {
+  params: z.object({ id: sessionIdParam }),
+  notFound: { code: 'conversation_not_found', message: 'No conversation with this id.' },
+};
+
+export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
   const { engine, directory, queue, realtime, logger } = options;
   const conversations = createConversationView(options);
-  const router = Router();
-  router.use(['/escalations', '/conversations'], requireOperator(directory));
-  const messageBody = agentMessageBody(options.maxMessageChars);
-
-  router.get('/escalations', async (req, res) => {
-    const query = escalationQuery.safeParse(req.query);
-    if (!query.success) return sendValidationError(res, query.error);
-    const f = query.data;
-    const me = operatorOf(res);
-    const { items, total } = await queue.list({
-      ...f,
-      status: f.status.length ? f.status : ['queued', 'assigned'],
-      assignedTo: f.assignedTo === 'me' ? me.id : f.assignedTo,
-      q: f.q || undefined,
-    });
-    res.json({ items, page: f.page, pageSize: f.pageSize, total });
-  });
-
-  router.get('/conversations/:id', async (req, res) => {
-    const id = sessionIdParam.safeParse(req.params.id);
-    if (!id.success) return conversationNotFound(res);
-    const query = conversationQuery.safeParse(req.query);
-    if (!query.success) return sendValidationError(res, query.error);
-    const view = await conversations.conversationView(id.data, operatorOf(res), query.data.afterSeq);
-    if (!view) return conversationNotFound(res);
-    res.json(view);
-  });
+  const tags = ['operator'];
+  const auth = 'operator' as const;
 
   async function act(
     res: Response,
-    rawId: unknown,
+    id: string,
     operator: Operator,
     command: OperatorCommand,
     clientMessageId?: string,
   ): Promise<void> {
-    const id = sessionIdParam.safeParse(rawId);
-    if (!id.success) return conversationNotFound(res);
     // An agent's resolve of a chat nobody took is the engine policy's 403 (conversation.policy.ts); only
     // the console's "ended" rule for escalations is checked here.
     if (command.action === 'escalate') {
-      const view = await engine.view(id.data, null);
+      const view = await engine.view(id, null);
       if (view.outcome !== 'ok') return conversationNotFound(res);
       const facts = { state: view.state, assignedAgentId: view.snapshot.context.assignedAgentId };
       const refusal = operatorRefusal(command.action, facts, operator);
       if (refusal) return sendError(res, 409, 'not_allowed_in_state', refusal, { state: view.state });
     }
-    const result: HandleResult = await engine.handle(id.data, {
+    const result: HandleResult = await engine.handle(id, {
       kind: 'operator',
       operatorId: operator.id,
       role: operator.role,
@@ -104,90 +87,196 @@ export function operatorRoutes(options: OperatorRoutesOptions): Router {
     if (result.outcome === 'not_found') return conversationNotFound(res);
     if (result.outcome === 'ok')
       logger.info(
-        { sessionId: id.data, operatorId: operator.id, action: command.action, state: result.response.state },
+        { sessionId: id, operatorId: operator.id, action: command.action, state: result.response.state },
         'operator action',
       );
     sendOutcome(res, result);
   }
 
-  router.post('/conversations/:id/assign', async (req, res) => {
-    const body = assignBody.safeParse(req.body);
-    if (!body.success) return sendValidationError(res, body.error);
-    const me = operatorOf(res);
-    const agentId = body.data.agentId === 'me' ? me.id : body.data.agentId;
-    if (agentId !== me.id && !(await directory.get(agentId)))
-      return sendError(res, 400, 'unknown_agent', `agentId: no active operator has the id ${agentId}.`);
-    await act(res, req.params.id, me, { action: 'assign', agentId });
+  /** The answers of every action: the committed turn, or why not. */
+  const actionResponses = (refusals: Record<string, string>): Record<string, RouteResponse> => ({
+    '200': { description: 'The committed turn', schema: turnResponseBody },
+    ...Object.fromEntries(Object.entries(refusals).map(([status, description]) => [status, { description }])),
   });
 
-  router.post('/conversations/:id/agent-messages', async (req, res) => {
-    const body = messageBody.safeParse(req.body);
-    if (!body.success) return sendValidationError(res, body.error);
-    await act(
-      res,
-      req.params.id,
-      operatorOf(res),
-      { action: 'message', text: body.data.text },
-      body.data.clientMessageId,
-    );
-  });
-
-  router.post('/conversations/:id/resolve', async (req, res) => {
-    const body = resolveBody.safeParse(req.body);
-    if (!body.success) return sendValidationError(res, body.error);
-    const { notes, resolutionCategory, clientMessageId } = body.data;
-    await act(
-      res,
-      req.params.id,
-      operatorOf(res),
-      { action: 'resolve', notes, resolutionCategory },
-      clientMessageId,
-    );
-  });
-
-  router.post('/conversations/:id/escalate', async (req, res) => {
-    const body = escalateBody.safeParse(req.body);
-    if (!body.success) return sendValidationError(res, body.error);
-    await act(
-      res,
-      req.params.id,
-      operatorOf(res),
-      { action: 'escalate', reason: body.data.reason },
-      body.data.clientMessageId,
-    );
-  });
-
-  router.post('/conversations/:id/handback', async (req, res) => {
-    const body = handbackBody.safeParse(req.body ?? {});
-    if (!body.success) return sendValidationError(res, body.error);
-    await act(res, req.params.id, operatorOf(res), { action: 'handback' }, body.data.clientMessageId);
-  });
-
-  // The bot switch is the same two commands seen as one control: off = a human takes over (escalate),
-  // on = the bot takes the conversation back (handback).
-  router.post('/conversations/:id/bot', async (req, res) => {
-    const body = botSwitchBody.safeParse(req.body);
-    if (!body.success) return sendValidationError(res, body.error);
-    const me = operatorOf(res);
-    const command: OperatorCommand = body.data.enabled
-      ? { action: 'handback' }
-      : { action: 'escalate', reason: body.data.reason ?? `bot switched off by ${me.displayName}` };
-    await act(res, req.params.id, me, command, body.data.clientMessageId);
-  });
-
-  router.post('/conversations/:id/typing', async (req, res) => {
-    const id = sessionIdParam.safeParse(req.params.id);
-    if (!id.success) return conversationNotFound(res);
-    const body = typingBody.safeParse(req.body);
-    if (!body.success) return sendValidationError(res, body.error);
-    await realtime.publish(sessionChannel(id.data), {
-      sessionId: id.data,
-      seq: 0,
-      kind: 'typing',
-      payload: { role: 'operator', typing: body.data.typing },
-    });
-    res.status(204).end();
-  });
-
-  return router;
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/escalations',
+      summary:
+        'The escalation queue: filter by status, priority, category, channel, assignee, text; paged; urgent and longest waiting first',
+      tags,
+      auth,
+      query: escalationQuery,
+      responses: { '200': { description: 'A page of escalations', schema: escalationListResponse } },
+      handler: async ({ res, query: f }) => {
+        const me = operatorOf(res);
+        const { items, total } = await queue.list({
+          ...f,
+          status: f.status.length ? f.status : ['queued', 'assigned'],
+          assignedTo: f.assignedTo === 'me' ? me.id : f.assignedTo,
+          q: f.q || undefined,
+        });
+        res.json({ items, page: f.page, pageSize: f.pageSize, total });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/conversations/{id}',
+      summary: "A conversation's full history and the bot's findings",
+      tags,
+      auth,
+      ...conversationPath,
+      query: conversationQuery,
+      responses: { '200': { description: 'The conversation', schema: conversationResponse } },
+      handler: async ({ res, params, query }) => {
+        const view = await conversations.conversationView(params.id, operatorOf(res), query.afterSeq);
+        if (!view) return conversationNotFound(res);
+        res.json(view);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/conversations/{id}/assign',
+      summary: 'Assign an escalated conversation (agents: to themselves; admins: to anyone)',
+      tags,
+      auth,
+      ...conversationPath,
+      body: assignBody,
+      responses: actionResponses({
+        '403': 'An agent assigning to someone else',
+        '409': 'Not escalated, already closed, or held in SalesIQ',
+      }),
+      handler: async ({ res, params, body }) => {
+        const me = operatorOf(res);
+        const agentId = body.agentId === 'me' ? me.id : body.agentId;
+        if (agentId !== me.id && !(await directory.get(agentId)))
+          return sendError(res, 400, 'unknown_agent', `agentId: no active operator has the id ${agentId}.`);
+        await act(res, params.id, me, { action: 'assign', agentId });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/conversations/{id}/agent-messages',
+      summary:
+        'Reply to the visitor (escalated conversations only; a reply to a conversation nobody holds takes it)',
+      tags,
+      auth,
+      ...conversationPath,
+      body: agentMessageBody(options.maxMessageChars),
+      responses: actionResponses({
+        '403': 'Assigned to another agent',
+        '409': 'The bot owns this conversation, or it is held in SalesIQ',
+      }),
+      handler: async ({ res, params, body }) => {
+        await act(
+          res,
+          params.id,
+          operatorOf(res),
+          { action: 'message', text: body.text },
+          body.clientMessageId,
+        );
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/conversations/{id}/resolve',
+      summary: 'Resolve an escalated conversation',
+      tags,
+      auth,
+      ...conversationPath,
+      body: resolveBody,
+      responses: actionResponses({
+        '403': 'Assigned to another agent, or (agents) nobody has taken it yet',
+        '409': 'Not escalated, or already resolved',
+      }),
+      handler: async ({ res, params, body }) => {
+        const { notes, resolutionCategory, clientMessageId } = body;
+        await act(
+          res,
+          params.id,
+          operatorOf(res),
+          { action: 'resolve', notes, resolutionCategory },
+          clientMessageId,
+        );
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/conversations/{id}/escalate',
+      summary: 'Escalate manually: a human takes over and the bot goes silent',
+      tags,
+      auth,
+      ...conversationPath,
+      body: escalateBody,
+      responses: actionResponses({ '409': 'Already escalated, or ended' }),
+      handler: async ({ res, params, body }) => {
+        await act(
+          res,
+          params.id,
+          operatorOf(res),
+          { action: 'escalate', reason: body.reason },
+          body.clientMessageId,
+        );
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/conversations/{id}/handback',
+      summary: 'Hand the conversation back to the bot',
+      tags,
+      auth,
+      ...conversationPath,
+      body: handbackBody,
+      bodyOptional: true,
+      responses: actionResponses({
+        '403': 'Assigned to another agent, or (agents) nobody has taken it yet',
+        '409': 'Not escalated',
+      }),
+      handler: async ({ res, params, body }) => {
+        await act(res, params.id, operatorOf(res), { action: 'handback' }, body.clientMessageId);
+      },
+    }),
+    // The bot switch is the same two commands seen as one control: off = a human takes over (escalate),
+    // on = the bot takes the conversation back (handback).
+    route({
+      method: 'post',
+      path: '/api/v1/conversations/{id}/bot',
+      summary: 'Switch the bot on (= hand back) or off (= escalate, a human takes over)',
+      tags,
+      auth,
+      ...conversationPath,
+      body: botSwitchBody,
+      responses: actionResponses({
+        '403': 'Assigned to another agent',
+        '409': 'The bot is already in that position',
+      }),
+      handler: async ({ res, params, body }) => {
+        const me = operatorOf(res);
+        const command: OperatorCommand = body.enabled
+          ? { action: 'handback' }
+          : { action: 'escalate', reason: body.reason ?? `bot switched off by ${me.displayName}` };
+        await act(res, params.id, me, command, body.clientMessageId);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/conversations/{id}/typing',
+      summary: 'Tell the visitor the agent is typing',
+      tags,
+      auth,
+      ...conversationPath,
+      body: typingBody,
+      responses: { '204': { description: 'Sent' } },
+      handler: async ({ res, params, body }) => {
+        await realtime.publish(sessionChannel(params.id), {
+          sessionId: params.id,
+          seq: 0,
+          kind: 'typing',
+          payload: { role: 'operator', typing: body.typing },
+        });
+        res.status(204).end();
+      },
+    }),
+  ];
 }

@@ -46,7 +46,7 @@ import type { SessionStore } from '../storage/session.store.ts';
 import { analyticsOperations, analyticsPageRoutes, analyticsRoutes } from './analytics.routes.ts';
 import { createApp } from './app.ts';
 import { createOperatorDirectory } from './auth.operators.ts';
-import { requireAdmin, requireOperator } from './auth.routes.ts';
+import { operatorGuards, requireAdmin, requireOperator } from './auth.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { trackInFlight } from './health.shutdown.ts';
 import { createMessageAuthors } from './message.authors.ts';
@@ -384,15 +384,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     authors: operators.authors,
     maxMessageChars: config.server.maxMessageChars,
     trustProxy: config.server.trustProxy,
-    rootRouters: [
-      ...opsRouters,
-      ...operators.rootRouters,
-      ...handoff.routers,
-      ...work.rootRouters,
-      ...channelWebhooks.routers,
-    ],
+    rootRouters: [...opsRouters, ...handoff.routers, ...work.rootRouters, ...channelWebhooks.routers],
+    routes: [...operators.routes],
+    guards: operatorGuards(operators.directory),
     apiRouters: [
-      ...operators.apiRouters,
       work.apiRouter,
       analytics,
       ...channelWebhooks.apiRouters,

@@ -11,7 +11,6 @@
 // The console stream answers a reconnect with a `resync` event, and the console re-reads the queue and the
 // open conversation from the API (the store is the truth; the stream only says when to look).
 import { timingSafeEqual } from 'node:crypto';
-import { Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { type Engine, hashToken } from '../engine/engine.ts';
@@ -23,14 +22,12 @@ import {
 } from '../engine/realtime.port.ts';
 import { chatMessageSchema, publicButtonSchema } from '../engine/turn.types.ts';
 import type { SessionStore } from '../storage/session.store.ts';
-import type { OperatorDirectory } from './auth.operators.ts';
-import { requireOperator } from './auth.routes.ts';
-import { bearerToken } from './bearer.token.ts';
-import { sendError, sendOutcome, sendValidationError } from './http.errors.ts';
+import { sendError, sendOutcome } from './http.errors.ts';
 import type { MessageAuthors } from './message.authors.ts';
 import type { EscalationQueue } from './operator.queue.ts';
+import { type Route, route } from './route.table.ts';
 import { lastEventId, openEventStream } from './sse.stream.ts';
-import { sessionIdParam } from './widget.schemas.ts';
+import { sessionPath, sessionToken } from './widget.routes.ts';
 
 export const turnPayloadSchema = z.object({
   state: z.string(),
@@ -45,7 +42,6 @@ export interface SseRoutesOptions {
   engine: Engine;
   store: SessionStore;
   realtime: Realtime;
-  directory: OperatorDirectory;
   /** Turns operator ids into display names on the widget stream. */
   authors: MessageAuthors;
   queue: EscalationQueue;
@@ -91,9 +87,15 @@ function createStreamSlots(limits: { perSession: number; perAddress: number }) {
   };
 }
 
-export function sseRoutes(options: SseRoutesOptions): Router {
+const queuePlaceSchema = z.object({
+  position: z.number().int().nullable().describe('1 = next; null when not waiting in the queue'),
+  estimatedWaitSeconds: z.number().nullable(),
+});
+
+const STREAM = 'text/event-stream';
+
+export function sseRoutes(options: SseRoutesOptions): Route[] {
   const { engine, store, realtime, queue, authors, logger } = options;
-  const router = Router();
   const lastTyping = new Map<string, number>();
   const streamSlots = createStreamSlots({ perSession: 3, perAddress: 20 });
 
@@ -106,206 +108,242 @@ export function sseRoutes(options: SseRoutesOptions): Router {
     return { outcome: 'ok' as const, session };
   }
 
-  router.get('/sessions/:id/events', async (req, res) => {
-    const id = sessionIdParam.safeParse(req.params.id);
-    if (!id.success) return sendError(res, 404, 'session_not_found', 'No chat session with this id.');
-    const token = bearerToken(req);
-    if (!token) return sendOutcome(res, { outcome: 'unauthorized' });
-    const since = Number(lastEventId(req) ?? Number.NaN);
-    const afterSeq = Number.isInteger(since) && since >= 0 ? since : null;
-    const slot = streamSlots.take(id.data, req.ip ?? 'unknown');
-    if (!slot) {
-      res.set('Retry-After', '30');
-      return sendError(
-        res,
-        429,
-        'too_many_streams',
-        'Too many open event streams for this chat or from this address. Close one (or wait) and reconnect.',
-      );
-    }
-    res.on('close', slot.release);
-
-    // Subscribe before loading, buffering, so a turn committed in between is not lost.
-    const buffered: RealtimeEvent[] = [];
-    let onEvent: (e: RealtimeEvent) => void = (e) => buffered.push(e);
-    const unsubscribe = await realtime.subscribe(sessionChannel(id.data), (e) => onEvent(e));
-    const view = await engine.view(id.data, token);
-    if (view.outcome !== 'ok') {
-      await unsubscribe();
-      return sendOutcome(res, view);
-    }
-
-    const stream = openEventStream(req, res, { heartbeatMs: options.heartbeatMs });
-    // A stream lives an hour at most: the widget reconnects with Last-Event-ID and misses nothing.
-    const lifetime = setTimeout(() => stream.close(), WIDGET_STREAM_LIFETIME_MS);
-    lifetime.unref();
-    stream.onClose(() => clearTimeout(lifetime));
-    let state = view.state;
-    let turnSeq = view.session.version;
-    // While the visitor waits: their place in the queue, sent when it changes. It is recomputed when the
-    // queue moves (any escalation turn or queue event on the operators' channel, debounced), soon after
-    // entering the queue (the escalation row is written by the handoff worker just after the turn), and
-    // every `queuePollMs` as a safety net.
-    let queueTimer: NodeJS.Timeout | null = null;
-    let recomputeTimer: NodeJS.Timeout | null = null;
-    let queueSub: (() => Promise<void>) | null = null;
-    let lastPlace = '';
-    const stopQueue = () => {
-      if (queueTimer) clearInterval(queueTimer);
-      if (recomputeTimer) clearTimeout(recomputeTimer);
-      queueTimer = recomputeTimer = null;
-      if (queueSub) void queueSub();
-      queueSub = null;
-    };
-    stream.onClose(() => {
-      stopQueue();
-      void unsubscribe();
-    });
-
-    function recomputeSoon(ms: number) {
-      if (recomputeTimer || stream.closed) return;
-      recomputeTimer = setTimeout(() => {
-        recomputeTimer = null;
-        void sendQueuePosition();
-      }, ms);
-      recomputeTimer.unref();
-    }
-    async function sendQueuePosition() {
-      if (state !== QUEUED || stream.closed) return;
-      try {
-        const place = await queue.position(id.data as string);
-        if (!place) return recomputeSoon(500);
-        const key = JSON.stringify(place);
-        if (key !== lastPlace && !stream.closed && state === QUEUED) {
-          lastPlace = key;
-          stream.send('queue', place);
-        }
-      } catch (error) {
-        logger.warn({ err: error }, 'queue position failed');
-      }
-    }
-    function trackQueue() {
-      if (state !== QUEUED) return stopQueue();
-      if (queueTimer) return;
-      lastPlace = '';
-      queueTimer = setInterval(() => void sendQueuePosition(), options.queuePollMs ?? 10_000);
-      queueTimer.unref();
-      void sendQueuePosition();
-      void realtime
-        .subscribe(OPERATORS_CHANNEL, (e) => {
-          const moved =
-            e.kind === 'queue' ||
-            (e.kind === 'turn' && turnPayloadSchema.safeParse(e.payload).data?.state.startsWith('escalated'));
-          if (moved) recomputeSoon(300);
-        })
-        .then((leave) => {
-          if (queueTimer && !stream.closed && !queueSub) queueSub = leave;
-          else void leave();
-        });
-    }
-
-    async function forwardNow(e: RealtimeEvent) {
-      if (e.kind === 'typing') {
-        const typing = typingPayloadSchema.safeParse(e.payload);
-        if (typing.success && typing.data.role === 'operator') stream.send('typing', typing.data);
-        return;
-      }
-      if (e.kind !== 'turn' || e.seq <= turnSeq) return;
-      const turn = turnPayloadSchema.safeParse(e.payload);
-      if (!turn.success) return;
-      turnSeq = e.seq;
-      state = turn.data.state;
-      const last = turn.data.messages.at(-1)?.seq;
-      const messages = await authors.present(turn.data.messages);
-      stream.send('turn', { seq: e.seq, ...turn.data, messages }, last);
-      trackQueue();
-    }
-    // Author names may need a lookup: events are forwarded one after another so they keep their order.
-    let forwarding = Promise.resolve();
-    const forward = (e: RealtimeEvent) => {
-      forwarding = forwarding
-        .then(() => forwardNow(e))
-        .catch((error) => logger.warn({ err: error }, 'widget stream event dropped'));
-    };
-
-    // Without a Last-Event-ID the client knows nothing yet: it gets the whole transcript.
-    const missed = afterSeq === null ? view.messages : view.messages.filter((m) => m.seq > afterSeq);
-    stream.send(
-      'turn',
-      {
-        seq: turnSeq,
-        state,
-        owner: view.owner,
-        messages: await authors.present(missed),
-        buttons: view.buttons,
+  const widgetEvents = route({
+    method: 'get',
+    path: '/api/v1/sessions/{id}/events',
+    summary:
+      'Server-Sent Events for the widget: `turn` (id = last message seq; send Last-Event-ID to resume without gaps), `typing` (operator), `queue` (place in the queue while waiting)',
+    tags: ['widget'],
+    auth: 'session',
+    ...sessionPath,
+    responses: {
+      '200': {
+        description: 'An event stream (at most one hour; reconnect with Last-Event-ID)',
+        contentType: STREAM,
       },
-      missed.at(-1)?.seq ?? view.messages.at(-1)?.seq,
-    );
-    for (const e of buffered.splice(0)) forward(e);
-    onEvent = forward;
-    trackQueue();
-    logger.debug({ sessionId: id.data, afterSeq, replayed: missed.length }, 'widget stream open');
-  });
+      '429': {
+        description: 'Too many open streams for this chat or from this address',
+        headers: { 'Retry-After': 'seconds' },
+      },
+    },
+    handler: async ({ req, res, params }) => {
+      const id = { data: params.id };
+      const token = sessionToken(req);
+      const since = Number(lastEventId(req) ?? Number.NaN);
+      const afterSeq = Number.isInteger(since) && since >= 0 ? since : null;
+      const slot = streamSlots.take(id.data, req.ip ?? 'unknown');
+      if (!slot) {
+        res.set('Retry-After', '30');
+        return sendError(
+          res,
+          429,
+          'too_many_streams',
+          'Too many open event streams for this chat or from this address. Close one (or wait) and reconnect.',
+        );
+      }
+      res.on('close', slot.release);
 
-  router.get('/sessions/:id/queue', async (req, res) => {
-    const id = sessionIdParam.safeParse(req.params.id);
-    if (!id.success) return sendError(res, 404, 'session_not_found', 'No chat session with this id.');
-    const token = bearerToken(req);
-    if (!token) return sendOutcome(res, { outcome: 'unauthorized' });
-    const auth = await sessionAuthorized(id.data, token);
-    if (auth.outcome !== 'ok') return sendOutcome(res, auth);
-    const place = auth.session.state === QUEUED ? await queue.position(id.data) : null;
-    res.json(place ?? { position: null, estimatedWaitSeconds: null });
-  });
+      // Subscribe before loading, buffering, so a turn committed in between is not lost.
+      const buffered: RealtimeEvent[] = [];
+      let onEvent: (e: RealtimeEvent) => void = (e) => buffered.push(e);
+      const unsubscribe = await realtime.subscribe(sessionChannel(id.data), (e) => onEvent(e));
+      const view = await engine.view(id.data, token);
+      if (view.outcome !== 'ok') {
+        await unsubscribe();
+        return sendOutcome(res, view);
+      }
 
-  router.post('/sessions/:id/typing', async (req, res) => {
-    const id = sessionIdParam.safeParse(req.params.id);
-    if (!id.success) return sendError(res, 404, 'session_not_found', 'No chat session with this id.');
-    const token = bearerToken(req);
-    if (!token) return sendOutcome(res, { outcome: 'unauthorized' });
-    const body = z.object({ typing: z.boolean() }).strict().safeParse(req.body);
-    if (!body.success) return sendValidationError(res, body.error);
-    const auth = await sessionAuthorized(id.data, token);
-    if (auth.outcome !== 'ok') return sendOutcome(res, auth);
-    // Operators only care while a human owns the chat; and one signal a second per session is plenty.
-    const now = Date.now();
-    const key = `${id.data}:${body.data.typing}`;
-    if (auth.session.owner === 'human' && now - (lastTyping.get(key) ?? 0) > 1000) {
-      lastTyping.set(key, now);
-      if (lastTyping.size > 10_000) lastTyping.clear();
-      await realtime.publish(OPERATORS_CHANNEL, {
-        sessionId: id.data,
-        seq: 0,
-        kind: 'typing',
-        payload: { role: 'visitor', typing: body.data.typing },
+      const stream = openEventStream(req, res, { heartbeatMs: options.heartbeatMs });
+      // A stream lives an hour at most: the widget reconnects with Last-Event-ID and misses nothing.
+      const lifetime = setTimeout(() => stream.close(), WIDGET_STREAM_LIFETIME_MS);
+      lifetime.unref();
+      stream.onClose(() => clearTimeout(lifetime));
+      let state = view.state;
+      let turnSeq = view.session.version;
+      // While the visitor waits: their place in the queue, sent when it changes. It is recomputed when the
+      // queue moves (any escalation turn or queue event on the operators' channel, debounced), soon after
+      // entering the queue (the escalation row is written by the handoff worker just after the turn), and
+      // every `queuePollMs` as a safety net.
+      let queueTimer: NodeJS.Timeout | null = null;
+      let recomputeTimer: NodeJS.Timeout | null = null;
+      let queueSub: (() => Promise<void>) | null = null;
+      let lastPlace = '';
+      const stopQueue = () => {
+        if (queueTimer) clearInterval(queueTimer);
+        if (recomputeTimer) clearTimeout(recomputeTimer);
+        queueTimer = recomputeTimer = null;
+        if (queueSub) void queueSub();
+        queueSub = null;
+      };
+      stream.onClose(() => {
+        stopQueue();
+        void unsubscribe();
       });
-    }
-    res.status(204).end();
+
+      function recomputeSoon(ms: number) {
+        if (recomputeTimer || stream.closed) return;
+        recomputeTimer = setTimeout(() => {
+          recomputeTimer = null;
+          void sendQueuePosition();
+        }, ms);
+        recomputeTimer.unref();
+      }
+      async function sendQueuePosition() {
+        if (state !== QUEUED || stream.closed) return;
+        try {
+          const place = await queue.position(id.data as string);
+          if (!place) return recomputeSoon(500);
+          const key = JSON.stringify(place);
+          if (key !== lastPlace && !stream.closed && state === QUEUED) {
+            lastPlace = key;
+            stream.send('queue', place);
+          }
+        } catch (error) {
+          logger.warn({ err: error }, 'queue position failed');
+        }
+      }
+      function trackQueue() {
+        if (state !== QUEUED) return stopQueue();
+        if (queueTimer) return;
+        lastPlace = '';
+        queueTimer = setInterval(() => void sendQueuePosition(), options.queuePollMs ?? 10_000);
+        queueTimer.unref();
+        void sendQueuePosition();
+        void realtime
+          .subscribe(OPERATORS_CHANNEL, (e) => {
+            const moved =
+              e.kind === 'queue' ||
+              (e.kind === 'turn' &&
+                turnPayloadSchema.safeParse(e.payload).data?.state.startsWith('escalated'));
+            if (moved) recomputeSoon(300);
+          })
+          .then((leave) => {
+            if (queueTimer && !stream.closed && !queueSub) queueSub = leave;
+            else void leave();
+          });
+      }
+
+      async function forwardNow(e: RealtimeEvent) {
+        if (e.kind === 'typing') {
+          const typing = typingPayloadSchema.safeParse(e.payload);
+          if (typing.success && typing.data.role === 'operator') stream.send('typing', typing.data);
+          return;
+        }
+        if (e.kind !== 'turn' || e.seq <= turnSeq) return;
+        const turn = turnPayloadSchema.safeParse(e.payload);
+        if (!turn.success) return;
+        turnSeq = e.seq;
+        state = turn.data.state;
+        const last = turn.data.messages.at(-1)?.seq;
+        const messages = await authors.present(turn.data.messages);
+        stream.send('turn', { seq: e.seq, ...turn.data, messages }, last);
+        trackQueue();
+      }
+      // Author names may need a lookup: events are forwarded one after another so they keep their order.
+      let forwarding = Promise.resolve();
+      const forward = (e: RealtimeEvent) => {
+        forwarding = forwarding
+          .then(() => forwardNow(e))
+          .catch((error) => logger.warn({ err: error }, 'widget stream event dropped'));
+      };
+
+      // Without a Last-Event-ID the client knows nothing yet: it gets the whole transcript.
+      const missed = afterSeq === null ? view.messages : view.messages.filter((m) => m.seq > afterSeq);
+      stream.send(
+        'turn',
+        {
+          seq: turnSeq,
+          state,
+          owner: view.owner,
+          messages: await authors.present(missed),
+          buttons: view.buttons,
+        },
+        missed.at(-1)?.seq ?? view.messages.at(-1)?.seq,
+      );
+      for (const e of buffered.splice(0)) forward(e);
+      onEvent = forward;
+      trackQueue();
+      logger.debug({ sessionId: id.data, afterSeq, replayed: missed.length }, 'widget stream open');
+    },
   });
 
-  router.get('/operator/events', requireOperator(options.directory), async (req, res) => {
-    const stream = openEventStream(req, res, { heartbeatMs: options.heartbeatMs });
-    let counter = 0;
-    const nextId = () => `${Date.now()}-${++counter}`;
-    const unsubscribe = await realtime.subscribe(OPERATORS_CHANNEL, (e) => {
-      if (e.kind === 'typing') {
-        const typing = typingPayloadSchema.safeParse(e.payload);
-        if (typing.success && typing.data.role === 'visitor')
-          stream.send('typing', { sessionId: e.sessionId, ...typing.data });
-        return;
-      }
-      if (e.kind === 'queue') {
-        stream.send('queue', { sessionId: e.sessionId, payload: e.payload }, nextId());
-        return;
-      }
-      const turn = turnPayloadSchema.safeParse(e.payload);
-      if (turn.success) stream.send('turn', { sessionId: e.sessionId, seq: e.seq, ...turn.data }, nextId());
-    });
-    stream.onClose(() => void unsubscribe());
-    if (stream.closed) await unsubscribe();
-    // Subscribed first, so anything committed from here on arrives; what came before, the console re-reads.
-    stream.send(lastEventId(req) ? 'resync' : 'ready', { at: new Date().toISOString() }, nextId());
+  const queuePlace = route({
+    method: 'get',
+    path: '/api/v1/sessions/{id}/queue',
+    summary: "The visitor's place in the queue and the estimated wait (nulls when not waiting)",
+    tags: ['widget'],
+    auth: 'session',
+    ...sessionPath,
+    responses: { '200': { description: 'The place in the queue', schema: queuePlaceSchema } },
+    handler: async ({ req, res, params }) => {
+      const auth = await sessionAuthorized(params.id, sessionToken(req));
+      if (auth.outcome !== 'ok') return sendOutcome(res, auth);
+      const place = auth.session.state === QUEUED ? await queue.position(params.id) : null;
+      res.json(place ?? { position: null, estimatedWaitSeconds: null });
+    },
   });
 
-  return router;
+  const visitorTyping = route({
+    method: 'post',
+    path: '/api/v1/sessions/{id}/typing',
+    summary: 'Tell the operator the visitor is typing (passed on only while a human owns the chat)',
+    tags: ['widget'],
+    auth: 'session',
+    ...sessionPath,
+    body: z.object({ typing: z.boolean() }).strict(),
+    responses: { '204': { description: 'Taken' } },
+    handler: async ({ req, res, params, body }) => {
+      const auth = await sessionAuthorized(params.id, sessionToken(req));
+      if (auth.outcome !== 'ok') return sendOutcome(res, auth);
+      // Operators only care while a human owns the chat; and one signal a second per session is plenty.
+      const now = Date.now();
+      const key = `${params.id}:${body.typing}`;
+      if (auth.session.owner === 'human' && now - (lastTyping.get(key) ?? 0) > 1000) {
+        lastTyping.set(key, now);
+        if (lastTyping.size > 10_000) lastTyping.clear();
+        await realtime.publish(OPERATORS_CHANNEL, {
+          sessionId: params.id,
+          seq: 0,
+          kind: 'typing',
+          payload: { role: 'visitor', typing: body.typing },
+        });
+      }
+      res.status(204).end();
+    },
+  });
+
+  const operatorEvents = route({
+    method: 'get',
+    path: '/api/v1/operator/events',
+    summary:
+      'Server-Sent Events for the console: `ready`, `turn` (every committed turn), `typing` (visitor), `queue` (queue changes), `resync` (after a reconnect: re-read the queue)',
+    tags: ['operator'],
+    auth: 'operator',
+    responses: { '200': { description: 'An event stream', contentType: STREAM } },
+    handler: async ({ req, res }) => {
+      const stream = openEventStream(req, res, { heartbeatMs: options.heartbeatMs });
+      let counter = 0;
+      const nextId = () => `${Date.now()}-${++counter}`;
+      const unsubscribe = await realtime.subscribe(OPERATORS_CHANNEL, (e) => {
+        if (e.kind === 'typing') {
+          const typing = typingPayloadSchema.safeParse(e.payload);
+          if (typing.success && typing.data.role === 'visitor')
+            stream.send('typing', { sessionId: e.sessionId, ...typing.data });
+          return;
+        }
+        if (e.kind === 'queue') {
+          stream.send('queue', { sessionId: e.sessionId, payload: e.payload }, nextId());
+          return;
+        }
+        const turn = turnPayloadSchema.safeParse(e.payload);
+        if (turn.success) stream.send('turn', { sessionId: e.sessionId, seq: e.seq, ...turn.data }, nextId());
+      });
+      stream.onClose(() => void unsubscribe());
+      if (stream.closed) await unsubscribe();
+      // Subscribed first, so anything committed from here on arrives; what came before, the console re-reads.
+      stream.send(lastEventId(req) ? 'resync' : 'ready', { at: new Date().toISOString() }, nextId());
+    },
+  });
+
+  return [widgetEvents, queuePlace, visitorTyping, operatorEvents];
 }
