@@ -1,13 +1,14 @@
 // One setting for how fast a person answers, per priority: the console's first-response countdown and
 // the promise the visitor reads ("a person will answer within 15 minutes") both come from it, so the two
-// never disagree. FIRST_RESPONSE_SLA overrides the defaults.
+// never disagree. FIRST_RESPONSE_SLA overrides the defaults, which are the WhatsApp source document's
+// promise: "15 minutes" for urgent, "1 hour" otherwise.
 export type ResponseSeconds = { urgent: number; high: number; medium: number; low: number };
 
 export const DEFAULT_RESPONSE_SECONDS: ResponseSeconds = {
   urgent: 15 * 60,
   high: 60 * 60,
-  medium: 4 * 60 * 60,
-  low: 24 * 60 * 60,
+  medium: 60 * 60,
+  low: 60 * 60,
 };
 
 export const formatResponseSeconds = (s: ResponseSeconds) =>

@@ -126,3 +126,69 @@ export function allowedActions(actor: OperatorActor, facts: ConversationFacts) {
     escalate: may({ action: 'escalate', reason: 'x' }),
   };
 }
+
+// ── tickets and callbacks: the work the console's own tabs hold ──────────────────────────────────────
+// The same rule as for conversations, for work that is a row rather than a machine: an agent works what
+// they hold or take, an admin anything. The routes refuse with these and the console's `allowed` flags are
+// computed by them, so the Take / Reply / Resolve buttons shown are the ones the API accepts.
+
+export type WorkKind = 'ticket' | 'callback';
+
+export interface WorkFacts {
+  /** How a person names it: "ticket TKT-2026-0001", "this callback". */
+  label: string;
+  assignedTo: string | null;
+}
+
+/** `assign` with `agentId: null` releases it; `reply` is a ticket's public answer or internal note. */
+export type WorkCommand =
+  | { action: 'change' }
+  | { action: 'assign'; agentId: string | null }
+  | { action: 'reply' };
+
+export type WorkPermission =
+  | { allowed: true }
+  | { allowed: false; code: 'forbidden' | 'not_taken'; message: string };
+
+const WORK_ALLOWED: WorkPermission = { allowed: true };
+
+export function workMay(
+  kind: WorkKind,
+  actor: OperatorActor,
+  command: WorkCommand,
+  facts: WorkFacts,
+): WorkPermission {
+  if (actor.role === 'admin') return WORK_ALLOWED;
+  const held = facts.assignedTo;
+  if (held && held !== actor.operatorId)
+    return {
+      allowed: false,
+      code: 'forbidden',
+      message: `${facts.label} is assigned to another agent; only they or an admin can change it`,
+    };
+  if (command.action === 'assign' && command.agentId !== null && command.agentId !== actor.operatorId)
+    return {
+      allowed: false,
+      code: 'forbidden',
+      message: `agents can only take a ${kind} themselves (assignee "me") or release it (null); admins assign to anyone`,
+    };
+  // A reply to a ticket nobody holds would let two colleagues answer the requester at once.
+  if (command.action === 'reply' && !held)
+    return {
+      allowed: false,
+      code: 'not_taken',
+      message: `Take ${facts.label} first (PATCH with {"assignee":"me"}), so a colleague does not answer it too.`,
+    };
+  return WORK_ALLOWED;
+}
+
+/** What the console may offer this operator on a ticket or callback: each flag is `workMay`. */
+export function allowedWork(kind: WorkKind, actor: OperatorActor, facts: WorkFacts) {
+  const may = (command: WorkCommand) => workMay(kind, actor, command, facts).allowed;
+  return {
+    take: facts.assignedTo !== actor.operatorId && may({ action: 'assign', agentId: actor.operatorId }),
+    release: facts.assignedTo !== null && may({ action: 'assign', agentId: null }),
+    change: may({ action: 'change' }),
+    reply: kind === 'ticket' && may({ action: 'reply' }),
+  };
+}

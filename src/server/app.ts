@@ -39,12 +39,14 @@ export interface AppOptions {
    * Where the limiters count: one store per limiter name. Omitted, each process counts in memory; with
    * Redis every process shares the counts, so N processes still allow the configured limit, not N times it.
    */
-  rateLimitStore?: (limiter: 'ip' | 'session') => Store;
+  rateLimitStore?: (limiter: 'ip' | 'session' | 'service') => Store;
   /** Origins allowed to call the widget API from the browser (`*` for any); none by default. */
   widgetAllowedOrigins?: string[];
 }
 
 const PUBLIC_DIR = projectPath('src/server/public');
+/** Wrong X-Service-Token answers (401) one address may get per minute before it is refused with 429. */
+export const SERVICE_TOKEN_FAILURES_PER_MINUTE = 10;
 
 export function createApp(options: AppOptions) {
   const app = express();
@@ -97,8 +99,30 @@ export function createApp(options: AppOptions) {
     handler: (_req, res) =>
       sendError(res, 429, 'rate_limited', 'Too many messages in this chat. Wait a minute and try again.'),
   });
+  // The service API's shared secret: wrong tokens per address are counted on their own, far below the
+  // general limit, so guessing it is slow. A right token gives its count back; past the limit the address
+  // is refused (even with the right token) until the minute is over.
+  const serviceTokens = rateLimit({
+    windowMs: 60_000,
+    limit: SERVICE_TOKEN_FAILURES_PER_MINUTE,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    ...(options.rateLimitStore ? { store: options.rateLimitStore('service') } : {}),
+    passOnStoreError: true,
+    logger: limiterLogger,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) =>
+      sendError(
+        res,
+        429,
+        'rate_limited',
+        'Too many wrong service tokens from this address. Check SERVICE_SECRET and try again in a minute.',
+      ),
+  });
   // The limiters come before the body is parsed or walked: a request over the limit costs no parsing.
   app.use('/api', limiter);
+  app.use('/api/support', serviceTokens);
   // Tokens, transcripts and operator data: no shared or browser cache may keep an API answer.
   app.use('/api', (_req, res, next) => {
     res.set('Cache-Control', 'no-store');

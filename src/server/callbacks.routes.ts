@@ -2,8 +2,9 @@
 // answered is rescheduled (and reminded of again when its new window opens); done and cancelled are final.
 import { Router } from 'express';
 import type { Logger } from 'pino';
+import { allowedWork, type WorkFacts, workMay } from '../engine/conversation.policy.ts';
 import type { CallbackRow, CallbacksRepository } from '../storage/callbacks.repository.ts';
-import type { OperatorDirectory } from './auth.operators.ts';
+import type { Operator, OperatorDirectory } from './auth.operators.ts';
 import { operatorOf, requireOperator } from './auth.routes.ts';
 import { sendError, sendValidationError } from './http.errors.ts';
 import { type CallbackItem, callbackPatchBody, callbackQuery } from './tickets.schemas.ts';
@@ -18,7 +19,11 @@ export interface CallbackRoutesOptions {
   now: () => Date;
 }
 
-export function callbackItemOf(row: CallbackRow, at: Date): CallbackItem {
+const factsOf = (row: CallbackRow): WorkFacts => ({ label: 'this callback', assignedTo: row.assignedTo });
+const actorOf = (me: Operator) => ({ operatorId: me.id, role: me.role });
+
+/** The callback; with `me`, what that operator may do with it (the reminder to everyone has no `me`). */
+export function callbackItemOf(row: CallbackRow, at: Date, me?: Operator): CallbackItem {
   return {
     id: row.id,
     sessionId: row.sessionId,
@@ -38,6 +43,7 @@ export function callbackItemOf(row: CallbackRow, at: Date): CallbackItem {
     createdAt: row.createdAt.toISOString(),
     completedAt: row.completedAt?.toISOString() ?? null,
     due: row.status === 'scheduled' && row.dueAt <= at,
+    ...(me ? { allowed: allowedWork('callback', actorOf(me), factsOf(row)) } : {}),
   };
 }
 
@@ -60,7 +66,12 @@ export function callbackRoutes(options: CallbackRoutesOptions): Router {
       pageSize: f.pageSize,
     });
     const at = now();
-    res.json({ items: rows.map((r) => callbackItemOf(r, at)), page: f.page, pageSize: f.pageSize, total });
+    res.json({
+      items: rows.map((r) => callbackItemOf(r, at, me)),
+      page: f.page,
+      pageSize: f.pageSize,
+      total,
+    });
   });
 
   router.patch('/callbacks/:id', async (req, res) => {
@@ -70,22 +81,20 @@ export function callbackRoutes(options: CallbackRoutesOptions): Router {
     const callback = /^[0-9a-f-]{36}$/i.test(id) ? await callbacks.get(id) : null;
     if (!callback) return sendError(res, 404, 'callback_not_found', 'No callback with this id.');
     const me = operatorOf(res);
-    if (me.role === 'agent' && callback.assignedTo && callback.assignedTo !== me.id)
-      return sendError(
-        res,
-        403,
-        'forbidden',
-        'this callback is assigned to another agent; only they or an admin can change it',
-      );
+    const b = body.data;
+    const assignee = b.assignee === 'me' ? me.id : (b.assignee ?? null);
+    for (const command of [
+      { action: 'change' as const },
+      ...(b.assignee !== undefined ? [{ action: 'assign' as const, agentId: assignee }] : []),
+    ]) {
+      const may = workMay('callback', actorOf(me), command, factsOf(callback));
+      if (!may.allowed) return sendError(res, 403, may.code, may.message);
+    }
     if (callback.status !== 'scheduled')
       return sendError(res, 409, 'callback_final', `This callback is already ${callback.status}.`);
-    const b = body.data;
     const at = now();
     const set: Parameters<CallbacksRepository['update']>[2] = {};
     if (b.assignee !== undefined) {
-      const assignee = b.assignee === 'me' ? me.id : b.assignee;
-      if (me.role === 'agent' && assignee !== null && assignee !== me.id)
-        return sendError(res, 403, 'forbidden', 'agents can only take a callback themselves or release it');
       if (assignee !== null && assignee !== me.id && !(await directory.get(assignee)))
         return sendError(res, 400, 'unknown_agent', `assignee: no active operator has the id ${assignee}.`);
       set.assignedTo = assignee;
@@ -118,7 +127,7 @@ export function callbackRoutes(options: CallbackRoutesOptions): Router {
         'This callback was changed by someone else a moment ago; reload it and try again.',
       );
     logger.info({ callback: callback.id, by: me.id, outcome: b.outcome ?? null }, 'callback changed');
-    res.json(callbackItemOf(updated, at));
+    res.json(callbackItemOf(updated, at, me));
   });
 
   return router;

@@ -1,9 +1,11 @@
 // The ticket work API: list, open one, change it along its lifecycle, reply. Who may change a ticket is
-// decided here in one function (an agent works the tickets they hold or take; an admin any), and every
-// change is applied only if the ticket is still as it was checked (409 when a colleague was faster).
+// the one policy's `workMay` (src/engine/conversation.policy.ts: an agent works the tickets they hold or
+// take; an admin any), and every change is applied only if the ticket is still as it was checked (409 when
+// a colleague was faster).
 import { type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Priority } from '../detection/detection.types.ts';
+import { allowedWork, type WorkCommand, type WorkFacts, workMay } from '../engine/conversation.policy.ts';
 import type { DeskEvent } from '../handoff/desk-event.port.ts';
 import type { Mailer } from '../handoff/mail/mail.client.ts';
 import { checkTicketMove, TICKET_TRANSITIONS, type TicketStatus } from '../handoff/ticket.lifecycle.ts';
@@ -36,7 +38,14 @@ export interface TicketRoutesOptions {
 
 const asPriority = (p: string): Priority => (p === 'urgent' || p === 'high' || p === 'medium' ? p : 'low');
 
-export function ticketItemOf(row: TicketRow, sla: SlaSeconds): TicketItem {
+const factsOf = (row: TicketRow): WorkFacts => ({
+  label: `ticket ${row.ticketNumber}`,
+  assignedTo: row.assignedToAgentId,
+});
+const actorOf = (me: Operator) => ({ operatorId: me.id, role: me.role });
+
+/** The ticket as an operator sees it: `allowed` says what this operator may do with it. */
+export function ticketItemOf(row: TicketRow, sla: SlaSeconds, me: Operator): TicketItem {
   return {
     id: row.id,
     ticketNumber: row.ticketNumber,
@@ -63,6 +72,7 @@ export function ticketItemOf(row: TicketRow, sla: SlaSeconds): TicketItem {
     updatedAt: row.updatedAt.toISOString(),
     resolvedAt: row.resolvedAt?.toISOString() ?? null,
     slaDueAt: new Date(row.createdAt.getTime() + sla[asPriority(row.priority)] * 1000).toISOString(),
+    allowed: allowedWork('ticket', actorOf(me), factsOf(row)),
   };
 }
 
@@ -79,14 +89,6 @@ const replyItem = (r: TicketReplyRow) => ({
   createdAt: r.createdAt.toISOString(),
 });
 
-/** Why this operator may not work this ticket, or null when they may. */
-export function ticketRefusal(ticket: TicketRow, me: Operator): string | null {
-  if (me.role === 'admin') return null;
-  if (ticket.assignedToAgentId && ticket.assignedToAgentId !== me.id)
-    return `ticket ${ticket.ticketNumber} is assigned to another agent; only they or an admin can change it`;
-  return null;
-}
-
 const notFound = (res: Response) =>
   sendError(res, 404, 'ticket_not_found', 'No ticket with this id or number (like TKT-2026-0001).');
 
@@ -102,28 +104,34 @@ export function ticketRoutes(options: TicketRoutesOptions): Router {
     const me = operatorOf(res);
     const assignee = f.assignee === 'me' ? me.id : f.assignee === 'none' ? null : f.assignee;
     const { rows, total } = await tickets.list({ ...f, assignee, q: f.q || undefined });
-    res.json({ items: rows.map((r) => ticketItemOf(r, sla)), page: f.page, pageSize: f.pageSize, total });
+    res.json({ items: rows.map((r) => ticketItemOf(r, sla, me)), page: f.page, pageSize: f.pageSize, total });
   });
 
   router.get('/tickets/:id', async (req, res) => {
     const ticket = await tickets.get(req.params.id);
     if (!ticket) return notFound(res);
     const replies = await tickets.replies(ticket.id);
-    res.json({ ...ticketItemOf(ticket, sla), replies: replies.map(replyItem) });
+    res.json({ ...ticketItemOf(ticket, sla, operatorOf(res)), replies: replies.map(replyItem) });
   });
 
-  /** The ticket this operator may work, or null after answering 404 / 403. */
-  async function workable(req: Request, res: Response): Promise<{ ticket: TicketRow; me: Operator } | null> {
+  /** The ticket, if this operator may run these commands on it; null after answering 404 / 403. */
+  async function workable(
+    req: Request,
+    res: Response,
+    commands: (me: Operator) => WorkCommand[],
+  ): Promise<{ ticket: TicketRow; me: Operator } | null> {
     const ticket = await tickets.get(String(req.params.id));
     if (!ticket) {
       notFound(res);
       return null;
     }
     const me = operatorOf(res);
-    const refusal = ticketRefusal(ticket, me);
-    if (refusal) {
-      sendError(res, 403, 'forbidden', refusal);
-      return null;
+    for (const command of commands(me)) {
+      const may = workMay('ticket', actorOf(me), command, factsOf(ticket));
+      if (!may.allowed) {
+        sendError(res, 403, may.code, may.message);
+        return null;
+      }
     }
     return { ticket, me };
   }
@@ -131,20 +139,17 @@ export function ticketRoutes(options: TicketRoutesOptions): Router {
   router.patch('/tickets/:id', async (req, res) => {
     const body = ticketPatchBody.safeParse(req.body);
     if (!body.success) return sendValidationError(res, body.error);
-    const found = await workable(req, res);
+    const b = body.data;
+    const assigneeOf = (me: Operator) => (b.assignee === 'me' ? me.id : (b.assignee ?? null));
+    const found = await workable(req, res, (me) => [
+      { action: 'change' },
+      ...(b.assignee !== undefined ? [{ action: 'assign' as const, agentId: assigneeOf(me) }] : []),
+    ]);
     if (!found) return;
     const { ticket, me } = found;
     const patch: TicketPatch = {};
-    const b = body.data;
     if (b.assignee !== undefined) {
-      const assignee = b.assignee === 'me' ? me.id : b.assignee;
-      if (me.role === 'agent' && assignee !== null && assignee !== me.id)
-        return sendError(
-          res,
-          403,
-          'forbidden',
-          'agents can only take a ticket themselves (assignee "me") or release it (null); admins assign to anyone',
-        );
+      const assignee = assigneeOf(me);
       if (assignee !== null && assignee !== me.id && !(await directory.get(assignee)))
         return sendError(res, 400, 'unknown_agent', `assignee: no active operator has the id ${assignee}.`);
       patch.assignedToAgentId = assignee;
@@ -206,22 +211,15 @@ export function ticketRoutes(options: TicketRoutesOptions): Router {
         .catch((error: unknown) =>
           logger.warn({ err: error, ticket: updated.ticketNumber }, 'telling the conversation failed'),
         );
-    res.json(ticketItemOf(updated, sla));
+    res.json(ticketItemOf(updated, sla, me));
   });
 
   router.post('/tickets/:id/replies', async (req, res) => {
     const body = ticketReplyBody.safeParse(req.body);
     if (!body.success) return sendValidationError(res, body.error);
-    const found = await workable(req, res);
+    const found = await workable(req, res, () => [{ action: 'reply' }]);
     if (!found) return;
     const { ticket, me } = found;
-    if (me.role === 'agent' && !ticket.assignedToAgentId)
-      return sendError(
-        res,
-        403,
-        'not_taken',
-        `Take ticket ${ticket.ticketNumber} first (PATCH with {"assignee":"me"}), so a colleague does not answer it too.`,
-      );
     if (ticket.status === 'closed')
       return sendError(res, 409, 'ticket_closed', `Ticket ${ticket.ticketNumber} is closed: open a new one.`);
     const { body: text, public: isPublic } = body.data;
@@ -250,7 +248,7 @@ export function ticketRoutes(options: TicketRoutesOptions): Router {
           { status: 'awaiting_customer' },
         )) ?? current;
     }
-    res.status(201).json({ ticket: ticketItemOf(current, sla), reply: replyItem(reply) });
+    res.status(201).json({ ticket: ticketItemOf(current, sla, me), reply: replyItem(reply) });
   });
 
   async function deliver(ticket: TicketRow, reply: TicketReplyRow, agent: Operator): Promise<TicketReplyRow> {

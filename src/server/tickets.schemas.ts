@@ -68,6 +68,13 @@ const ticketReply = z.object({
   createdAt: z.string(),
 });
 
+const workAllowed = z.object({
+  take: z.boolean(),
+  release: z.boolean(),
+  change: z.boolean(),
+  reply: z.boolean(),
+});
+
 export const ticketItem = z.object({
   id: z.string(),
   ticketNumber: z.string(),
@@ -96,6 +103,8 @@ export const ticketItem = z.object({
   resolvedAt: z.string().nullable(),
   /** When the first reply is due (created + the priority's FIRST_RESPONSE_SLA). */
   slaDueAt: z.string(),
+  /** What the asking operator may do with it (the one policy's `allowedWork`). */
+  allowed: workAllowed,
 });
 export type TicketItem = z.infer<typeof ticketItem>;
 
@@ -157,6 +166,8 @@ export const callbackItem = z.object({
   completedAt: z.string().nullable(),
   /** The window is open now (or already past) and the call is not made yet. */
   due: z.boolean(),
+  /** What the asking operator may do with it (the one policy's `allowedWork`); absent in reminders. */
+  allowed: workAllowed.optional(),
 });
 export type CallbackItem = z.infer<typeof callbackItem>;
 export const callbackListResponse = z.object({

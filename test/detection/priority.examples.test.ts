@@ -67,13 +67,14 @@ describe('one setting for the promise and the countdown', () => {
       'within 2 business days',
     );
   });
-  it('the defaults are 15 minutes, 1 hour, 4 hours, 1 business day', () => {
+  // The WhatsApp source document's estimated_response_time: "15 minutes" urgent, "1 hour" otherwise.
+  it('the defaults are 15 minutes for urgent and 1 hour for every other priority', () => {
     const sla = parseEnv({}).operators.firstResponseSla;
     expect([sla.urgent, sla.high, sla.medium, sla.low].map(responsePromise)).toEqual([
       'within 15 minutes',
       'within 1 hour',
-      'within 4 hours',
-      'within 1 business day',
+      'within 1 hour',
+      'within 1 hour',
     ]);
   });
 });

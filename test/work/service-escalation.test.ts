@@ -4,6 +4,7 @@
 // not reaching the operators (listed and notified).
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE_TOKEN_FAILURES_PER_MINUTE } from '../../src/server/app.ts';
 import { supportTickets } from '../../src/storage/schema/index.ts';
 import { newOperator } from '../operator/operator.support.ts';
 import { api, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
@@ -121,5 +122,29 @@ describe('service escalation API', () => {
     const c = await escalate(body);
     const d = await escalate(body);
     expect(c.body.ticket_id).not.toBe(d.body.ticket_id);
+  });
+
+  it('promises "1 hour" for a medium ticket by default, as the source document says', async () => {
+    const r = await escalate({ source_type: 'web', subject: 'Where is my invoice?', priority: 'medium' });
+    expect(r.status).toBe(201);
+    expect(r.body.estimated_response_time).toBe('1 hour');
+  });
+
+  // Risk covered: the shared secret guessed by brute force, each wrong guess costing only a hash. Last in
+  // this file: it leaves this test's address refused for the rest of the minute.
+  it('refuses a burst of wrong tokens with 429 after the limit, writing nothing', async () => {
+    const before = await ticketCount();
+    const statuses: number[] = [];
+    for (let i = 0; i < SERVICE_TOKEN_FAILURES_PER_MINUTE + 3; i++)
+      statuses.push((await escalate(DOCUMENT_BODY, { 'x-service-token': `guess-${i}` })).status);
+    // The first test of this file spent two wrong tokens already: 401s up to the limit, then only 429s.
+    const firstRefused = statuses.indexOf(429);
+    expect(firstRefused).toBe(SERVICE_TOKEN_FAILURES_PER_MINUTE - 2);
+    expect(statuses.slice(0, firstRefused).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(firstRefused).every((s) => s === 429)).toBe(true);
+    const refused = await escalate(DOCUMENT_BODY, { 'x-service-token': 'one-more' });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate_limited');
+    expect(await ticketCount()).toBe(before);
   });
 });
