@@ -1,8 +1,10 @@
 // What every analytics query shares: the period asked for, a row parser that accepts what both drivers
 // return (pg gives bigint/numeric as strings and timestamps as Date; PGlite numbers), and the SQL for
 // "conversations started in the period" that most questions start from.
+
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { ENDED_STATES as MACHINE_ENDED_STATES } from '../machines/conversation.ended.ts';
 import type { Db } from '../storage/database.ts';
 import { traces } from '../storage/schema/index.ts';
 
@@ -40,7 +42,7 @@ export const bucketOf = (column: SQL | unknown, bucket: Bucket) =>
   sql`date_trunc(${bucket}::text, ${column}, 'UTC')`;
 
 /** States in which a conversation has reached an end (until the visitor writes again). */
-export const ENDED_STATES = ['resolved', 'escalated.closed', 'callback_scheduled', 'ticket_created'];
+export const ENDED_STATES: readonly string[] = [...MACHINE_ENDED_STATES];
 
 /**
  * CTE `started(session_id, started_at)`: conversations whose first turn (seq 1, the greeting) falls in the

@@ -27,6 +27,7 @@ const BOT_STATES = [
   'escalated.closed',
   'callback_scheduled',
   'ticket_created',
+  'ticket_solved',
 ];
 
 export async function detectionLayers(db: Db, period: Period): Promise<DetectionLayerRow[]> {

@@ -34,6 +34,8 @@ export const FUNNEL_STATES = [
   'callback_scheduled',
   'ticket_collection',
   'ticket_created',
+  'ticket_answered',
+  'ticket_solved',
 ];
 
 const row = z.object({ state: z.string(), reached: int, current: int });

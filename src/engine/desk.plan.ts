@@ -38,8 +38,13 @@ export function deskMachineEvent(
     case 'conversation_missed':
       return { type: 'DESK.MISSED', at, desk };
     case 'ticket_status_changed':
-      // A live chat routed to a ticketing desk ends when its ticket is solved: that is the close.
-      if (snapshot.hasTag(HUMAN_TAG) && (event.status === 'solved' || event.status === 'closed'))
+      // A live chat routed to a ticketing desk ends when its ticket is solved: that is the close. (A ticket a
+      // person answered is human-owned too, but it is a ticket: its status is a ticket status.)
+      if (
+        snapshot.hasTag(HUMAN_TAG) &&
+        statePath(snapshot).startsWith('escalated') &&
+        (event.status === 'solved' || event.status === 'closed')
+      )
         return { type: 'DESK.CLOSED', at, desk, ...(event.agent ? { agentId: event.agent.id } : {}) };
       return { type: 'DESK.TICKET_STATUS', at, desk, status: event.status };
   }

@@ -27,6 +27,7 @@ export const EFFECT_PARAMS = {
     category: z.string().nullable(),
   }),
   recordSatisfactionComment: stamped.extend({ comment: z.string(), segment: z.number().int() }),
+  addToTicketThread: stamped.extend({ text: z.string() }),
   [RECORD_DETECTION]: stamped.extend(intentLogParamsSchema.shape),
   [DELIVER_TO_VISITOR]: stamped.extend({ messages: z.array(z.unknown()) }),
 } as const satisfies Record<string, z.ZodType>;

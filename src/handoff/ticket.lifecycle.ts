@@ -26,3 +26,7 @@ export function checkTicketMove(from: TicketStatus, to: TicketStatus): TicketMov
 
 /** A ticket is open work until it is resolved or closed. */
 export const isOpenTicket = (status: TicketStatus) => status !== 'resolved' && status !== 'closed';
+
+/** The requester answered: a ticket that waited on them is worked again; any other status stays. */
+export const statusAfterRequesterAnswer = (status: TicketStatus): TicketStatus | null =>
+  status === 'awaiting_customer' ? 'in_progress' : null;

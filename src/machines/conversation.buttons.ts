@@ -163,6 +163,7 @@ export function offeredButtons(state: string, context: ConversationContext): But
       return { buttons: [cancel], numbered: false };
     case 'escalated.closed':
     case 'ticket_created':
+    case 'ticket_solved':
       return context.satisfaction === 'offered' ? ratingButtons : NONE;
     default:
       return NONE;

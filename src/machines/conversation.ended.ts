@@ -4,6 +4,7 @@ export const ENDED_STATES: ReadonlySet<string> = new Set([
   'resolved',
   'escalated.closed',
   'ticket_created',
+  'ticket_solved',
   'callback_scheduled',
 ]);
 

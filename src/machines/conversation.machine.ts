@@ -154,6 +154,8 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
         _params: { rating: number; segment: number; agentId: string | null; category: string | null },
       ) => {},
       recordSatisfactionComment: (_, _params: { comment: string; segment: number }) => {},
+      /** The requester's answer onto our ticket's thread (src/handoff/ticket-thread.handler.ts). */
+      addToTicketThread: (_, _params: { text: string }) => {},
     },
     guards: {
       attemptsExhausted: ({ context }) => context.troubleshootingAttempts + 1 >= options.maxFailedAttempts,
@@ -516,8 +518,8 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
           // Plain text right after the ticket is a follow-up to it: it also goes onto the helpdesk ticket
           // (unless it is the comment of a rating the visitor just gave).
           ...satisfactionTransitions('forward_to_desk'),
-          // The helpdesk agent's public answer on the ticket reaches the visitor.
-          'DESK.AGENT_REPLIED': { actions: 'deliverOperatorMessage' },
+          // The ticket's agent (console or helpdesk) answered: the visitor's answer now belongs to the ticket.
+          'DESK.AGENT_REPLIED': { target: 'ticket_answered', actions: 'deliverOperatorMessage' },
           // The desk's humans work the ticket: our record follows, and the visitor hears when it is done.
           'DESK.TICKET_STATUS': [
             {
@@ -532,6 +534,41 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
             { actions: 'updateTicketStatus' },
           ],
         },
+      },
+      // A person answered on the ticket and waits for the requester: what they write goes onto that ticket
+      // (its thread, and the helpdesk's), read by a human, so the bot neither detects nor answers.
+      ticket_answered: {
+        tags: [HUMAN_TAG],
+        entry: [{ type: 'recordState', params: { state: 'ticket_answered' } }],
+        on: {
+          'VISITOR.TEXT': {
+            actions: [
+              'noteVisitorMessage',
+              'forwardToDesk',
+              {
+                type: 'addToTicketThread',
+                params: ({ event }: { event: ConversationEvent }) => ({
+                  text: event.type === 'VISITOR.TEXT' ? event.text : '',
+                }),
+              },
+            ],
+          },
+          'DESK.AGENT_REPLIED': { actions: 'deliverOperatorMessage' },
+          'DESK.TICKET_STATUS': [
+            { guard: 'ticketDone', target: 'ticket_solved', actions: 'updateTicketStatus' },
+            { actions: 'updateTicketStatus' },
+          ],
+          'OPERATOR.ESCALATE': newSegmentTransitions()['OPERATOR.ESCALATE'],
+        },
+      },
+      ticket_solved: {
+        entry: [
+          { type: 'recordState', params: { state: 'ticket_solved' } },
+          { type: 'say', params: { key: 'ticket.solved' } },
+          'offerRating',
+          { type: 'say', params: { key: 'satisfaction.ask' } },
+        ],
+        on: { ...newSegmentTransitions(), ...satisfactionTransitions() },
       },
     },
   });

@@ -2,12 +2,14 @@
 // queue depth and active sessions. Each runtime owns its registry, so tests with several runtimes in one
 // process never share series. Counters are fed by decorators around the engine hook, the classifier and
 // the effect handlers; queue depths are read from the shared stores at scrape time.
+
 import { count, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Classifier } from '../detection/classifier.port.ts';
 import type { EffectHandler } from '../engine/effect.worker.ts';
 import type { CommittedTurn } from '../engine/engine.ts';
+import { ENDED_STATES } from '../machines/conversation.ended.ts';
 import type { Db } from '../storage/database.ts';
 import type { EffectLog } from '../storage/effect.log.ts';
 import { escalationIntegrations, escalations } from '../storage/schema/index.ts';
@@ -24,7 +26,6 @@ export interface MetricsOptions {
 }
 
 /** States after which a conversation is over until the visitor writes again. */
-const ENDED_STATES = new Set(['resolved', 'escalated.closed', 'callback_scheduled', 'ticket_created']);
 /** Effect types that hand a conversation to humans. */
 const HANDOFF_EFFECTS = new Set(['createHandoff']);
 

@@ -33,6 +33,7 @@ import {
   type HandoffModuleOverrides,
 } from '../handoff/handoff.module.ts';
 import { createTicketNumberAllocator } from '../handoff/ticket-number.ts';
+import { createTicketThreadHandlers } from '../handoff/ticket-thread.handler.ts';
 import { qaRoutes } from '../qa/qa.routes.ts';
 import { createChannelSessionsRepository } from '../storage/channel-sessions.repository.ts';
 import { type Database, openDatabase, ping } from '../storage/database.ts';
@@ -274,6 +275,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     }),
     ...handoff.handlers,
     ...createSatisfactionHandlers(database.db),
+    ...createTicketThreadHandlers({
+      db: database.db,
+      realtime,
+      logger: logger.child({ component: 'work' }),
+      now,
+    }),
     ...overrides.effectHandlers,
   };
   // Fails start-up, naming the effect, when the machine can emit something nobody runs.

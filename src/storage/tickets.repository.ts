@@ -157,6 +157,32 @@ export function createTicketsRepository(db: Db, now: () => Date) {
       return row;
     },
 
+    /** The requester's answer in their conversation, once per `messageKey`; null when already stored. */
+    async addRequesterAnswer(answer: {
+      ticketId: string;
+      messageKey: string;
+      body: string;
+      authorName: string | null;
+    }): Promise<TicketReplyRow | null> {
+      const [row] = await db
+        .insert(ticketReplies)
+        .values({
+          ticketId: answer.ticketId,
+          authorType: 'customer',
+          authorId: null,
+          authorName: answer.authorName,
+          body: answer.body,
+          isPublic: true,
+          deliveredVia: 'chat',
+          deliveryStatus: 'sent',
+          externalMessageId: answer.messageKey,
+          createdAt: now(),
+        })
+        .onConflictDoNothing()
+        .returning();
+      return row ?? null;
+    },
+
     async setReplyDelivery(
       id: string,
       delivery: { status: 'sent' | 'failed'; error?: string | null; externalMessageId?: string | null },

@@ -114,9 +114,29 @@ describe('ticket lifecycle', () => {
     });
     expect(mails.some((m) => m.to.includes('jane@example.org'))).toBe(false);
 
-    // The visitor moves on to something else: the conversation no longer takes ticket replies, so the
-    // next one goes by e-mail, with the ticket number in the subject.
+    // The requester answers in the chat: it lands on the ticket (test/work/ticket-answer.test.ts), and
+    // the ticket is worked again. Once it is solved and the visitor moves on to something else, the
+    // conversation no longer takes ticket replies, so the next one goes by e-mail, with the ticket number
+    // in the subject.
+    expect((await visitor.send('4.2 on a Pixel 7')).body.state).toBe('ticket_answered');
+    await waitFor('the ticket worked again', async () => {
+      const r = await call(alice, 'GET', `/tickets/${id}`);
+      return r.body.status === 'in_progress' || null;
+    });
+    const noNotes = await call(alice, 'PATCH', `/tickets/${id}`, { status: 'resolved' });
+    expect(noNotes.status).toBe(400);
+    expect(noNotes.body.error.message).toMatch(/resolutionNotes/);
+    const solved = await call(alice, 'PATCH', `/tickets/${id}`, {
+      status: 'resolved',
+      resolutionNotes: 'Asked to reinstall',
+    });
+    expect(solved.status).toBe(200);
+    await waitFor(
+      'the visitor told',
+      async () => (await visitor.view()).body.state === 'ticket_solved' || null,
+    );
     await visitor.send('thanks, bye');
+    expect((await call(alice, 'PATCH', `/tickets/${id}`, { status: 'in_progress' })).status).toBe(200);
     const replied = await call(alice, 'POST', `/tickets/${id}/replies`, {
       body: 'Please reinstall the app from the store; that clears the broken cache.',
     });
@@ -139,9 +159,6 @@ describe('ticket lifecycle', () => {
     });
     expect(mails.length).toBe(before);
 
-    const noNotes = await call(alice, 'PATCH', `/tickets/${id}`, { status: 'resolved' });
-    expect(noNotes.status).toBe(400);
-    expect(noNotes.body.error.message).toMatch(/resolutionNotes/);
     const resolved = await call(alice, 'PATCH', `/tickets/${id}`, {
       status: 'resolved',
       resolutionNotes: 'Reinstall fixed it',
@@ -165,7 +182,7 @@ describe('ticket lifecycle', () => {
     });
     expect(row?.firstResponseAt).toBeInstanceOf(Date);
     const detail = await call(admin, 'GET', `/tickets/${number}`);
-    expect(detail.body.replies).toHaveLength(3);
+    expect(detail.body.replies).toHaveLength(4);
   });
 
   it('refuses a move the lifecycle does not allow, naming the allowed ones', async () => {

@@ -27,6 +27,8 @@ const STATE_NAMES: Record<string, string> = {
   callback_scheduled: 'Callback scheduled',
   ticket_collection: 'Bot: taking ticket details',
   ticket_created: 'Ticket opened',
+  ticket_answered: 'Ticket answered: the requester writes to it',
+  ticket_solved: 'Ticket solved',
 };
 export function stateName(state: string): string {
   return STATE_NAMES[state] ?? cap(label(state).replace(/\./g, ': '));

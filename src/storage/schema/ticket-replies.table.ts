@@ -1,4 +1,5 @@
-import { boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const TICKET_REPLY_AUTHORS = ['agent', 'customer', 'system'] as const;
 /** How a reply reached the requester: in their live conversation, by e-mail, or not at all (internal). */
@@ -25,5 +26,11 @@ export const ticketReplies = pgTable(
     externalMessageId: text('external_message_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('ticket_replies_ticket_idx').on(t.ticketId, t.createdAt)],
+  (t) => [
+    index('ticket_replies_ticket_idx').on(t.ticketId, t.createdAt),
+    // The requester's answer is written by an effect that may run twice: its key is the message id.
+    uniqueIndex('ticket_replies_requester_message_idx')
+      .on(t.ticketId, t.externalMessageId)
+      .where(sql`author_type = 'customer'`),
+  ],
 );

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "ticket_replies_requester_message_idx" ON "ticket_replies" USING btree ("ticket_id","external_message_id") WHERE author_type = 'customer';
