@@ -8,6 +8,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { ChatMessage } from '../engine/turn.types.ts';
 import { detectedKeywords, summaryLines, summaryText } from '../handoff/packet.ts';
 import { formatPhone } from '../machines/visitor-info.parse.ts';
+import { type SatisfactionRepository, satisfactionItemOf } from '../storage/satisfaction.repository.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
 import { type EscalationQueue, liveChatElsewhere } from './operator.queue.ts';
@@ -18,6 +19,7 @@ export interface ConversationViewDeps {
   store: Pick<SessionStore, 'trace'>;
   directory: Pick<OperatorDirectory, 'get'>;
   queue: Pick<EscalationQueue, 'ofConversation' | 'deliveries'>;
+  ratings: Pick<SatisfactionRepository, 'ofSession'>;
   now: () => Date;
   /** The visitor's channel and whether a delivery to them failed (src/channels/channel.reach.ts). */
   reach?: (sessionId: string, messages: ChatMessage[]) => Promise<ChannelReach>;
@@ -44,12 +46,13 @@ export function createConversationView(deps: ConversationViewDeps) {
     const view = await deps.engine.view(id, null);
     if (view.outcome !== 'ok') return null;
     const ctx = view.snapshot.context;
-    const [escalationRows, deliveries, traces, assigned, reach] = await Promise.all([
+    const [escalationRows, deliveries, traces, assigned, reach, ratings] = await Promise.all([
       deps.queue.ofConversation(id),
       deps.queue.deliveries(id),
       deps.store.trace(id),
       ctx.assignedAgentId ? deps.directory.get(ctx.assignedAgentId) : Promise.resolve(null),
       deps.reach?.(id, view.messages) ?? Promise.resolve(null),
+      deps.ratings.ofSession(id),
     ]);
     const latest = escalationRows[0] ?? null;
     const handledIn = liveChatElsewhere(latest);
@@ -98,6 +101,7 @@ export function createConversationView(deps: ConversationViewDeps) {
         facts,
         me,
       ),
+      satisfaction: ratings.map(satisfactionItemOf),
     };
   }
   return { conversationView };

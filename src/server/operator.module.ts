@@ -11,6 +11,7 @@ import type { Realtime } from '../engine/realtime.port.ts';
 import { createChannelSessionsRepository } from '../storage/channel-sessions.repository.ts';
 import type { Database } from '../storage/database.ts';
 import type { RedisClient } from '../storage/redis-client.ts';
+import { createSatisfactionRepository } from '../storage/satisfaction.repository.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import { bootstrapAdmin, type OperatorDirectory } from './auth.operators.ts';
 import { authRoutes } from './auth.routes.ts';
@@ -89,6 +90,7 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
       store: deps.store,
       directory,
       queue,
+      ratings: createSatisfactionRepository(deps.database.db),
       realtime: deps.realtime,
       logger: log,
       now: deps.now,

@@ -10,6 +10,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { HandleResult, OperatorCommand } from '../engine/inbound.ts';
 import { type Realtime, sessionChannel } from '../engine/realtime.port.ts';
 import type { ChatMessage } from '../engine/turn.types.ts';
+import type { SatisfactionRepository } from '../storage/satisfaction.repository.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
 import { operatorOf } from './auth.routes.ts';
@@ -38,6 +39,8 @@ export interface OperatorRoutesOptions {
   store: SessionStore;
   directory: OperatorDirectory;
   queue: EscalationQueue;
+  /** The visitors' satisfaction ratings, shown on the conversation. */
+  ratings: SatisfactionRepository;
   realtime: Realtime;
   logger: Logger;
   now: () => Date;

@@ -99,6 +99,17 @@ export const conversationQuery = z
   .object({ afterSeq: z.coerce.number().int().min(0).optional().describe('only messages after this seq') })
   .strict();
 
+/** A visitor's rating of a resolved segment (1–5) with their optional comment. */
+export const satisfactionItem = z.object({
+  segment: z.number().int(),
+  rating: z.number().int().min(1).max(5),
+  comment: z.string().nullable(),
+  agentId: z.string().nullable(),
+  ticketId: z.string().nullable(),
+  ratedAt: z.string(),
+});
+export type SatisfactionItem = z.infer<typeof satisfactionItem>;
+
 export const conversationResponse = z.object({
   conversationId: z.string(),
   state: z.string(),
@@ -147,6 +158,9 @@ export const conversationResponse = z.object({
       escalate: z.boolean(),
     })
     .describe('what this operator may do now'),
+  satisfaction: z
+    .array(satisfactionItem)
+    .describe("the visitor's ratings of this conversation, one per segment a human resolved, latest first"),
 });
 
 export const clientMessageId = z.string().min(1).max(100).optional();

@@ -9,6 +9,7 @@ import { allowedWork, type WorkCommand, type WorkFacts, workMay } from '../engin
 import type { DeskEvent } from '../handoff/desk-event.port.ts';
 import type { Mailer } from '../handoff/mail/mail.client.ts';
 import { checkTicketMove, TICKET_TRANSITIONS, type TicketStatus } from '../handoff/ticket.lifecycle.ts';
+import { type SatisfactionRepository, satisfactionItemOf } from '../storage/satisfaction.repository.ts';
 import type {
   TicketPatch,
   TicketReplyRow,
@@ -23,6 +24,7 @@ import { type TicketItem, ticketPatchBody, ticketQuery, ticketReplyBody } from '
 
 export interface TicketRoutesOptions {
   tickets: TicketsRepository;
+  ratings: Pick<SatisfactionRepository, 'ofTicket'>;
   directory: OperatorDirectory;
   mailer: Mailer | null;
   sla: SlaSeconds;
@@ -110,8 +112,15 @@ export function ticketRoutes(options: TicketRoutesOptions): Router {
   router.get('/tickets/:id', async (req, res) => {
     const ticket = await tickets.get(req.params.id);
     if (!ticket) return notFound(res);
-    const replies = await tickets.replies(ticket.id);
-    res.json({ ...ticketItemOf(ticket, sla, operatorOf(res)), replies: replies.map(replyItem) });
+    const [replies, rating] = await Promise.all([
+      tickets.replies(ticket.id),
+      options.ratings.ofTicket(ticket.id),
+    ]);
+    res.json({
+      ...ticketItemOf(ticket, sla, operatorOf(res)),
+      replies: replies.map(replyItem),
+      satisfaction: rating ? satisfactionItemOf(rating) : null,
+    });
   });
 
   /** The ticket, if this operator may run these commands on it; null after answering 404 / 403. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PRIORITIES } from '../detection/detection.types.ts';
 import { CALLBACK_STATUSES, TICKET_STATUSES } from '../storage/schema/index.ts';
 import type { ApiOperation } from './openapi.ts';
-import { list, RESOLUTION_CATEGORIES } from './operator.schemas.ts';
+import { list, RESOLUTION_CATEGORIES, satisfactionItem } from './operator.schemas.ts';
 import { errorBody } from './widget.schemas.ts';
 
 const paging = {
@@ -108,7 +108,11 @@ export const ticketItem = z.object({
 });
 export type TicketItem = z.infer<typeof ticketItem>;
 
-export const ticketDetail = ticketItem.extend({ replies: z.array(ticketReply) });
+export const ticketDetail = ticketItem.extend({
+  replies: z.array(ticketReply),
+  /** The requester's rating once the ticket was solved, or null. */
+  satisfaction: satisfactionItem.nullable(),
+});
 export const ticketListResponse = z.object({
   items: z.array(ticketItem),
   page: z.number().int(),

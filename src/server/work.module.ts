@@ -10,6 +10,7 @@ import type { DeskEvent } from '../handoff/desk-event.port.ts';
 import { createSmtpMailer, type Mailer } from '../handoff/mail/mail.client.ts';
 import { createCallbacksRepository } from '../storage/callbacks.repository.ts';
 import type { Db } from '../storage/database.ts';
+import { createSatisfactionRepository } from '../storage/satisfaction.repository.ts';
 import { createTicketsRepository } from '../storage/tickets.repository.ts';
 import type { OperatorDirectory } from './auth.operators.ts';
 import { callbackItemOf, callbackRoutes } from './callbacks.routes.ts';
@@ -77,6 +78,7 @@ export function createWorkModule(deps: WorkModuleDeps): WorkModule {
       router: routerOf([
         ticketRoutes({
           tickets,
+          ratings: createSatisfactionRepository(db),
           directory: deps.directory,
           mailer,
           sla,

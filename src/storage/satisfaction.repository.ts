@@ -61,6 +61,17 @@ export function createSatisfactionRepository(db: Db) {
       return changed.length > 0;
     },
 
+    /** The rating a ticket's requester gave when it was solved (the latest, if they rated twice). */
+    async ofTicket(ticketId: string): Promise<SatisfactionRow | null> {
+      const [row] = await db
+        .select()
+        .from(satisfactionRatings)
+        .where(eq(satisfactionRatings.ticketId, ticketId))
+        .orderBy(desc(satisfactionRatings.updatedAt))
+        .limit(1);
+      return row ?? null;
+    },
+
     async ofSession(sessionId: string): Promise<SatisfactionRow[]> {
       return db
         .select()
@@ -72,3 +83,13 @@ export function createSatisfactionRepository(db: Db) {
 }
 
 export type SatisfactionRepository = ReturnType<typeof createSatisfactionRepository>;
+
+/** A rating as the operator API shows it. */
+export const satisfactionItemOf = (row: SatisfactionRow) => ({
+  segment: row.segment,
+  rating: row.rating,
+  comment: row.comment,
+  agentId: row.agentId,
+  ticketId: row.ticketId,
+  ratedAt: row.createdAt.toISOString(),
+});

@@ -103,6 +103,16 @@ describe.each(backends)("the requester's answer comes back into the ticket (%s)"
     expect(
       detail.body.replies.filter((r: { authorType: string }) => r.authorType === 'customer'),
     ).toHaveLength(2);
+
+    // The rating shows on the ticket and on the conversation the operator opens.
+    expect((await v.press('rate_4')).status).toBe(200);
+    const rated = await waitFor('the rating on the ticket', async () => {
+      const r = await call('GET', `/tickets/${ticket.id}`);
+      return r.body.satisfaction ?? null;
+    });
+    expect(rated).toMatchObject({ rating: 4, ticketId: ticket.id });
+    const conversation = await call('GET', `/conversations/${v.sessionId}`);
+    expect(conversation.body.satisfaction).toEqual([rated]);
   });
 
   it('through WhatsApp: the answer from the phone lands in the same ticket, once', async () => {

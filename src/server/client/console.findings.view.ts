@@ -12,6 +12,15 @@ async function fetchQa(path: string, token: string | null): Promise<Blob> {
   return res.blob();
 }
 
+/** "★ 4/5 “quick and kind”", the latest first; earlier segments' ratings after it. */
+function ratingLine(ratings: Conversation['satisfaction']) {
+  return h(
+    'span',
+    { class: 'rating', id: 'conv-rating' },
+    ratings.map((r) => `★ ${r.rating}/5${r.comment ? ` “${r.comment}”` : ''}`).join(' · '),
+  );
+}
+
 export function findingsView(token: () => string | null) {
   const diagram = h(
     'dialog',
@@ -63,7 +72,14 @@ export function findingsView(token: () => string | null) {
   let findingsKey = '';
   function render(data: Conversation | null) {
     const key = data
-      ? JSON.stringify([data.findings, data.escalation?.id, data.state, data.deliveries, data.handledIn])
+      ? JSON.stringify([
+          data.findings,
+          data.escalation?.id,
+          data.state,
+          data.deliveries,
+          data.handledIn,
+          data.satisfaction,
+        ])
       : '';
     if (key === findingsKey) return;
     findingsKey = key;
@@ -97,6 +113,7 @@ export function findingsView(token: () => string | null) {
             )
           : []),
         ...row('Visitor wrote', `${f.messageCount} message${f.messageCount === 1 ? '' : 's'}`),
+        ...(data.satisfaction.length ? row('Rating', ratingLine(data.satisfaction)) : []),
       ),
       ...(data.handledIn
         ? [

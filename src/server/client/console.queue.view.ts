@@ -1,5 +1,7 @@
-// The queue: tabs (waiting, mine, all open, closed), search and filters, and the list of conversations in
+// The queue: tabs (waiting, mine, all open, closed), search and filters, and the list of live chats in
 // the server's order (priority, then longest waiting) with waiting time, SLA countdown, unread and typing.
+// Tickets and callbacks are not chats anybody waits in: they have their own tabs (console.tickets.view.ts,
+// console.callbacks.view.ts).
 import { CATEGORIES, PRIORITIES } from '../../detection/detection.constants.ts';
 import { targetLabel } from '../../handoff/handoff.target.ts';
 import type { ESCALATION_STATUSES } from '../../storage/schema/index.ts';
@@ -14,11 +16,6 @@ const VIEWS: ReadonlyArray<readonly [QueueFilter['view'], string, EscalationStat
   ['mine', 'Mine', ['assigned']],
   ['active', 'All open', ['queued', 'assigned']],
   ['closed', 'Closed', ['resolved', 'handed_back', 'failed']],
-];
-const CHANNELS: ReadonlyArray<readonly [string, string]> = [
-  ['instant_chat', 'Live chat'],
-  ['callback', 'Callback'],
-  ['ticket', 'Ticket'],
 ];
 
 export function queueView(shell: ConsoleShell) {
@@ -38,7 +35,6 @@ export function queueView(shell: ConsoleShell) {
       ['', 'Any category'],
       ...CATEGORIES.map((c) => [c, cap(c)] as const),
     ]),
-    selectBox('f-channel', 'Channel', [['', 'Any channel'], ...CHANNELS]),
   ] as const;
   const element = h(
     'section',
@@ -64,7 +60,7 @@ export function queueView(shell: ConsoleShell) {
     if (f.q) params.set('q', f.q);
     if (f.priority) params.set('priority', f.priority);
     if (f.category) params.set('category', f.category);
-    if (f.channel) params.set('channel', f.channel);
+    params.set('channel', 'instant_chat');
     queue.trigger.loading();
     try {
       const body = await shell.api<{ items: QueueItem[]; total: number }>(`/escalations?${params}`);
@@ -95,7 +91,7 @@ export function queueView(shell: ConsoleShell) {
     queue.trigger.filterChanged({ q: '' });
     void refresh();
   }
-  const keys = ['priority', 'category', 'channel'] as const;
+  const keys = ['priority', 'category'] as const;
   for (const [i, select] of filters.entries())
     select.addEventListener('change', () => {
       queue.trigger.filterChanged({ [keys[i] ?? 'priority']: select.value });

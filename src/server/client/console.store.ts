@@ -21,7 +21,6 @@ export interface QueueFilter {
   q: string;
   priority: string;
   category: string;
-  channel: string;
 }
 
 // ── who is logged in ────────────────────────────────────────────────────────────────────────────────
@@ -67,7 +66,7 @@ export function createQueueStore() {
       total: 0,
       loading: false,
       error: null as string | null,
-      filter: { view: 'active', q: '', priority: '', category: '', channel: '' } as QueueFilter,
+      filter: { view: 'active', q: '', priority: '', category: '' } as QueueFilter,
       /** Visitor messages that arrived in conversations that are not open. */
       unread: {} as Record<string, number>,
       /** Conversation → time (ms) until which the visitor counts as typing. */

@@ -6,6 +6,7 @@
 
 import { createApi } from './console.api.ts';
 import { createAttention } from './console.attention.ts';
+import { callbacksView } from './console.callbacks.view.ts';
 import { conversationView } from './console.conversation.view.ts';
 import css from './console.css';
 import { helpDialog } from './console.dialogs.view.ts';
@@ -24,6 +25,8 @@ import {
   type OperatorInfo,
 } from './console.store.ts';
 import { teamDialog } from './console.team.view.ts';
+import { ticketsView } from './console.tickets.view.ts';
+import workCss from './console.work.css';
 import { $, adoptStyles, h } from './dom.ts';
 import { openEventStream } from './event-stream.ts';
 import theme from './theme.css';
@@ -33,6 +36,7 @@ const TOKEN_KEY = 'switchboard:console-token';
 export function startConsole(root: HTMLElement) {
   adoptStyles(document, theme);
   adoptStyles(document, css);
+  adoptStyles(document, workCss);
   const auth = createAuthStore({ token: sessionStorage.getItem(TOKEN_KEY) });
   const queue = createQueueStore();
   const convo = createConversationStore();
@@ -64,6 +68,39 @@ export function startConsole(root: HTMLElement) {
   const queueBox = queueView(shell);
   const findings = findingsView(() => auth.getSnapshot().context.token);
   const conversation = conversationView(shell, { markOpen: queueBox.markOpen, findings: findings.render });
+  // Live chats, tickets and callbacks are different work: each kind has its own tab, list and actions.
+  const tickets = ticketsView(shell, (id) => shell.open(id));
+  const callbacks = callbacksView(shell);
+  const kinds = {
+    chats: { label: 'Live chats', panel: null as HTMLElement | null, refresh: () => queueBox.refresh() },
+    tickets: { label: 'Tickets', panel: tickets.element, refresh: tickets.refresh },
+    callbacks: { label: 'Callbacks', panel: callbacks.element, refresh: callbacks.refresh },
+  };
+  type Kind = keyof typeof kinds;
+  let shown: Kind = 'chats';
+  const kindTabs = (Object.keys(kinds) as Kind[]).map((k) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'tab',
+        id: `kind-${k}`,
+        'data-kind': k,
+        'aria-selected': String(k === shown),
+        'aria-controls': k === 'chats' ? 'chats-panel' : `${k}-panel`,
+      },
+      kinds[k].label,
+    ),
+  );
+  function showKind(next: Kind) {
+    shown = next;
+    for (const tab of kindTabs) tab.setAttribute('aria-selected', String(tab.dataset.kind === next));
+    layoutPanel.hidden = next !== 'chats';
+    tickets.element.hidden = next !== 'tickets';
+    callbacks.element.hidden = next !== 'callbacks';
+    void kinds[next].refresh();
+  }
+  for (const tab of kindTabs) tab.addEventListener('click', () => showKind(tab.dataset.kind as Kind));
   const team = teamDialog(shell);
   const help = helpDialog();
   const conn = h('span', { class: 'conn', role: 'status', 'aria-live': 'polite', id: 'conn' });
@@ -94,6 +131,7 @@ export function startConsole(root: HTMLElement) {
       'header',
       { class: 'top' },
       h('h1', { class: 'brand' }, 'Switchboard'),
+      h('nav', { class: 'kinds', role: 'tablist', 'aria-label': 'Kind of work' }, ...kindTabs),
       conn,
       h('span', { class: 'spacer' }),
       alertsButton,
@@ -102,7 +140,15 @@ export function startConsole(root: HTMLElement) {
       h('span', { class: 'me', id: 'me' }),
       logoutButton,
     ),
-    h('main', { class: 'layout' }, queueBox.element, conversation.element, findings.element),
+    h(
+      'main',
+      { class: 'layout', id: 'chats-panel', role: 'tabpanel', 'aria-labelledby': 'kind-chats' },
+      queueBox.element,
+      conversation.element,
+      findings.element,
+    ),
+    tickets.element,
+    callbacks.element,
     team.element,
     help,
   );
@@ -134,6 +180,7 @@ export function startConsole(root: HTMLElement) {
   });
 
   const layout = $(appView, '.layout');
+  const layoutPanel = layout;
   convo.subscribe(({ context }) => {
     layout.dataset.open = String(Boolean(context.id));
   });
@@ -146,6 +193,7 @@ export function startConsole(root: HTMLElement) {
   window.setInterval(() => {
     queueBox.tick();
     conversation.tick(Date.now());
+    if (shown === 'tickets') tickets.tick();
   }, 1000);
   // A safety net for anything a dropped connection hid: re-read the queue every 30 seconds.
   window.setInterval(() => {
@@ -216,6 +264,8 @@ export function startConsole(root: HTMLElement) {
     }
     if (kind === 'queue') {
       scheduleQueueRefresh(100);
+      // A new ticket, a requester's answer, a callback whose window opened: the open work tab follows.
+      if (shown !== 'chats') scheduleWorkRefresh();
       return;
     }
     if (kind !== 'turn') return;
@@ -254,6 +304,10 @@ export function startConsole(root: HTMLElement) {
   }
 
   const timers: Record<string, number> = {};
+  function scheduleWorkRefresh() {
+    clearTimeout(timers.work);
+    timers.work = window.setTimeout(() => void kinds[shown].refresh(), 150);
+  }
   function scheduleQueueRefresh(ms: number, key = 'queue') {
     clearTimeout(timers[key]);
     timers[key] = window.setTimeout(() => void queueBox.refresh(), ms);
@@ -285,6 +339,7 @@ export function startConsole(root: HTMLElement) {
   });
 
   function open(id: string) {
+    if (shown !== 'chats') showKind('chats');
     if (location.hash !== `#conversation/${id}`) history.replaceState(null, '', `#conversation/${id}`);
     convo.trigger.opened({ id });
     queue.trigger.read({ conversationId: id });
