@@ -163,7 +163,7 @@ export function callbacksView(shell: ConsoleShell) {
       );
     const parts: Array<HTMLElement> = [
       h(
-        'header',
+        'div',
         { class: 'conv-head' },
         h(
           'div',

@@ -260,7 +260,7 @@ export function ticketsView(shell: ConsoleShell, openConversation: (id: string) 
 
     const parts: HTMLElement[] = [
       h(
-        'header',
+        'div',
         { class: 'conv-head' },
         h(
           'div',

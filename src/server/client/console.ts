@@ -142,13 +142,17 @@ export function startConsole(root: HTMLElement) {
     ),
     h(
       'main',
-      { class: 'layout', id: 'chats-panel', role: 'tabpanel', 'aria-labelledby': 'kind-chats' },
-      queueBox.element,
-      conversation.element,
-      findings.element,
+      { class: 'panels' },
+      h(
+        'div',
+        { class: 'layout', id: 'chats-panel', role: 'tabpanel', 'aria-labelledby': 'kind-chats' },
+        queueBox.element,
+        conversation.element,
+        findings.element,
+      ),
+      tickets.element,
+      callbacks.element,
     ),
-    tickets.element,
-    callbacks.element,
     team.element,
     help,
   );
