@@ -273,7 +273,7 @@ export function ticketRoutes(options: TicketRoutesOptions): Router {
           })
         : null;
     if (inChat?.outcome === 'ok' || inChat?.outcome === 'duplicate') {
-      await tickets.setReplyDelivery(reply.id, { status: 'sent' });
+      await tickets.setReplyDelivery(reply.id, { status: 'sent', via: 'chat' });
       return { ...reply, deliveredVia: 'chat', deliveryStatus: 'sent' };
     }
     if (!ticket.customerEmail || !options.mailer) {

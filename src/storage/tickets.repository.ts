@@ -185,11 +185,17 @@ export function createTicketsRepository(db: Db, now: () => Date) {
 
     async setReplyDelivery(
       id: string,
-      delivery: { status: 'sent' | 'failed'; error?: string | null; externalMessageId?: string | null },
+      delivery: {
+        status: 'sent' | 'failed';
+        via?: 'chat' | 'email';
+        error?: string | null;
+        externalMessageId?: string | null;
+      },
     ): Promise<void> {
       await db
         .update(ticketReplies)
         .set({
+          ...(delivery.via ? { deliveredVia: delivery.via } : {}),
           deliveryStatus: delivery.status,
           deliveryError: delivery.error ?? null,
           externalMessageId: delivery.externalMessageId ?? null,

@@ -74,9 +74,16 @@ describe.each(backends)("the requester's answer comes back into the ticket (%s)"
       return landed && r.body.status !== 'awaiting_customer' ? r.body : null;
     });
     expect(thread.status).toBe('in_progress');
-    expect(thread.replies.map((r: { authorType: string; body: string }) => [r.authorType, r.body])).toEqual([
-      ['agent', 'Which app version do you have?'],
-      ['customer', 'Version 4.2, hello, on a Pixel 7'],
+    // Stored as it went: the agent's reply in the chat (not by e-mail), the answer from the chat.
+    expect(
+      thread.replies.map((r: { authorType: string; body: string; deliveredVia: string }) => [
+        r.authorType,
+        r.body,
+        r.deliveredVia,
+      ]),
+    ).toEqual([
+      ['agent', 'Which app version do you have?', 'chat'],
+      ['customer', 'Version 4.2, hello, on a Pixel 7', 'chat'],
     ]);
     const told = await sse.next(
       (e) => e.event === 'queue' && e.data?.payload?.kind === 'ticket_answer',

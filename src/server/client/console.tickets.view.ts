@@ -234,7 +234,7 @@ export function ticketsView(shell: ConsoleShell, openConversation: (id: string) 
           'primary',
         ),
       );
-    if (t.allowed.release && t.allowed.change)
+    if (t.allowed.release && t.allowed.change && t.allowedStatuses.length)
       actions.append(
         actionButton('ticket-release', 'Release', () => change({ assignee: null }, 'Released.')),
       );
