@@ -14,6 +14,12 @@ const STATUS_NAMES: Record<CallbackItem['status'], string> = {
   cancelled: 'Cancelled',
 };
 
+/** The visitor's words for the window until a call went unanswered; then the new window it was moved to. */
+const windowWords = (c: CallbackItem) =>
+  c.attempts && c.status === 'scheduled'
+    ? `rescheduled after ${c.attempts} unanswered tr${c.attempts === 1 ? 'y' : 'ies'}`
+    : (c.windowText ?? 'as soon as possible');
+
 const when = (iso: string) =>
   new Date(iso).toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' });
 
@@ -126,7 +132,7 @@ export function callbacksView(shell: ConsoleShell) {
             h(
               'span',
               { class: 'row3' },
-              h('span', {}, `${c.windowText ?? 'as soon as possible'} · from ${when(c.dueAt)}`),
+              h('span', {}, `${windowWords(c)} · from ${when(c.dueAt)}`),
               c.attempts ? h('span', {}, `${c.attempts} tr${c.attempts === 1 ? 'y' : 'ies'}`) : null,
             ),
           ),
@@ -184,14 +190,14 @@ export function callbacksView(shell: ConsoleShell) {
         'p',
         { class: 'call' },
         c.telUrl
-          ? h('a', { href: c.telUrl, class: 'tel', id: 'callback-tel' }, `📞 ${c.phone}`)
+          ? h('a', { href: c.telUrl, class: 'tel', id: 'callback-tel' }, `Call ${c.phone}`)
           : h('span', {}, 'No phone number was given.'),
       ),
       h(
         'dl',
         { class: 'work-facts' },
         h('dt', {}, 'Window'),
-        h('dd', {}, `${c.windowText ?? 'as soon as possible'} (${when(c.dueAt)} – ${when(c.windowEndsAt)})`),
+        h('dd', {}, `${windowWords(c)} (${when(c.dueAt)} – ${when(c.windowEndsAt)})`),
         h('dt', {}, 'Category'),
         h('dd', {}, cap(label(c.category))),
         h('dt', {}, 'Tries'),
