@@ -8,6 +8,15 @@ export interface VisitorInfo {
   description?: string;
 }
 
+/** What the visitor's browser reported when the chat started (the web widget): for the operator only. */
+export interface VisitorBrowser {
+  pageUrl?: string;
+  referrer?: string;
+  userAgent?: string;
+  timeZone?: string;
+  locale?: string;
+}
+
 export interface StateVisit {
   state: string;
   at: string;
@@ -42,11 +51,16 @@ export interface ConversationContext {
   history: StateVisit[];
   /** The visitor's language (a content language); absent means the default, English. */
   language?: string;
+  /** Absent when the channel reports nothing of the kind (every channel but the web widget). */
+  browser?: VisitorBrowser;
 }
 
 export interface ConversationInput {
   at: string;
   visitor?: VisitorInfo;
+  /** The language the visitor's widget is shown in, when it is a content language other than the default. */
+  language?: string;
+  browser?: VisitorBrowser;
 }
 
 export interface MachineOptions {
