@@ -51,15 +51,18 @@ export function contrast(a: string, b: string): number {
 
 const INK = '#1d2330';
 const WHITE = '#ffffff';
+const BLACK = '#000000';
 
 /**
  * The colours the widget derives from the brand colour: `onBrand` is the text on a brand background
- * (white, or dark ink on a light brand such as yellow), `brandInk` is the brand used as text or border on
+ * (white, or dark ink on a light brand such as yellow; black on a mid grey), `brandInk` is the brand used as text or border on
  * white (the brand itself when it reads at 4.5:1, else the dark ink).
  */
 export function brandColours(color: string): { onBrand: string; brandInk: string } {
+  const better = contrast(color, WHITE) >= contrast(color, INK) ? WHITE : INK;
+  // On a mid grey neither white nor the ink reaches 4.5:1 (4.4 at worst): black does (4.6).
   return {
-    onBrand: contrast(color, WHITE) >= contrast(color, INK) ? WHITE : INK,
+    onBrand: contrast(color, better) >= 4.5 ? better : BLACK,
     brandInk: contrast(color, WHITE) >= 4.5 ? color : INK,
   };
 }
