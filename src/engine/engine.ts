@@ -2,13 +2,15 @@
 // mapping) → pure transition → atomic compare-and-set commit (snapshot, messages, trace, effects) → after
 // commit: publish and kick the effect worker. On a version conflict the turn is redone from the reloaded
 // session, reusing the detection when the state is unchanged (so the LLM is never called twice for one message).
+
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { initialTransition, transition } from 'xstate';
 import type { ChannelName } from '../channels/channel.port.ts';
+import { localButtons } from '../content/button.labels.ts';
 import type { Knowledge } from '../content/knowledge.ts';
 import type { Detector } from '../detection/detector.ts';
-import { offeredButtons, publicButton } from '../machines/conversation.buttons.ts';
+import { offeredButtons } from '../machines/conversation.buttons.ts';
 import type { VisitorBrowser, VisitorInfo } from '../machines/conversation.context.ts';
 import { type ConversationMachine, HUMAN_TAG } from '../machines/conversation.machine.ts';
 import type { EffectRecord, SessionStore, StoredSession } from '../storage/session.store.ts';
@@ -453,7 +455,11 @@ export function createEngine(deps: EngineDeps) {
       snapshot,
       state,
       owner: snapshot.hasTag(HUMAN_TAG) ? ('human' as const) : ('bot' as const),
-      buttons: offeredButtons(state, snapshot.context).buttons.map(publicButton),
+      buttons: localButtons(
+        offeredButtons(state, snapshot.context).buttons,
+        knowledge,
+        snapshot.context.language,
+      ),
       messages: await store.messages(sessionId),
     };
   }

@@ -1,4 +1,5 @@
 import type { Category, JourneyStage, Priority, Sentiment } from '../detection/detection.types.ts';
+import type { InputProblem } from './visitor-info.parse.ts';
 
 export interface VisitorInfo {
   name?: string;
@@ -40,8 +41,11 @@ export interface ConversationContext {
   escalationReason: string | null;
   instantChatUnavailable: boolean;
   assignedAgentId: string | null;
-  /** Last validation problem in a collection state, so the reply can say what was wrong. */
-  inputProblem: string | null;
+  /**
+   * Last validation problem in a collection state, so the reply can say what was wrong, in the visitor's
+   * language. A string in snapshots from before the problems were keys: English text, shown as it is.
+   */
+  inputProblem: InputProblem | string | null;
   closedReason: string | null;
   /**
    * Satisfaction survey of this segment: offered after a human resolved it, then a comment is welcome once
