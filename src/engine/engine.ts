@@ -2,14 +2,16 @@
 // mapping) → pure transition → atomic compare-and-set commit (snapshot, messages, trace, effects) → after
 // commit: publish and kick the effect worker. On a version conflict the turn is redone from the reloaded
 // session, reusing the detection when the state is unchanged (so the LLM is never called twice for one message).
+
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { initialTransition, transition } from 'xstate';
 import type { ChannelName } from '../channels/channel.port.ts';
+import { localButtons } from '../content/button.labels.ts';
 import type { Knowledge } from '../content/knowledge.ts';
 import type { Detector } from '../detection/detector.ts';
-import { offeredButtons, publicButton } from '../machines/conversation.buttons.ts';
-import type { VisitorInfo } from '../machines/conversation.context.ts';
+import { offeredButtons } from '../machines/conversation.buttons.ts';
+import type { VisitorBrowser, VisitorInfo } from '../machines/conversation.context.ts';
 import { type ConversationMachine, HUMAN_TAG } from '../machines/conversation.machine.ts';
 import type { EffectRecord, SessionStore, StoredSession } from '../storage/session.store.ts';
 import { planDesk } from './desk.plan.ts';
@@ -93,6 +95,10 @@ export interface StartResult {
 
 export interface StartOptions {
   visitor?: VisitorInfo;
+  /** The visitor's language, when their channel knows it before they write (the widget's `lang`). */
+  language?: string;
+  /** What the visitor's browser reported (the web widget): page, referrer, user agent, time zone, locale. */
+  browser?: VisitorBrowser;
   /** Where the visitor writes from (default web). */
   channel?: ChannelName;
   /** A session id chosen by the caller (a channel's session claim); default a new id. */
@@ -208,7 +214,20 @@ export function createEngine(deps: EngineDeps) {
     const token = randomBytes(24).toString('base64url');
     const at = deps.now().toISOString();
     const channel = options.channel ?? 'web';
-    const [snapshot, actions] = initialTransition(machine, { at, visitor: options.visitor ?? {} });
+    // Only a language we have content for: anything else is English, as if nothing had been said.
+    const language =
+      options.language &&
+      options.language !== knowledge.defaultLanguage &&
+      Object.hasOwn(knowledge.languages, options.language)
+        ? options.language
+        : undefined;
+    const browser = options.browser && Object.keys(options.browser).length > 0 ? options.browser : undefined;
+    const [snapshot, actions] = initialTransition(machine, {
+      at,
+      visitor: options.visitor ?? {},
+      ...(language ? { language } : {}),
+      ...(browser ? { browser } : {}),
+    });
     const out = buildTurnOutput(
       {
         sessionId,
@@ -231,6 +250,8 @@ export function createEngine(deps: EngineDeps) {
         kind: 'start',
         ...(channel !== 'web' ? { channel } : {}),
         ...(options.visitor && Object.keys(options.visitor).length > 0 ? { visitor: options.visitor } : {}),
+        ...(language ? { language } : {}),
+        ...(browser ? { browser } : {}),
       },
       detection: null,
       event: null,
@@ -434,7 +455,11 @@ export function createEngine(deps: EngineDeps) {
       snapshot,
       state,
       owner: snapshot.hasTag(HUMAN_TAG) ? ('human' as const) : ('bot' as const),
-      buttons: offeredButtons(state, snapshot.context).buttons.map(publicButton),
+      buttons: localButtons(
+        offeredButtons(state, snapshot.context).buttons,
+        knowledge,
+        snapshot.context.language,
+      ),
       messages: await store.messages(sessionId),
     };
   }

@@ -190,8 +190,13 @@ export async function replayTrace(trace: Trace, options: ReplayOptions): Promise
   for (const [index, entry] of trace.entries.entries()) {
     let produced: Produced;
     if (entry.inbound.kind === 'start' || snapshot === null) {
-      const visitor = entry.inbound.kind === 'start' ? (entry.inbound.visitor ?? {}) : {};
-      const [next, actions] = initialTransition(machine, { at: entry.at, visitor });
+      const start = entry.inbound.kind === 'start' ? entry.inbound : null;
+      const [next, actions] = initialTransition(machine, {
+        at: entry.at,
+        visitor: start?.visitor ?? {},
+        ...(start?.language ? { language: start.language } : {}),
+        ...(start?.browser ? { browser: start.browser } : {}),
+      });
       produced = { event: null, detection: null, next, actions: plainActions(actions), notes: [] };
     } else {
       const notes: string[] = [];

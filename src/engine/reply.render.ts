@@ -24,6 +24,16 @@ export function replyRole(key: string): ReplyRole {
 
 const PLACEHOLDER = /\{(\w+)\}/g;
 
+/** "GB" → "United Kingdom" / "Reino Unido" (ICU's region names); null when ICU has none. */
+function countryName(code: string, language: string): string | null {
+  try {
+    const name = new Intl.DisplayNames([language], { type: 'region' }).of(code);
+    return name && name !== code ? name : null;
+  } catch {
+    return null;
+  }
+}
+
 function fill(template: string, values: Readonly<Record<string, string>>): string {
   return template.replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
 }
@@ -42,6 +52,19 @@ export function renderReply(
   };
   const variant = (k: string, name: string | false, values: Readonly<Record<string, string>> = {}) =>
     name && replies[`${k}.${name}`] !== undefined ? t(`${k}.${name}`, values) : t(k, values);
+  /** A collection problem in words: the parser's key and facts, the country named in this language. */
+  const problemText = (problem: ConversationContext['inputProblem']): string | null => {
+    if (problem === null || typeof problem === 'string') return problem;
+    const country = problem.country
+      ? countryName(problem.country, ctx.language ?? knowledge.defaultLanguage)
+      : null;
+    const facts: Record<string, string> = {
+      ...(problem.length ? { length: t(`problem.length.${problem.length}`) } : {}),
+      ...(country ? { country } : {}),
+    };
+    return variant(`problem.${problem.key}`, country !== null && 'country', facts);
+  };
+  const inputProblem = problemText(ctx.inputProblem);
   const category = content.categories[ctx.category ?? 'other'];
   const steps = category.steps;
   const angry = ctx.sentiment.label === 'angry' || ctx.sentiment.score <= -0.5;
@@ -104,12 +127,12 @@ export function renderReply(
     case 'escalated.assigned':
       return t(key, { agentName: extras.agentName ?? t('part.an_agent') });
     case 'callback.after_phone':
-      return ctx.inputProblem
-        ? t(`${key}.problem`, { problem: ctx.inputProblem })
+      return inputProblem
+        ? t(`${key}.problem`, { problem: inputProblem })
         : t(key, { phone: ctx.visitor.phone ? formatPhone(ctx.visitor.phone) : t('part.you') });
     case 'callback.invalid_window':
     case 'ticket.invalid_description':
-      return t(key, { problem: ctx.inputProblem ?? t('part.not_understood') });
+      return t(key, { problem: inputProblem ?? t('part.not_understood') });
     case 'callback.scheduled':
       return t(key, {
         phone: ctx.visitor.phone ? formatPhone(ctx.visitor.phone) : t('part.you'),
@@ -118,7 +141,7 @@ export function renderReply(
     case 'ticket.ask_description':
       return t(key, { email: ctx.visitor.email ?? t('part.you') });
     case 'ticket.after_email':
-      return variant(key, Boolean(ctx.inputProblem) && 'problem', { problem: ctx.inputProblem ?? '' });
+      return variant(key, Boolean(inputProblem) && 'problem', { problem: inputProblem ?? '' });
     case 'ticket.solved':
       return extras.ticketNumber ? t(`${key}.numbered`, { ticketNumber: extras.ticketNumber }) : t(key);
     case 'ticket.created': {

@@ -1,10 +1,11 @@
 // What a committed turn writes: the transcript messages (rendered replies, buttons on the last bot reply),
 // the effects (machine actions other than `say`, the intent-log record, deliveries to the visitor's
 // channel), the caller's response and the trace entry.
+import { localButtons } from '../content/button.labels.ts';
 import type { Knowledge } from '../content/knowledge.ts';
 import type { Detection } from '../detection/detection.types.ts';
 import { intentLogParams, RECORD_DETECTION } from '../detection/intent-log.record.ts';
-import { offeredButtons, publicButton } from '../machines/conversation.buttons.ts';
+import { offeredButtons } from '../machines/conversation.buttons.ts';
 import type { ConversationEvent } from '../machines/conversation.events.ts';
 import { HUMAN_TAG } from '../machines/conversation.machine.ts';
 import type { EffectRecord } from '../storage/session.store.ts';
@@ -64,7 +65,7 @@ function renderMessages(input: TurnOutputInput, knowledge: Knowledge, buttons: T
 export function buildTurnOutput(input: TurnOutputInput, knowledge: Knowledge) {
   const { sessionId, seq, at, next, actions } = input;
   const state = statePath(next);
-  const buttons = offeredButtons(state, next.context).buttons.map(publicButton);
+  const buttons = localButtons(offeredButtons(state, next.context).buttons, knowledge, next.context.language);
   const { messages, replies } = renderMessages(input, knowledge, buttons);
   const effects: EffectRecord[] = actions
     .filter((a) => !NOT_EFFECTS.has(a.type) && !a.type.startsWith('xstate.'))

@@ -58,6 +58,18 @@ export const inboundTraceSchema = z.discriminatedUnion('kind', [
         description: z.string().optional(),
       })
       .optional(),
+    /** The language the widget asked for at the start (a content language); absent means English. */
+    language: z.string().optional(),
+    /** What the visitor's browser reported at the start (web widget): the machine's input too. */
+    browser: z
+      .object({
+        pageUrl: z.string().optional(),
+        referrer: z.string().optional(),
+        userAgent: z.string().optional(),
+        timeZone: z.string().optional(),
+        locale: z.string().optional(),
+      })
+      .optional(),
   }),
   z.object({
     kind: z.literal('visitor'),

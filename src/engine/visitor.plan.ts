@@ -1,6 +1,7 @@
 // Plans a visitor message (any channel): a pressed button is only a button in the state that showed it;
 // while a human owns the conversation nothing is detected; otherwise detection (reused on a CAS redo when
 // the state is unchanged, so the LLM is never asked twice for one message) picks the machine event.
+import { buttonLabel } from '../content/button.labels.ts';
 import type { Knowledge } from '../content/knowledge.ts';
 import type { Detection } from '../detection/detection.types.ts';
 import type { Detector } from '../detection/detector.ts';
@@ -52,7 +53,10 @@ export async function planVisitor(
     const detection = deps.detector.pressed(button.id, snapshot.context);
     return {
       event: visitorEvent(snapshot, detection, button.label, offered, at),
-      inboundMessage: visitorMessage(`${button.emoji ? `${button.emoji} ` : ''}${button.label}`),
+      // The visitor's message reads as the button they saw (in their language); the machine gets its own label.
+      inboundMessage: visitorMessage(
+        `${button.emoji ? `${button.emoji} ` : ''}${buttonLabel(button, deps.knowledge, snapshot.context.language)}`,
+      ),
       inboundTrace,
       detection,
     };

@@ -1,4 +1,5 @@
 import type { Category, JourneyStage, Priority, Sentiment } from '../detection/detection.types.ts';
+import type { InputProblem } from './visitor-info.parse.ts';
 
 export interface VisitorInfo {
   name?: string;
@@ -6,6 +7,15 @@ export interface VisitorInfo {
   phone?: string;
   callbackWindow?: string;
   description?: string;
+}
+
+/** What the visitor's browser reported when the chat started (the web widget): for the operator only. */
+export interface VisitorBrowser {
+  pageUrl?: string;
+  referrer?: string;
+  userAgent?: string;
+  timeZone?: string;
+  locale?: string;
 }
 
 export interface StateVisit {
@@ -31,8 +41,11 @@ export interface ConversationContext {
   escalationReason: string | null;
   instantChatUnavailable: boolean;
   assignedAgentId: string | null;
-  /** Last validation problem in a collection state, so the reply can say what was wrong. */
-  inputProblem: string | null;
+  /**
+   * Last validation problem in a collection state, so the reply can say what was wrong, in the visitor's
+   * language. A string in snapshots from before the problems were keys: English text, shown as it is.
+   */
+  inputProblem: InputProblem | string | null;
   closedReason: string | null;
   /**
    * Satisfaction survey of this segment: offered after a human resolved it, then a comment is welcome once
@@ -42,11 +55,16 @@ export interface ConversationContext {
   history: StateVisit[];
   /** The visitor's language (a content language); absent means the default, English. */
   language?: string;
+  /** Absent when the channel reports nothing of the kind (every channel but the web widget). */
+  browser?: VisitorBrowser;
 }
 
 export interface ConversationInput {
   at: string;
   visitor?: VisitorInfo;
+  /** The language the visitor's widget is shown in, when it is a content language other than the default. */
+  language?: string;
+  browser?: VisitorBrowser;
 }
 
 export interface MachineOptions {

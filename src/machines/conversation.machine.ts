@@ -197,6 +197,9 @@ export function createConversationMachine(options: MachineOptions = DEFAULT_MACH
       inputProblem: null,
       closedReason: null,
       history: [{ state: 'greeting', at: input?.at ?? '' }],
+      // Both optional, so sessions started without them keep the snapshot shape they always had.
+      ...(input?.language ? { language: input.language } : {}),
+      ...(input?.browser && Object.keys(input.browser).length > 0 ? { browser: input.browser } : {}),
     }),
     initial: 'greeting',
     states: {

@@ -92,6 +92,7 @@ export function createConversationView(deps: ConversationViewDeps) {
         messageCount: ctx.totalMessageCount,
       },
       escalation: latest,
+      ...(ctx.browser ? { visitor: { ...ctx.browser } } : {}),
       source: reach?.source ?? { type: 'web', externalId: null, phone: null },
       unreachable: reach?.unreachable ?? null,
       deliveries,

@@ -133,6 +133,19 @@ export const conversationResponse = z.object({
     messageCount: z.number().int(),
   }),
   escalation: escalationItem.nullable().describe('the latest escalation of this conversation'),
+  visitor: z
+    .object({
+      pageUrl: z.string().optional().describe('the page the chat was opened on'),
+      referrer: z.string().optional().describe('the page that led the visitor there'),
+      userAgent: z.string().optional(),
+      timeZone: z
+        .string()
+        .optional()
+        .describe("IANA time zone, e.g. Europe/Madrid: the visitor's local time"),
+      locale: z.string().optional().describe("the browser's language tag, e.g. es-ES"),
+    })
+    .optional()
+    .describe("what the visitor's browser reported when the chat started (web widget only)"),
   source: z
     .object({ type: z.string(), externalId: z.string().nullable(), phone: z.string().nullable() })
     .describe('where the visitor writes from: web, whatsapp, evolution, salesiq'),

@@ -47,7 +47,12 @@ export function widgetRoutes(
         },
       },
       handler: async ({ res, body }) => {
-        const started = await engine.start({ visitor: body.visitor });
+        const { visitor, language, browser } = body;
+        const started = await engine.start({
+          ...(visitor ? { visitor } : {}),
+          ...(language ? { language } : {}),
+          ...(browser ? { browser } : {}),
+        });
         res.status(201).json({ ...started.response, token: started.token });
       },
     }),

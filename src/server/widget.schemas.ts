@@ -13,15 +13,63 @@ const clientMessageId = z
   .min(1, 'clientMessageId must not be empty')
   .max(100, 'clientMessageId is at most 100 characters');
 
+const webUrl = (what: string) =>
+  z
+    .string()
+    .max(2048, `${what} is at most 2048 characters`)
+    .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), `${what} must be an http(s) address`);
+
+const isTimeZone = (v: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: v });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** What the widget reads from the visitor's browser at the start: shown to operators, never to the bot. */
+export const visitorBrowserSchema = z
+  .object({
+    pageUrl: webUrl('pageUrl').optional(),
+    referrer: webUrl('referrer').optional(),
+    userAgent: z.string().trim().min(1).max(512, 'userAgent is at most 512 characters').optional(),
+    timeZone: z
+      .string()
+      .max(64, 'timeZone is at most 64 characters')
+      .refine(isTimeZone, 'timeZone must be an IANA time zone such as Europe/Madrid')
+      .optional(),
+    locale: z
+      .string()
+      .max(35, 'locale is at most 35 characters')
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'locale must be a language tag such as es-ES')
+      .optional(),
+  })
+  .strict();
+
 export const startSessionBody = z
   .object({
     visitor: z
       .object({
-        name: z.string().trim().min(1).max(100).optional(),
-        email: z.string().email().max(254).optional(),
+        name: z
+          .string({ error: 'name must be text' })
+          .trim()
+          .min(1, 'name must not be empty')
+          .max(100, 'name is at most 100 characters')
+          .optional(),
+        email: z
+          .email({ error: 'email must be an e-mail address such as ana@example.com' })
+          .max(254, 'email is at most 254 characters')
+          .optional(),
       })
       .strict()
       .optional(),
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}$/, 'language is a two- or three-letter code such as es')
+      .optional()
+      .describe('the language the widget is shown in; the bot answers in it when there is content for it'),
+    browser: visitorBrowserSchema.optional(),
   })
   .strict();
 

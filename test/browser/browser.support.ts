@@ -76,11 +76,11 @@ export async function axeViolations(page: Page, where: string): Promise<string[]
   return found.map((v) => `${where}: ${v}`);
 }
 
-/** A shop's site on its own origin (localhost, while Switchboard is on 127.0.0.1) serving `page()`. */
-export async function startShop(page: () => string): Promise<{ url: string; close(): void }> {
-  const server = createServer((_req, res) => {
+/** A shop's site on its own origin (localhost, while Switchboard is on 127.0.0.1) serving `page(path)`. */
+export async function startShop(page: (path: string) => string): Promise<{ url: string; close(): void }> {
+  const server = createServer((req, res) => {
     res.setHeader('content-type', 'text/html');
-    res.end(page());
+    res.end(page(req.url ?? '/'));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const address = server.address();

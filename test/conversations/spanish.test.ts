@@ -37,6 +37,47 @@ describe('a visitor writing in Spanish', () => {
     expect(human.body.replies.at(-1).text).toMatch(/¿Cómo quieres seguir\?/);
   });
 
+  // Risk covered: what the machine writes itself (input problems, button labels) still English in a
+  // Spanish session ("that does not look like a phone number", "Instant Chat").
+  it('says what is wrong with a phone or e-mail in Spanish, and labels the buttons in Spanish', async () => {
+    const v = await startVisitor(off.url);
+    await v.send('hola, quiero hablar con una persona, por favor');
+    const options = await v.send('quiero hablar con un agente ahora');
+    expect(options.body.state).toBe('escalation_options');
+    expect(options.body.buttons.map((b: { label: string }) => b.label)).toEqual([
+      'Chat inmediato',
+      'Programar una llamada',
+      'Crear un ticket',
+    ]);
+    const callback = await v.press('callback');
+    expect(callback.body.buttons.map((b: { label: string }) => b.label)).toEqual(['Volver a las opciones']);
+    const words = await v.send('llamadme mañana');
+    expect(words.body.replies.at(-1).text).toBe(
+      'Perdona, eso no parece un número de teléfono: escribe los dígitos empezando por + y el prefijo del país (por ejemplo +34 912 345 678). ¿A qué número te llamamos?',
+    );
+    const short = await v.send('+34 612');
+    expect(short.body.replies.at(-1).text).toMatch(
+      /^Perdona, ese número es demasiado corto para España: revisa/,
+    );
+    const us = await v.send('+34 999 999 999');
+    expect(us.body.replies.at(-1).text).toMatch(/^Perdona, ese número no es válido en España: revisa/);
+    // The visitor's own message reads as the button they pressed.
+    await v.press('cancel');
+    const ticket = await v.press('ticket');
+    expect((await v.view()).body.messages.at(-2)).toMatchObject({
+      role: 'visitor',
+      text: expect.stringMatching(/Crear un ticket$/),
+    });
+    expect(ticket.body.state).toBe('ticket_collection');
+    const email = await v.send('ana arroba correo');
+    expect(email.body.replies.at(-1).text).toBe(
+      'Perdona, eso no parece una dirección de correo (como nombre@ejemplo.com). ¿Qué dirección de correo usamos?',
+    );
+    expect(JSON.stringify([callback.body, words.body, short.body, us.body, email.body])).not.toMatch(
+      /please|Sorry|Back to/,
+    );
+  });
+
   it('an English visitor stays in English', async () => {
     const v = await startVisitor(off.url);
     const r = await v.send("I can't log in to my account");

@@ -281,7 +281,7 @@ describe('conversation machine: behaviour', () => {
     ]);
     expect(r.state).toBe('callback_collection');
     expect(r.snapshot.context.visitor.phone).toBe('+442079460958');
-    expect(r.snapshot.context.inputProblem).toMatch(/time window/);
+    expect(r.snapshot.context.inputProblem).toEqual({ key: 'window.missing' });
     const done = run([
       v.human(),
       v.choose('callback'),

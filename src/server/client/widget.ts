@@ -5,7 +5,11 @@
 // fetch(), so the session token stays in the Authorization header.
 import { adoptStyles, h } from './dom.ts';
 import { openEventStream } from './event-stream.ts';
+import { brandColours, readConfig } from './widget.config.ts';
 import css from './widget.css';
+import { pickLanguage, translator } from './widget.messages.ts';
+import { type PrechatAnswer, prechatForm } from './widget.prechat.ts';
+import { ratingButtons, ratingForm } from './widget.rating.ts';
 import {
   createWidgetStore,
   lastSeq,
@@ -14,17 +18,16 @@ import {
   type WidgetMessage,
 } from './widget.store.ts';
 
-const script = document.currentScript as HTMLScriptElement | null;
-const apiBase = script?.dataset.api ?? (script ? new URL(script.src).origin : location.origin);
+const config = readConfig(document.currentScript as HTMLScriptElement | null, location.origin);
+const { apiBase } = config;
 const storageKey = `switchboard:${apiBase}`;
-/** The shop's own name and colour: `<script src=".../widget.js" data-brand="Acme" data-color="#0a7d5a">`. */
-const brand = script?.dataset.brand?.trim().slice(0, 60) || 'Support chat';
-const color = /^#[0-9a-f]{3,8}$/i.test(script?.dataset.color ?? '') ? script?.dataset.color : undefined;
+const language = pickLanguage(config.lang, navigator.languages ?? [navigator.language]);
+const say = translator(language);
 
 const ROLE_NAMES: Record<WidgetMessage['role'], string> = {
-  visitor: 'You',
-  bot: 'Assistant',
-  operator: 'Agent',
+  visitor: say('role.visitor'),
+  bot: say('role.bot'),
+  operator: say('role.operator'),
   system: '',
 };
 
@@ -36,7 +39,8 @@ export function initials(name: string): string {
     .map((w) => [...w][0]?.toUpperCase() ?? '')
     .join('');
 }
-const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+const clock = (iso: string) =>
+  new Date(iso).toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit' });
 
 /** The display name of the operator who wrote last, if any has written yet. */
 export function currentAgent(ctx: WidgetContext): string | null {
@@ -44,25 +48,42 @@ export function currentAgent(ctx: WidgetContext): string | null {
 }
 
 function statusText(ctx: WidgetContext): string {
-  if (ctx.offline) return 'Offline · reconnecting…';
-  if (ctx.owner === 'human' && ctx.state === 'escalated.queued') return 'Waiting for an agent';
-  if (ctx.owner === 'human') return `Chatting with ${currentAgent(ctx) ?? ctx.agentName ?? 'an agent'}`;
-  return ctx.connected ? 'Assistant · online' : 'Assistant';
+  if (ctx.offline) return say('status.offline');
+  if (ctx.owner === 'human' && ctx.state === 'escalated.queued') return say('status.waiting');
+  if (ctx.owner === 'human')
+    return say('status.chatting', { name: currentAgent(ctx) ?? ctx.agentName ?? say('status.an_agent') });
+  return ctx.connected ? say('status.online') : say('status.bot');
 }
 
 /** "You're number 2 in the queue · about 3 minutes". */
 export function waitingText(ctx: WidgetContext): string | null {
   if (ctx.state !== 'escalated.queued') return null;
-  if (!ctx.queue) return 'Waiting for an agent…';
+  if (!ctx.queue) return say('queue.waiting');
   const place =
-    ctx.queue.position <= 1 ? "You're next in the queue" : `You're number ${ctx.queue.position} in the queue`;
+    ctx.queue.position <= 1 ? say('queue.next') : say('queue.number', { position: ctx.queue.position });
   const wait = ctx.queue.estimatedWaitSeconds;
-  if (wait === null) return `${place}.`;
-  const minutes = Math.max(1, Math.round(wait / 60));
-  return `${place} · about ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  if (wait === null) return say('queue.place', { place });
+  const n = Math.max(1, Math.round(wait / 60));
+  return say('queue.place_wait', {
+    place,
+    minutes: n === 1 ? say('time.minute') : say('time.minutes', { n }),
+  });
 }
 
-const UNREACHABLE = "We can't reach the support chat right now. Check your connection and try again.";
+const UNREACHABLE = say('error.unreachable');
+
+/** What the operator's visitor panel shows: where the chat was opened, from what, at which local time. */
+function browserFacts() {
+  const web = (url: string) => (/^https?:\/\//i.test(url) && url.length <= 2048 ? url : undefined);
+  const facts = {
+    pageUrl: web(location.href.split('#')[0] ?? ''),
+    referrer: web(document.referrer),
+    userAgent: navigator.userAgent.slice(0, 512) || undefined,
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || undefined,
+    locale: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(navigator.language) ? navigator.language : undefined,
+  };
+  return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined));
+}
 
 async function api<T>(path: string, init: RequestInit & { token?: string | null } = {}): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -94,11 +115,17 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
   adoptStyles(root, css);
   const panel = h('section', {
     class: options.floating ? 'panel floating' : 'panel',
-    'aria-label': 'Support chat',
+    'aria-label': say('panel.label'),
+    lang: language,
   });
   const header = h('header');
-  if (color) host.style.setProperty('--brand', color);
-  const title = h('h2', { id: 'sb-title' }, brand);
+  if (config.color) {
+    const { onBrand, brandInk } = brandColours(config.color);
+    host.style.setProperty('--brand', config.color);
+    host.style.setProperty('--on-brand', onBrand);
+    host.style.setProperty('--brand-ink', brandInk);
+  }
+  const title = h('h2', { id: 'sb-title' }, config.brand ?? say('brand.default'));
   const status = h('span', { class: 'status', role: 'status', 'aria-live': 'polite' });
   header.append(title, status);
   const waiting = h('div', { class: 'waiting', role: 'status', 'aria-live': 'polite', hidden: '' });
@@ -106,21 +133,25 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
     class: 'log',
     role: 'log',
     'aria-live': 'polite',
-    'aria-label': 'Conversation',
+    'aria-label': say('log.label'),
     tabindex: '0',
   });
   const typing = h('div', { class: 'typing', 'aria-live': 'polite' });
-  const buttons = h('div', { class: 'buttons', role: 'group', 'aria-label': 'Quick replies' });
+  const buttons = h('div', { class: 'buttons', role: 'group', 'aria-label': say('buttons.label') });
   const error = h('div', { class: 'error', role: 'alert' });
   const form = h('form');
-  const label = h('label', { class: 'sr-only', for: 'sb-input' }, 'Your message');
+  const label = h('label', { class: 'sr-only', for: 'sb-input' }, say('input.label'));
   const input = h('textarea', {
     id: 'sb-input',
     rows: '1',
-    placeholder: 'Type your message…',
+    placeholder: say('input.placeholder'),
     maxlength: '2000',
   });
-  const send = h('button', { type: 'submit', class: 'send', 'aria-label': 'Send message' }, 'Send');
+  const send = h(
+    'button',
+    { type: 'submit', class: 'send', 'aria-label': say('send.label') },
+    say('send.text'),
+  );
   form.append(label, input, send);
   panel.append(header, waiting, log, typing, buttons, error, form);
   root.append(panel);
@@ -129,13 +160,13 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
     panel.setAttribute('role', 'dialog');
     panel.setAttribute('aria-labelledby', 'sb-title');
     const badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: true });
-    const close = h('button', { type: 'button', class: 'close', 'aria-label': 'Close chat' }, '×');
+    const close = h('button', { type: 'button', class: 'close', 'aria-label': say('close.label') }, '×');
     header.append(h('span', { class: 'head-actions' }, status, close));
     const launcher = h(
       'button',
       {
         class: 'launcher',
-        'aria-label': 'Open support chat',
+        'aria-label': say('launcher.open'),
         'aria-expanded': 'false',
         'aria-controls': 'sb-panel',
       },
@@ -158,13 +189,17 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
       launcher.setAttribute('aria-expanded', String(open));
       launcher.setAttribute(
         'aria-label',
-        open ? 'Close support chat' : `Open support chat${count ? ` (${count} unread)` : ''}`,
+        open
+          ? say('launcher.close')
+          : count
+            ? say('launcher.open_unread', { n: count })
+            : say('launcher.open'),
       );
     };
     const toggle = (open: boolean) => {
       panel.hidden = !open;
       showLauncher();
-      if (open) input.focus();
+      if (open) (prechat?.querySelector('input') ?? input).focus();
       else launcher.focus();
     };
     launcher.append(badge);
@@ -230,8 +265,8 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
         const id = m.clientMessageId;
         const button = h(
           'button',
-          { type: 'button', class: 'retry', 'aria-label': `Retry sending: ${m.text}` },
-          'Not sent · Retry',
+          { type: 'button', class: 'retry', 'aria-label': say('retry.label', { text: m.text }) },
+          say('retry.text'),
         );
         button.addEventListener('click', () => void resend(id));
         bubble.append(button);
@@ -259,7 +294,7 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
     const wait = waitingText(ctx);
     waiting.hidden = wait === null;
     if (waiting.textContent !== (wait ?? '')) waiting.textContent = wait ?? '';
-    const agentTyping = ctx.operatorTypingUntil > Date.now() ? 'The agent is typing…' : '';
+    const agentTyping = ctx.operatorTypingUntil > Date.now() ? say('typing.agent') : '';
     if (typing.textContent !== agentTyping) typing.textContent = agentTyping;
     const key = JSON.stringify([ctx.messages, ctx.buttons]);
     if (key !== rendered) {
@@ -267,16 +302,24 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
       renderLog(ctx.messages);
       // A pressed quick reply disappears with its row: the focus goes to the message box, not <body>.
       const hadFocus = buttons.contains(root.activeElement);
+      const survey = ratingButtons(ctx.buttons);
+      buttons.classList.toggle('survey', survey !== null);
       buttons.replaceChildren(
-        ...ctx.buttons.map((b, i) => {
-          const button = h(
-            'button',
-            { type: 'button', 'data-button': b.id, 'aria-label': `${i + 1}: ${b.label}` },
-            `${b.emoji ? `${b.emoji} ` : ''}${b.label}`,
-          );
-          button.addEventListener('click', () => void press(b));
-          return button;
-        }),
+        ...(survey
+          ? [ratingForm(say, survey, (b, comment) => void rate(b, comment))]
+          : ctx.buttons.map((b, i) => {
+              const button = h(
+                'button',
+                {
+                  type: 'button',
+                  'data-button': b.id,
+                  'aria-label': say('button.numbered', { n: i + 1, label: b.label }),
+                },
+                `${b.emoji ? `${b.emoji} ` : ''}${b.label}`,
+              );
+              button.addEventListener('click', () => void press(b));
+              return button;
+            })),
       );
       if (hadFocus && !buttons.contains(root.activeElement)) input.focus();
       if (pinned) log.scrollTop = log.scrollHeight;
@@ -289,8 +332,19 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
     localStorage.setItem(storageKey, JSON.stringify({ sessionId, token }));
   }
 
+  /** The pre-chat form, while it is shown (before the session starts). */
+  let prechat: HTMLFormElement | null = null;
+  let visitor: PrechatAnswer = {};
   async function startSession() {
-    const body = await api<TurnBody & { token: string }>('/sessions', { method: 'POST', body: '{}' });
+    const start = {
+      ...(Object.keys(visitor).length > 0 ? { visitor } : {}),
+      language,
+      browser: browserFacts(),
+    };
+    const body = await api<TurnBody & { token: string }>('/sessions', {
+      method: 'POST',
+      body: JSON.stringify(start),
+    });
     remember(body.sessionId, body.token);
     store.trigger.sessionLoaded({ ...body, token: body.token });
     goLive();
@@ -419,6 +473,12 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
   function press(button: WidgetButton) {
     return deliver({ button: button.id }, `${button.emoji ? `${button.emoji} ` : ''}${button.label}`);
   }
+  /** The survey's answer: the rating (shown as the server records its button), then the comment. */
+  async function rate(button: WidgetButton, comment: string) {
+    await press(button);
+    const rated = !store.getSnapshot().context.messages.some((m) => m.failed);
+    if (rated && comment) await deliver({ text: comment }, comment);
+  }
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -447,9 +507,25 @@ export function mountWidget(host: HTMLElement, options: { floating: boolean }) {
     }
   });
 
+  const begin = () => startSession().catch((e: Error) => store.trigger.failedToStart({ error: e.message }));
+  /** The chat waits behind the pre-chat form until it is sent (or skipped, when it is optional). */
+  function askFirst(mode: 'optional' | 'required') {
+    const chat = [waiting, log, typing, buttons, form];
+    for (const part of chat) part.hidden = true;
+    prechat = prechatForm(mode, say, (answer) => {
+      visitor = answer;
+      prechat?.remove();
+      prechat = null;
+      for (const part of chat) part.hidden = part === waiting;
+      input.focus();
+      void begin();
+    });
+    panel.insertBefore(prechat, error);
+  }
   void (async () => {
-    if (!(await resume()))
-      await startSession().catch((e: Error) => store.trigger.failedToStart({ error: e.message }));
+    if (await resume()) return;
+    if (config.prechat === 'off') await begin();
+    else askFirst(config.prechat);
   })();
   return store;
 }
