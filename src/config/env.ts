@@ -157,6 +157,13 @@ export const envSchema = z.object({
   /** How long a claimed effect (or trace batch) stays with a worker before another process takes it over. */
   EFFECT_LEASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** New live chats go to an online agent with room, round-robin; off by default. */
+  AUTO_ASSIGN: z
+    .enum(['true', 'false'], { error: 'AUTO_ASSIGN is true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+  AUTO_ASSIGN_CAPACITY: z.coerce.number().int().min(1).max(50).default(3),
+  AGENT_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -260,6 +267,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
         windowSeconds: env.LOGIN_WINDOW_SECONDS,
       },
       firstResponseSla: env.FIRST_RESPONSE_SLA,
+      autoAssign: { enabled: env.AUTO_ASSIGN, defaultCapacity: env.AUTO_ASSIGN_CAPACITY },
+      offlineAfterMs: env.AGENT_OFFLINE_AFTER_SECONDS * 1000,
     },
     widget: {
       allowedOrigins: env.WIDGET_ALLOWED_ORIGINS,

@@ -1,7 +1,9 @@
 // Who may do what to a conversation: the one place the rules live. The engine refuses with them for every
 // entry point (REST routes, Slack's "Take case", specs), and the console's `allowed` flags are computed by
-// the same function, so a button the console shows is a command the engine accepts.
+// the same function, so a button the console shows is a command the engine accepts. The few rules that stop
+// only people at the console (`consoleRefusal`) live here too.
 import { targetLabel } from '../handoff/handoff.target.ts';
+import { hasEnded } from '../machines/conversation.ended.ts';
 import type { OperatorCommand, OperatorRole } from './inbound.ts';
 import { operatorEvent } from './operator.event.ts';
 import { type ConversationSnapshot, statePath } from './snapshot.codec.ts';
@@ -52,6 +54,8 @@ function notAcceptedMessage(command: OperatorCommand, state: string): string {
   switch (command.action) {
     case 'assign':
       return 'only an escalated conversation that is not closed can be assigned';
+    case 'transfer':
+      return 'only a live chat an agent holds can be transferred';
     case 'message':
       return 'agents can only write to escalated conversations (queued or assigned), never to one the bot owns';
     case 'resolve':
@@ -101,6 +105,7 @@ export function operatorMay(
       message: `This live chat was handed to ${targetLabel(facts.heldBy)}; answer the visitor there.`,
     };
   const takes = command.action === 'message' && !assigned;
+  if (command.action === 'transfer') return transferMay(actor, command.agentId, facts);
   if (admin) return takes ? { allowed: true, takes } : ALLOWED;
   if (assigned && assigned !== actor.operatorId)
     return forbidden(
@@ -115,15 +120,66 @@ export function operatorMay(
   return takes ? { allowed: true, takes } : ALLOWED;
 }
 
+/** A transfer: only of a chat someone holds, by the holder or an admin, and to somebody else. */
+function transferMay(actor: OperatorActor, to: string, facts: ConversationFacts): Permission {
+  const holder = facts.assignedAgentId;
+  if (facts.state !== 'escalated.assigned' || !holder)
+    return {
+      allowed: false,
+      outcome: 'not_accepted',
+      state: facts.state,
+      message: 'nobody holds this conversation yet: assign it instead of transferring it',
+    };
+  if (actor.role !== 'admin' && holder !== actor.operatorId)
+    return forbidden('only the agent who holds this conversation or an admin can transfer it');
+  if (to === holder)
+    return {
+      allowed: false,
+      outcome: 'not_accepted',
+      state: facts.state,
+      message: 'this conversation is already with that agent: pick someone else',
+    };
+  return ALLOWED;
+}
+
+/**
+ * The console's extra rules, on top of what the machine accepts (it keeps these transitions: the QA specs
+ * and the coverage test take them; only people at the console and the REST API are stopped):
+ * - escalating (or switching the bot off) an ended conversation would put a visitor who is gone back in the
+ *   live queue, as a new segment with its priority and category reset;
+ * - an agent resolving a waiting chat nobody took or answered would close it unseen (admins may, warned).
+ * A sentence for the operator, or null.
+ */
+export function consoleRefusal(
+  action: 'escalate' | 'resolve',
+  facts: Pick<ConversationFacts, 'state' | 'assignedAgentId'>,
+  actor: OperatorActor,
+): string | null {
+  if (action === 'escalate' && hasEnded(facts.state))
+    return 'This conversation has ended (resolved, ticket or callback): if the visitor writes again, the bot answers and can hand them over.';
+  if (
+    action === 'resolve' &&
+    facts.state === 'escalated.queued' &&
+    actor.role !== 'admin' &&
+    facts.assignedAgentId !== actor.operatorId
+  )
+    return 'Take the conversation before resolving it: nobody has answered this visitor yet.';
+  return null;
+}
+
 /** What the console may offer this operator: each flag is `operatorMay` on a representative command. */
 export function allowedActions(actor: OperatorActor, facts: ConversationFacts) {
   const may = (command: OperatorCommand) => operatorMay(actor, command, facts).allowed;
   return {
     take: facts.assignedAgentId !== actor.operatorId && may({ action: 'assign', agentId: actor.operatorId }),
     message: may({ action: 'message', text: 'x' }),
-    resolve: may({ action: 'resolve', notes: 'x', resolutionCategory: 'solved' }),
+    resolve:
+      may({ action: 'resolve', notes: 'x', resolutionCategory: 'solved' }) &&
+      !consoleRefusal('resolve', facts, actor),
     handback: may({ action: 'handback' }),
-    escalate: may({ action: 'escalate', reason: 'x' }),
+    escalate: may({ action: 'escalate', reason: 'x' }) && !consoleRefusal('escalate', facts, actor),
+    // Transfer to anyone else: the target is checked again when the command comes.
+    transfer: may({ action: 'transfer', agentId: '', note: 'x' }),
   };
 }
 

@@ -13,7 +13,9 @@ export type OperatorCommand =
   | { action: 'message'; text: string }
   | { action: 'resolve'; notes: string; resolutionCategory: string }
   | { action: 'handback' }
-  | { action: 'escalate'; reason: string };
+  | { action: 'escalate'; reason: string }
+  /** Hands an assigned live chat to another agent; the note tells them where it stands (kept as a note). */
+  | { action: 'transfer'; agentId: string; note: string };
 
 /**
  * A visitor message from any channel. Who may write to the session is the channel edge's business (the web

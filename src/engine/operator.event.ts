@@ -5,6 +5,7 @@ import type { OperatorCommand } from './inbound.ts';
 export function operatorEvent(command: OperatorCommand, operatorId: string, at: string): ConversationEvent {
   switch (command.action) {
     case 'assign':
+    case 'transfer':
       return { type: 'OPERATOR.ASSIGN', at, agentId: command.agentId };
     case 'message':
       return { type: 'OPERATOR.MESSAGE', at, agentId: operatorId, text: command.text };

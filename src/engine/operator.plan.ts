@@ -20,6 +20,7 @@ function operatorTrace(inbound: OperatorInbound, takes: boolean): InboundTrace {
       : {}),
     ...(command.action === 'escalate' ? { reason: command.reason } : {}),
     ...(command.action === 'assign' ? { text: command.agentId } : {}),
+    ...(command.action === 'transfer' ? { text: command.agentId, notes: command.note } : {}),
     ...(takes ? { takes: true } : {}),
   };
 }

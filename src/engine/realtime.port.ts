@@ -5,7 +5,11 @@ import { EventEmitter } from 'node:events';
 export interface RealtimeEvent {
   sessionId: string;
   seq: number;
-  kind: 'turn' | 'typing' | 'queue';
+  /**
+   * `note`: an internal note (operators' channel only, never a session's); `operator`: an account changed
+   * (deactivated, password reset), so that operator's open console streams end.
+   */
+  kind: 'turn' | 'typing' | 'queue' | 'note' | 'operator';
   payload: unknown;
 }
 

@@ -1,7 +1,7 @@
 // Operator accounts and their bearer tokens, in Postgres (`operators`, `operator_tokens`). Tokens are 32
 // random bytes given to the client once; only their sha256 is stored, with an expiry.
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, ne } from 'drizzle-orm';
 import type { Db } from '../storage/database.ts';
 import { type OPERATOR_ROLES, operators, operatorTokens } from '../storage/schema/index.ts';
 import { dummyHash, hashPassword, verifyPassword } from './auth.password.ts';
@@ -24,7 +24,7 @@ export interface NewOperator {
 }
 
 const UNIQUE_VIOLATION = '23505';
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
     if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
   }
@@ -149,7 +149,66 @@ export function createOperatorDirectory(db: Db, options: OperatorDirectoryOption
     return rows.length > 0;
   }
 
-  return { create, get, list, checkPassword, issueToken, authenticate, revoke, hasAdmin };
+  /** The operator's id, role and whether they are active; null for no such account. */
+  async function account(id: string): Promise<{ id: string; role: OperatorRole; active: boolean } | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const [row] = await db
+      .select({ id: operators.id, role: operators.role, disabledAt: operators.disabledAt })
+      .from(operators)
+      .where(eq(operators.id, id))
+      .limit(1);
+    return row ? { id: row.id, role: row.role, active: row.disabledAt === null } : null;
+  }
+
+  /** Whether an active admin other than `id` exists: the last admin is never demoted or deactivated. */
+  async function hasOtherAdmin(id: string): Promise<boolean> {
+    const rows = await db
+      .select({ id: operators.id })
+      .from(operators)
+      .where(and(eq(operators.role, 'admin'), isNull(operators.disabledAt), ne(operators.id, id)))
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  async function setRole(id: string, role: OperatorRole): Promise<void> {
+    await db.update(operators).set({ role }).where(eq(operators.id, id));
+  }
+
+  /** No login from now on and every token revoked: the next request with one answers 401. */
+  async function deactivate(id: string): Promise<void> {
+    await db.transaction(async (tx) => {
+      await tx
+        .update(operators)
+        .set({ disabledAt: options.now(), availability: 'offline', presentUntil: null })
+        .where(and(eq(operators.id, id), isNull(operators.disabledAt)));
+      await tx.delete(operatorTokens).where(eq(operatorTokens.operatorId, id));
+    });
+  }
+
+  /** A new password (already checked against the rules); the operator's tokens are revoked with the old one. */
+  async function setPassword(id: string, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    await db.transaction(async (tx) => {
+      await tx.update(operators).set({ passwordHash }).where(eq(operators.id, id));
+      await tx.delete(operatorTokens).where(eq(operatorTokens.operatorId, id));
+    });
+  }
+
+  return {
+    create,
+    get,
+    list,
+    checkPassword,
+    issueToken,
+    authenticate,
+    revoke,
+    hasAdmin,
+    account,
+    hasOtherAdmin,
+    setRole,
+    deactivate,
+    setPassword,
+  };
 }
 
 /**

@@ -25,18 +25,21 @@ export const loginResponse = z.object({
   operator: operatorBody,
 });
 
+/** A password a person chooses: long enough and not a guessable one (auth.password.ts). */
+export const passwordField = z
+  .string({ error: 'password is required' })
+  .min(MIN_PASSWORD_LENGTH, `password must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(256)
+  .superRefine((password, ctx) => {
+    const problem = passwordProblem(password);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const newOperatorBody = z
   .object({
     email: z.email({ error: 'email must be an e-mail address' }).max(254),
     displayName: z.string({ error: 'displayName is required' }).trim().min(1).max(100),
-    password: z
-      .string({ error: 'password is required' })
-      .min(MIN_PASSWORD_LENGTH, `password must be at least ${MIN_PASSWORD_LENGTH} characters`)
-      .max(256)
-      .superRefine((password, ctx) => {
-        const problem = passwordProblem(password);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      }),
+    password: passwordField,
     role: z.enum(OPERATOR_ROLES).default('agent'),
   })
   .strict();

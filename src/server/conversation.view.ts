@@ -12,7 +12,6 @@ import { type SatisfactionRepository, satisfactionItemOf } from '../storage/sati
 import type { SessionStore } from '../storage/session.store.ts';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
 import { type EscalationQueue, liveChatElsewhere } from './operator.queue.ts';
-import { operatorRefusal } from './operator.rules.ts';
 
 export interface ConversationViewDeps {
   engine: Pick<Engine, 'view'>;
@@ -23,19 +22,6 @@ export interface ConversationViewDeps {
   now: () => Date;
   /** The visitor's channel and whether a delivery to them failed (src/channels/channel.reach.ts). */
   reach?: (sessionId: string, messages: ChatMessage[]) => Promise<ChannelReach>;
-}
-
-/** The console's extra rules (operator.rules.ts) on top of the engine's policy flags. */
-function withConsoleRules(
-  allowed: ReturnType<typeof allowedActions>,
-  facts: { state: string; assignedAgentId: string | null },
-  me: Pick<Operator, 'id' | 'role'>,
-) {
-  return {
-    ...allowed,
-    resolve: allowed.resolve && !operatorRefusal('resolve', facts, me),
-    escalate: allowed.escalate && !operatorRefusal('escalate', facts, me),
-  };
 }
 
 const KEYWORDS_SHOWN = 20;
@@ -66,7 +52,6 @@ export function createConversationView(deps: ConversationViewDeps) {
         .filter((e): e is [string, string] => typeof e[1] === 'string')
         .map(([k, v]) => [k, k === 'phone' ? formatPhone(v) : v]),
     );
-    const facts = { state: view.state, assignedAgentId: ctx.assignedAgentId };
     return {
       conversationId: id,
       state: view.state,
@@ -97,11 +82,7 @@ export function createConversationView(deps: ConversationViewDeps) {
       unreachable: reach?.unreachable ?? null,
       deliveries,
       handledIn,
-      allowed: withConsoleRules(
-        allowedActions({ operatorId: me.id, role: me.role }, factsOf(view.snapshot, handledIn, at)),
-        facts,
-        me,
-      ),
+      allowed: allowedActions({ operatorId: me.id, role: me.role }, factsOf(view.snapshot, handledIn, at)),
       satisfaction: ratings.map(satisfactionItemOf),
     };
   }

@@ -21,7 +21,7 @@ import type { MessageAuthors } from './message.authors.ts';
 import type { EscalationQueue } from './operator.queue.ts';
 import { operatorRoutes } from './operator.routes.ts';
 import { type Route, route } from './route.table.ts';
-import { sseRoutes } from './sse.routes.ts';
+import { type SseRoutesOptions, sseRoutes } from './sse.routes.ts';
 
 export interface OperatorModuleDeps {
   config: Config;
@@ -35,6 +35,8 @@ export interface OperatorModuleDeps {
   queue: EscalationQueue;
   directory: OperatorDirectory;
   authors: MessageAuthors;
+  /** Where the console stream reports an operator's open consoles (availability). */
+  presence?: SseRoutesOptions['presence'];
   logger: Logger;
   now: () => Date;
 }
@@ -107,6 +109,7 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
       authors,
       queue,
       logger: log,
+      ...(deps.presence ? { presence: deps.presence } : {}),
     }),
     consoleScript,
   ];

@@ -6,6 +6,7 @@ import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ChannelReach } from '../channels/channel.reach.ts';
+import { consoleRefusal } from '../engine/conversation.policy.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { HandleResult, OperatorCommand } from '../engine/inbound.ts';
 import { type Realtime, sessionChannel } from '../engine/realtime.port.ts';
@@ -17,7 +18,6 @@ import { operatorOf } from './auth.routes.ts';
 import { createConversationView } from './conversation.view.ts';
 import { sendError, sendOutcome } from './http.errors.ts';
 import type { EscalationQueue } from './operator.queue.ts';
-import { operatorRefusal } from './operator.rules.ts';
 import {
   agentMessageBody,
   assignBody,
@@ -77,7 +77,10 @@ export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
       const view = await engine.view(id, null);
       if (view.outcome !== 'ok') return conversationNotFound(res);
       const facts = { state: view.state, assignedAgentId: view.snapshot.context.assignedAgentId };
-      const refusal = operatorRefusal(command.action, facts, operator);
+      const refusal = consoleRefusal(command.action, facts, {
+        operatorId: operator.id,
+        role: operator.role,
+      });
       if (refusal) return sendError(res, 409, 'not_allowed_in_state', refusal, { state: view.state });
     }
     const result: HandleResult = await engine.handle(id, {

@@ -169,6 +169,7 @@ export const conversationResponse = z.object({
       resolve: z.boolean(),
       handback: z.boolean(),
       escalate: z.boolean(),
+      transfer: z.boolean().describe('hand this live chat to another agent (the holder or an admin)'),
     })
     .describe('what this operator may do now'),
   satisfaction: z

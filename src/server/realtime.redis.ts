@@ -13,7 +13,7 @@ import { isRedisCluster, type RedisClient } from '../storage/redis-client.ts';
 const eventSchema = z.object({
   sessionId: z.string(),
   seq: z.number(),
-  kind: z.enum(['turn', 'typing', 'queue']),
+  kind: z.enum(['turn', 'typing', 'queue', 'note', 'operator']),
   payload: z.unknown(),
 });
 

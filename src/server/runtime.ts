@@ -55,6 +55,7 @@ import { createMetrics, type Metrics } from './metrics.registry.ts';
 import { metricsRoutes } from './metrics.routes.ts';
 import { createOperatorModule, type OperatorModule } from './operator.module.ts';
 import { createEscalationQueue } from './operator.queue.ts';
+import { createOperatorToolsModule } from './operator-tools.module.ts';
 import { redisRateLimitStore } from './rate-limit.redis.ts';
 import { createRedisRealtime } from './realtime.redis.ts';
 import { createWorkModule, type WorkModule } from './work.module.ts';
@@ -264,6 +265,18 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     overrides: overrides.handoff,
     sourceOf,
   });
+  const tools = createOperatorToolsModule({
+    config,
+    db: database.db,
+    engine: {
+      view: (sessionId, token) => engine.view(sessionId, token),
+      handle: (sessionId, inbound) => engine.handle(sessionId, inbound),
+    },
+    directory,
+    realtime,
+    logger,
+    now,
+  });
   const effectHandlers: Partial<Record<string, EffectHandler>> = {
     [RECORD_DETECTION]: createIntentLogHandler(database.db),
     [DELIVER_TO_VISITOR]: createDeliverToVisitorHandler({
@@ -274,6 +287,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       logger: logger.child({ component: 'channels' }),
     }),
     ...handoff.handlers,
+    notifyOperators: tools.assignAfter(handoff.handlers.notifyOperators),
     ...createSatisfactionHandlers(database.db),
     ...createTicketThreadHandlers({
       db: database.db,
@@ -339,6 +353,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     queue,
     directory,
     authors,
+    presence: tools.presence,
     logger,
     now,
   });
@@ -392,7 +407,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     maxMessageChars: config.server.maxMessageChars,
     trustProxy: config.server.trustProxy,
     rootRouters: [...opsRouters, ...handoff.routers, ...work.rootRouters, ...channelWebhooks.routers],
-    routes: [...operators.routes],
+    routes: [...operators.routes, ...tools.routes],
     guards: operatorGuards(operators.directory),
     apiRouters: [
       work.apiRouter,
@@ -487,6 +502,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       await redis?.traceSink.stop();
       await realtime.close();
       await operators.close();
+      await tools.close();
       await store.close();
       await redis?.close();
       await redisClient?.close().catch(() => {});

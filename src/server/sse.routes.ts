@@ -22,6 +22,7 @@ import {
 } from '../engine/realtime.port.ts';
 import { chatMessageSchema, publicButtonSchema } from '../engine/turn.types.ts';
 import type { SessionStore } from '../storage/session.store.ts';
+import { operatorOf } from './auth.routes.ts';
 import { sendError, sendOutcome } from './http.errors.ts';
 import type { MessageAuthors } from './message.authors.ts';
 import type { EscalationQueue } from './operator.queue.ts';
@@ -46,6 +47,8 @@ export interface SseRoutesOptions {
   authors: MessageAuthors;
   queue: EscalationQueue;
   logger: Logger;
+  /** Told when an operator's console stream opens and closes (availability, operator.presence.ts). */
+  presence?: { opened(operatorId: string): Promise<void>; closed(operatorId: string): void };
   heartbeatMs?: number;
   /** How often a queued visitor's position is re-sent. */
   queuePollMs?: number;
@@ -316,15 +319,29 @@ export function sseRoutes(options: SseRoutesOptions): Route[] {
     method: 'get',
     path: '/api/v1/operator/events',
     summary:
-      'Server-Sent Events for the console: `ready`, `turn` (every committed turn), `typing` (visitor), `queue` (queue changes), `resync` (after a reconnect: re-read the queue)',
+      'Server-Sent Events for the console: `ready`, `turn` (every committed turn), `typing` (visitor), `queue` (queue changes), `note` (an internal note or a transfer), `team` (an operator changed), `resync` (after a reconnect: re-read the queue)',
     tags: ['operator'],
     auth: 'operator',
     responses: { '200': { description: 'An event stream', contentType: STREAM } },
     handler: async ({ req, res }) => {
       const stream = openEventStream(req, res, { heartbeatMs: options.heartbeatMs });
+      const me = operatorOf(res);
       let counter = 0;
       const nextId = () => `${Date.now()}-${++counter}`;
       const unsubscribe = await realtime.subscribe(OPERATORS_CHANNEL, (e) => {
+        if (e.kind === 'note') {
+          stream.send('note', e.payload, nextId());
+          return;
+        }
+        if (e.kind === 'operator') {
+          const change = z.object({ operatorId: z.string(), change: z.string() }).safeParse(e.payload);
+          if (!change.success) return;
+          // Revoked tokens: this stream was opened with one of them, so it ends now, not at the next request.
+          if (change.data.operatorId === me.id && ['deactivated', 'password'].includes(change.data.change))
+            return stream.close();
+          stream.send('team', change.data, nextId());
+          return;
+        }
         if (e.kind === 'typing') {
           const typing = typingPayloadSchema.safeParse(e.payload);
           if (typing.success && typing.data.role === 'visitor')
@@ -338,8 +355,14 @@ export function sseRoutes(options: SseRoutesOptions): Route[] {
         const turn = turnPayloadSchema.safeParse(e.payload);
         if (turn.success) stream.send('turn', { sessionId: e.sessionId, seq: e.seq, ...turn.data }, nextId());
       });
-      stream.onClose(() => void unsubscribe());
+      // Counted at once (opened() counts before it awaits), so a close during the await is never missed.
+      const present = stream.closed ? null : (options.presence?.opened(me.id) ?? null);
+      stream.onClose(() => {
+        void unsubscribe();
+        if (present) options.presence?.closed(me.id);
+      });
       if (stream.closed) await unsubscribe();
+      await present?.catch((error: unknown) => logger.warn({ err: error }, 'presence not recorded'));
       // Subscribed first, so anything committed from here on arrives; what came before, the console re-reads.
       stream.send(lastEventId(req) ? 'resync' : 'ready', { at: new Date().toISOString() }, nextId());
     },

@@ -214,6 +214,7 @@ describe('the queue', () => {
       resolve: false,
       handback: false,
       escalate: false,
+      transfer: false,
     });
 
     const after = await get(`/conversations/${v.sessionId}?afterSeq=6`, alice);
@@ -401,6 +402,7 @@ describe('operator actions and the rules of the seeds', () => {
       resolve: false,
       handback: false,
       escalate: false,
+      transfer: false,
     });
     const byAdmin = await post(
       `/conversations/${v.sessionId}/resolve`,

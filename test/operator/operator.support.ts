@@ -151,6 +151,14 @@ export async function openSse(url: string, headers: Record<string, string>) {
         });
       }
     },
+    /** Resolves when the server ends the stream; throws after `timeoutMs`. */
+    async untilEnded(timeoutMs = 5000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (!ended) {
+        if (Date.now() > deadline) throw new Error(`the stream did not end in ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
     close() {
       controller.abort();
     },

@@ -23,7 +23,9 @@ export async function startTestRuntime(
 ): Promise<TestRuntime> {
   const cleanups: Array<() => Promise<void> | void> = [];
   const env: Record<string, string> = { PORT: '0', LOG_LEVEL: 'silent', ...options.env };
-  if (options.backend === 'postgres') {
+  if (options.backend === 'postgres' && options.env?.DATABASE_URL) {
+    // A database the caller shares between runtimes (several processes on one Postgres).
+  } else if (options.backend === 'postgres') {
     const db = await freshPostgresDatabase();
     env.DATABASE_URL = db.url;
     cleanups.push(db.drop);

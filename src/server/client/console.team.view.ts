@@ -1,5 +1,8 @@
-// Team management for admins (a dialog): the operators, and a form to add one.
+// Team management for admins (a dialog): the operators with their availability and open chats, each with
+// a role to change, a password to reset (a chosen one, or a one-time one shown here once) and deactivation;
+// and a form to add one.
 import type { ConsoleShell } from './console.shell.ts';
+import type { TeamMemberInfo } from './console.transfer.view.ts';
 import { $, h, selectBox } from './dom.ts';
 
 export function teamDialog(shell: ConsoleShell) {
@@ -56,21 +59,91 @@ export function teamDialog(shell: ConsoleShell) {
       });
       error.textContent = '';
       form.reset();
-      await shell.loadOperators();
+      await refresh();
     } catch (e) {
       error.textContent = (e as Error).message;
     }
   });
-  shell.auth.subscribe(({ context: a }) =>
-    list.replaceChildren(
-      ...a.operators.map((o) => h('li', {}, h('strong', {}, o.displayName), ` ${o.email} · ${o.role}`)),
-    ),
-  );
+  async function act(path: string, method: string, body?: unknown) {
+    try {
+      const answer = await shell.api<{ password?: string }>(path, { method, body });
+      error.textContent = '';
+      return answer;
+    } catch (e) {
+      error.textContent = (e as Error).message;
+      return null;
+    }
+  }
+
+  function row(o: TeamMemberInfo) {
+    const self = o.id === shell.me()?.id;
+    const key = o.id.slice(0, 8);
+    const role = selectBox(`role-${key}`, `Role of ${o.displayName}`, [
+      ['agent', 'Agent'],
+      ['admin', 'Admin'],
+    ]);
+    role.value = o.role;
+    role.addEventListener('change', async () => {
+      if (!(await act(`/operators/${o.id}`, 'PATCH', { role: role.value }))) role.value = o.role;
+      await refresh();
+    });
+    const secret = h('output', { class: 'one-time', 'aria-live': 'polite' });
+    const password = h('input', {
+      type: 'password',
+      id: `password-${key}`,
+      autocomplete: 'new-password',
+      'aria-label': `New password for ${o.displayName}`,
+      placeholder: 'new password (or leave empty)',
+    });
+    const reset = h('button', { type: 'button', class: 'link' }, 'Reset password');
+    reset.setAttribute('aria-label', `Reset the password of ${o.displayName}`);
+    reset.addEventListener('click', async () => {
+      const chosen = password.value;
+      const answer = await act(`/operators/${o.id}/password`, 'POST', chosen ? { password: chosen } : {});
+      if (!answer) return;
+      password.value = '';
+      secret.textContent = answer.password
+        ? `One-time password (shown once): ${answer.password}`
+        : 'Password changed; their sessions were ended.';
+    });
+    const deactivate = h('button', { type: 'button', class: 'link danger', disabled: self }, 'Deactivate');
+    deactivate.setAttribute('aria-label', `Deactivate ${o.displayName}`);
+    deactivate.addEventListener('click', async () => {
+      // Two steps instead of a browser confirm(): the second click says what happens.
+      if (deactivate.dataset.confirm !== 'true') {
+        deactivate.dataset.confirm = 'true';
+        deactivate.textContent = 'Confirm: no more logins, sessions ended';
+        return;
+      }
+      if (await act(`/operators/${o.id}/deactivate`, 'POST')) await refresh();
+    });
+    return h(
+      'li',
+      { 'data-operator': o.id, class: 'team-member' },
+      h('strong', {}, o.displayName),
+      ` ${o.email} `,
+      h('span', { class: `availability-dot ${o.availability}` }, o.availability),
+      ` · ${o.openChats} open`,
+      h('span', { class: 'team-actions' }, role, password, reset, deactivate),
+      secret,
+    );
+  }
+
+  async function refresh() {
+    try {
+      const { operators } = await shell.api<{ operators: TeamMemberInfo[] }>('/team');
+      list.replaceChildren(...operators.map(row));
+      void shell.loadOperators();
+    } catch (e) {
+      error.textContent = (e as Error).message;
+    }
+  }
   return {
     element: dialog,
     open() {
-      void shell.loadOperators();
+      void refresh();
       dialog.showModal();
     },
+    refresh,
   };
 }

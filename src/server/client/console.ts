@@ -6,7 +6,10 @@
 
 import { createApi } from './console.api.ts';
 import { createAttention } from './console.attention.ts';
+import { availabilityControl } from './console.availability.ts';
 import { callbacksView } from './console.callbacks.view.ts';
+import { attachCannedReplies } from './console.canned.ts';
+import { cannedRepliesDialog } from './console.canned.view.ts';
 import { conversationView } from './console.conversation.view.ts';
 import css from './console.css';
 import { helpDialog } from './console.dialogs.view.ts';
@@ -14,6 +17,7 @@ import { findingsView } from './console.findings.view.ts';
 import { shortId } from './console.format.ts';
 import { bindShortcuts } from './console.keys.ts';
 import { loginView } from './console.login.view.ts';
+import { type NoteItem, notesView } from './console.notes.view.ts';
 import { queueView } from './console.queue.view.ts';
 import type { ConsoleShell } from './console.shell.ts';
 import {
@@ -26,6 +30,8 @@ import {
 } from './console.store.ts';
 import { teamDialog } from './console.team.view.ts';
 import { ticketsView } from './console.tickets.view.ts';
+import tools from './console.tools.css';
+import { transferView } from './console.transfer.view.ts';
 import workCss from './console.work.css';
 import { $, adoptStyles, h } from './dom.ts';
 import { openEventStream } from './event-stream.ts';
@@ -37,6 +43,7 @@ export function startConsole(root: HTMLElement) {
   adoptStyles(document, theme);
   adoptStyles(document, css);
   adoptStyles(document, workCss);
+  adoptStyles(document, tools);
   const auth = createAuthStore({ token: sessionStorage.getItem(TOKEN_KEY) });
   const queue = createQueueStore();
   const convo = createConversationStore();
@@ -103,6 +110,24 @@ export function startConsole(root: HTMLElement) {
   for (const tab of kindTabs) tab.addEventListener('click', () => showKind(tab.dataset.kind as Kind));
   const team = teamDialog(shell);
   const help = helpDialog();
+  // The operator tools, each in its own file, placed around the conversation's own elements.
+  const canned = attachCannedReplies(shell, conversation.replyBox);
+  const cannedAdmin = cannedRepliesDialog(shell, () => canned.invalidate());
+  const notes = notesView(shell, $(conversation.element, '#transcript'));
+  const transfer = transferView(shell);
+  const availability = availabilityControl(shell);
+  const replyForm = $(conversation.element, '#reply-form');
+  replyForm.before(canned.element);
+  replyForm.append(notes.toggle);
+  replyForm.after(notes.form);
+  $(conversation.element, '.actions').append(transfer.button);
+  $(conversation.element, '#escalate-form').after(transfer.form);
+  const cannedButton = h(
+    'button',
+    { type: 'button', class: 'link', id: 'canned-button', hidden: true, 'aria-haspopup': 'dialog' },
+    'Canned replies',
+  );
+  const toolAlert = h('p', { class: 'tool-alert', id: 'tool-alert', role: 'status', hidden: true });
   const conn = h('span', { class: 'conn', role: 'status', 'aria-live': 'polite', id: 'conn' });
   const teamButton = h(
     'button',
@@ -134,12 +159,15 @@ export function startConsole(root: HTMLElement) {
       h('nav', { class: 'kinds', role: 'tablist', 'aria-label': 'Kind of work' }, ...kindTabs),
       conn,
       h('span', { class: 'spacer' }),
+      availability.element,
       alertsButton,
       helpButton,
+      cannedButton,
       teamButton,
       h('span', { class: 'me', id: 'me' }),
       logoutButton,
     ),
+    toolAlert,
     h(
       'main',
       { class: 'panels' },
@@ -154,12 +182,14 @@ export function startConsole(root: HTMLElement) {
       callbacks.element,
     ),
     team.element,
+    cannedAdmin.element,
     help,
   );
   root.replaceChildren(login, appView);
   // With a saved token, show nothing until /auth/me says whether it still works (no login-form flash).
   login.hidden = Boolean(auth.getSnapshot().context.token);
   teamButton.addEventListener('click', () => team.open());
+  cannedButton.addEventListener('click', () => cannedAdmin.open());
   helpButton.addEventListener('click', () => help.showModal());
   logoutButton.addEventListener('click', () => logout());
   bindShortcuts(shell, {
@@ -169,7 +199,7 @@ export function startConsole(root: HTMLElement) {
     replyBox: conversation.replyBox,
     takeByKey: conversation.takeByKey,
     help,
-    modalOpen: () => team.element.open || help.open,
+    modalOpen: () => team.element.open || help.open || cannedAdmin.element.open,
   });
 
   auth.subscribe(({ context: a }) => {
@@ -179,6 +209,7 @@ export function startConsole(root: HTMLElement) {
     alertsButton.setAttribute('aria-pressed', String(attention.enabled()));
     $(appView, '#me').textContent = `${a.operator.displayName} · ${a.operator.role}`;
     teamButton.hidden = a.operator.role !== 'admin';
+    cannedButton.hidden = a.operator.role !== 'admin';
     conn.textContent = a.connected ? 'Live' : 'Reconnecting…';
     conn.className = `conn ${a.connected ? 'on' : 'off'}`;
   });
@@ -254,6 +285,7 @@ export function startConsole(root: HTMLElement) {
   function handleEvent(kind: string, data: Record<string, unknown>) {
     if (kind === 'ready' || kind === 'resync') {
       auth.trigger.connectionChanged({ connected: true });
+      void availability.refresh();
       void queueBox.refresh();
       const id = convo.getSnapshot().context.id;
       if (id) void loadConversation(id);
@@ -270,6 +302,15 @@ export function startConsole(root: HTMLElement) {
       scheduleQueueRefresh(100);
       // A new ticket, a requester's answer, a callback whose window opened: the open work tab follows.
       if (shown !== 'chats') scheduleWorkRefresh();
+      return;
+    }
+    if (kind === 'note') {
+      noteArrived(data as unknown as NoteItem);
+      return;
+    }
+    if (kind === 'team') {
+      void loadOperators();
+      if (data.operatorId === shell.me()?.id) void availability.refresh();
       return;
     }
     if (kind !== 'turn') return;
@@ -305,6 +346,23 @@ export function startConsole(root: HTMLElement) {
       // The escalation row is written by the handoff worker just after the turn: look again shortly.
       if (state === 'escalated.queued' && !known) scheduleQueueRefresh(1200, 'late');
     }
+  }
+
+  /** A note from any operator; a transfer to me is announced (and alerts, when alerts are on). */
+  function noteArrived(note: NoteItem) {
+    notes.received(note);
+    if (note.kind !== 'transfer' || note.toAgentId !== shell.me()?.id || note.authorId === shell.me()?.id)
+      return;
+    const from = shell.operatorName(note.authorId) ?? 'A colleague';
+    const openIt = h('button', { type: 'button', class: 'link', id: 'tool-alert-open' }, 'Open it');
+    openIt.addEventListener('click', () => {
+      toolAlert.hidden = true;
+      open(note.conversationId);
+    });
+    toolAlert.replaceChildren(`${from} transferred a chat to you: “${note.text}” `, openIt);
+    toolAlert.hidden = false;
+    attention.alert('Chat transferred to you', note.text.slice(0, 120), note.conversationId);
+    scheduleQueueRefresh(100);
   }
 
   const timers: Record<string, number> = {};
