@@ -230,14 +230,14 @@ describe.runIf(hasChromium)('tickets and callbacks worked in the console', () =>
     );
     expect(done.body.state).toBe('escalated.closed');
 
-    const five = chat.locator('button[data-button="rate_5"]');
-    await five.waitFor({ timeout: 10_000 });
+    // The survey is the widget's star control (widget.rating.ts): five stars and an optional comment.
+    const stars = chat.locator('fieldset.stars');
+    await stars.waitFor({ timeout: 10_000 });
     await visitor.screenshot({ path: `${ARTIFACTS}widget-rating.png` });
-    await five.click();
-    await eventually(() => chat.locator('.msg.bot').last().textContent()).toMatch(/thank/i);
-    await input.fill('quick and kind');
-    await input.press('Enter');
-    await eventually(() => chat.locator('.msg.bot').last().textContent()).toMatch(/thank/i);
+    await stars.locator('label').nth(4).click();
+    await chat.locator('.rating textarea').fill('quick and kind');
+    await chat.locator('.rating button[type="submit"]').click();
+    await eventually(() => chat.locator('.msg.bot').last().textContent()).toMatch(/passed that on/i);
     await visitor.screenshot({ path: `${ARTIFACTS}widget-rated.png` });
 
     const page = await operatorPage();
