@@ -376,7 +376,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     authors: operators.authors,
     maxMessageChars: config.server.maxMessageChars,
     trustProxy: config.server.trustProxy,
-    rootRouters: [...handoff.routers, ...work.rootRouters, ...channelWebhooks.routers],
+    rootRouters: [...handoff.routers, ...channelWebhooks.routers],
     routes: [
       ...healthRoutes({
         checks: { postgres: () => ping(database), ...(redis ? { redis: () => redis.ping() } : {}) },
@@ -386,9 +386,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ...operators.routes,
       ...qaRoutes({ store, machine }),
       ...analyticsRoutes({ db: database.db, now }),
+      ...work.routes,
     ],
-    guards: operatorGuards(operators.directory),
-    apiRouters: [work.apiRouter, ...channelWebhooks.apiRouters],
+    guards: { ...operatorGuards(operators.directory), ...work.guards },
+    apiRouters: [...channelWebhooks.apiRouters],
     widgetAllowedOrigins: config.widget.allowedOrigins,
     sessionMessagesPerMinute: config.widget.messagesPerMinute,
     rateLimitPerMinute: config.server.rateLimitPerMinute,
