@@ -47,7 +47,7 @@ import type { SessionStore } from '../storage/session.store.ts';
 import { analyticsRoutes } from './analytics.routes.ts';
 import { createApp } from './app.ts';
 import { createOperatorDirectory } from './auth.operators.ts';
-import { operatorGuards, requireOperator } from './auth.routes.ts';
+import { operatorGuards } from './auth.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { trackInFlight } from './health.shutdown.ts';
 import { createMessageAuthors } from './message.authors.ts';
@@ -366,7 +366,6 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       return handoff.routing.department(view.snapshot.context.category ?? null).salesiq ?? null;
     },
     engine,
-    requireOperator: requireOperator(operators.directory),
   });
   let draining = false;
 
@@ -376,7 +375,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     authors: operators.authors,
     maxMessageChars: config.server.maxMessageChars,
     trustProxy: config.server.trustProxy,
-    rootRouters: [...handoff.routers, ...channelWebhooks.routers],
+    rootRouters: [...handoff.routers],
     routes: [
       ...healthRoutes({
         checks: { postgres: () => ping(database), ...(redis ? { redis: () => redis.ping() } : {}) },
@@ -387,9 +386,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ...qaRoutes({ store, machine }),
       ...analyticsRoutes({ db: database.db, now }),
       ...work.routes,
+      ...channelWebhooks.routes,
     ],
     guards: { ...operatorGuards(operators.directory), ...work.guards },
-    apiRouters: [...channelWebhooks.apiRouters],
     widgetAllowedOrigins: config.widget.allowedOrigins,
     sessionMessagesPerMinute: config.widget.messagesPerMinute,
     rateLimitPerMinute: config.server.rateLimitPerMinute,
