@@ -1,10 +1,9 @@
 // Builds the visitor channels the configuration turns on: their adapters (for the delivery effect), their
 // webhook routers, and the inbox processor that hands stored WhatsApp/Evolution messages to the engine.
-import type { RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/env.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { ApiOperation } from '../server/openapi.ts';
+import type { Route } from '../server/route.table.ts';
 import type { Db } from '../storage/database.ts';
 import type { ChannelConversations } from './channel.conversations.ts';
 import {
@@ -27,7 +26,7 @@ import { salesIqPublicKey } from './webhook.verify.ts';
 import { createWhatsAppChannel } from './whatsapp/whatsapp.channel.ts';
 import { createWhatsAppClient } from './whatsapp/whatsapp.client.ts';
 import { whatsAppRoutes } from './whatsapp/whatsapp.routes.ts';
-import { whatsAppContactOperations, whatsAppContactRoutes } from './whatsapp/whatsapp-contacts.routes.ts';
+import { whatsAppContactRoutes } from './whatsapp/whatsapp-contacts.routes.ts';
 
 export interface ChannelsModuleOptions {
   config: ChannelsEnvConfig;
@@ -41,9 +40,8 @@ export interface ChannelWebhookDeps {
   conversations: ChannelConversations;
   /** The SalesIQ department a Zobot chat is forwarded to, by the session's routing. */
   departmentFor: (sessionId: string) => Promise<string | null>;
-  /** The bot switch by phone: the engine and the operator check of the operator API. */
+  /** The bot switch by phone goes through the engine like the console's. */
   engine: Pick<Engine, 'handle' | 'view'>;
-  requireOperator: RequestHandler;
 }
 
 /**
@@ -78,10 +76,7 @@ export function createChannelsModule(options: ChannelsModuleOptions) {
 
   let processor: InboxProcessor | null = null;
 
-  function attach(deps: ChannelWebhookDeps): {
-    routers: Router[];
-    apiRouters: Array<{ router: Router; operations: ApiOperation[] }>;
-  } {
+  function attach(deps: ChannelWebhookDeps): { routes: Route[] } {
     async function handle(item: InboxItem): Promise<InboxOutcome> {
       const { inbound } = item;
       if ('unsupported' in inbound.content) {
@@ -122,10 +117,10 @@ export function createChannelsModule(options: ChannelsModuleOptions) {
       ...options.inbox,
     });
     processor = inboxProcessor;
-    const routers: Router[] = [];
+    const routes: Route[] = [];
     if (config.whatsapp) {
-      routers.push(
-        whatsAppRoutes({
+      routes.push(
+        ...whatsAppRoutes({
           appSecret: config.whatsapp.appSecret,
           verifyToken: config.whatsapp.verifyToken,
           inbox,
@@ -136,33 +131,24 @@ export function createChannelsModule(options: ChannelsModuleOptions) {
       );
     }
     if (config.evolution) {
-      routers.push(
-        evolutionRoutes({
+      routes.push(
+        ...evolutionRoutes({
           webhookToken: config.evolution.webhookToken,
           inbox,
           onAccepted: () => inboxProcessor.kick(),
         }),
       );
     }
-    routers.push(
-      zobotRoutes({
+    routes.push(
+      ...zobotRoutes({
         publicKey,
         conversations: deps.conversations,
         departmentFor: deps.departmentFor,
         logger,
       }),
     );
-    const apiRouters = [
-      {
-        router: whatsAppContactRoutes({
-          engine: deps.engine,
-          conversations: deps.conversations,
-          requireOperator: deps.requireOperator,
-        }),
-        operations: whatsAppContactOperations(),
-      },
-    ];
-    return { routers, apiRouters };
+    routes.push(...whatsAppContactRoutes({ engine: deps.engine, conversations: deps.conversations }));
+    return { routes };
   }
 
   return {

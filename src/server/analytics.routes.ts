@@ -1,6 +1,5 @@
 // The analytics API under /api/v1/analytics/* (admins only) and the charts page's script. Each route parses
 // the period, runs one query module from src/analytics, and answers JSON typed against its response schema.
-import { type RequestHandler, Router } from 'express';
 import type { z } from 'zod';
 import type { Period } from '../analytics/analytics.query.ts';
 import { conversationsByChannel } from '../analytics/channels.query.ts';
@@ -21,19 +20,15 @@ import {
   funnelResponse,
   handoffOutcomesResponse,
   llmUsageResponse,
-  periodParams,
   periodQuery,
   responseTimesResponse,
   sentimentResponse,
 } from './analytics.schemas.ts';
-import { clientBundle } from './client.bundle.ts';
-import { sendValidationError } from './http.errors.ts';
-import type { ApiOperation } from './openapi.ts';
+import { clientScriptRoute } from './client.bundle.ts';
+import { type Route, route } from './route.table.ts';
 
 export interface AnalyticsOptions {
   db: Db;
-  /** Authentication and the admin check (e.g. `[requireOperator(directory), requireAdmin]`). */
-  requireAdmin: RequestHandler[];
   now?: () => Date;
 }
 
@@ -106,60 +101,28 @@ const REPORTS = [
   }),
 ];
 
-export const analyticsPaths = REPORTS.map((r) => `/api/v1/analytics/${r.path}`);
-
-export function analyticsOperations(): ApiOperation[] {
-  return REPORTS.map((r) => ({
-    method: 'get',
-    path: `/api/v1/analytics/${r.path}`,
-    summary: r.summary,
-    tags: ['analytics'],
-    auth: 'operator',
-    query: periodParams,
-    responses: {
-      '200': { description: 'The figures for the period', schema: r.response },
-      '400': { description: 'A bad period: the message says which parameter and why' },
-      '401': { description: 'Not logged in' },
-      '403': { description: 'Logged in, but not an admin' },
-    },
-  }));
-}
-
-/** Mounted under /api/v1. */
-export function analyticsRoutes(options: AnalyticsOptions): Router {
-  const router = Router();
+/** The reports (admins only) and the charts page's script (the page itself is public/analytics.html). */
+export function analyticsRoutes(options: AnalyticsOptions): Route[] {
   const query = periodQuery(options.now ?? (() => new Date()));
-  for (const r of REPORTS) {
-    router.get(`/analytics/${r.path}`, ...options.requireAdmin, async (req, res, next) => {
-      const parsed = query.safeParse(req.query);
-      if (!parsed.success) return sendValidationError(res, parsed.error);
-      const period = parsed.data;
-      try {
-        const body = await r.run(options.db, period);
-        res.set('Cache-Control', 'no-store').json({
-          period: { from: period.from.toISOString(), to: period.to.toISOString(), bucket: period.bucket },
-          ...body,
-        });
-      } catch (error) {
-        next(error);
-      }
-    });
-  }
-  return router;
-}
-
-/** Mounted at the root: the charts page's script (the page itself is public/analytics.html). */
-export function analyticsPageRoutes(): Router {
-  const router = Router();
-  router.get('/analytics.js', async (_req, res, next) => {
-    try {
-      res
-        .type('application/javascript')
-        .set('Cache-Control', 'no-cache')
-        .send(await clientBundle('analytics'));
-    } catch (error) {
-      next(error);
-    }
-  });
-  return router;
+  return [
+    ...REPORTS.map((r) =>
+      route({
+        method: 'get',
+        path: `/api/v1/analytics/${r.path}`,
+        summary: r.summary,
+        tags: ['analytics'],
+        auth: 'admin',
+        query,
+        responses: { '200': { description: 'The figures for the period', schema: r.response } },
+        handler: async ({ res, query: period }) => {
+          const body = await r.run(options.db, period);
+          res.set('Cache-Control', 'no-store').json({
+            period: { from: period.from.toISOString(), to: period.to.toISOString(), bucket: period.bucket },
+            ...body,
+          });
+        },
+      }),
+    ),
+    clientScriptRoute('analytics', "The analytics charts page's script (the page is /analytics)"),
+  ];
 }

@@ -24,9 +24,12 @@ const isoDate = (name: string) =>
 export function periodQuery(now: () => Date) {
   return z
     .object({
-      from: isoDate('from').optional(),
-      to: isoDate('to').optional(),
-      bucket: z.enum(BUCKETS, { error: `bucket must be one of ${BUCKETS.join(', ')}` }).default('day'),
+      from: isoDate('from').optional().describe('ISO 8601 start (inclusive); default: 7 days before `to`'),
+      to: isoDate('to').optional().describe('ISO 8601 end (exclusive); default: now'),
+      bucket: z
+        .enum(BUCKETS, { error: `bucket must be one of ${BUCKETS.join(', ')}` })
+        .default('day')
+        .describe('time bucket for series (UTC); default day'),
     })
     .strict()
     .transform((q) => {
@@ -44,13 +47,6 @@ export function periodQuery(now: () => Date) {
       path: ['bucket'],
     });
 }
-
-/** For the OpenAPI document: the query parameters as the client sends them. */
-export const periodParams = z.object({
-  from: z.string().optional().describe('ISO 8601 start (inclusive); default: 7 days before `to`'),
-  to: z.string().optional().describe('ISO 8601 end (exclusive); default: now'),
-  bucket: z.enum(BUCKETS).optional().describe('time bucket for series (UTC); default day'),
-});
 
 const period = z.object({ from: z.string(), to: z.string(), bucket: z.enum(BUCKETS) });
 const nullableNumber = z.number().nullable();

@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { projectPath } from '../config/paths.ts';
 import type { Engine } from '../engine/engine.ts';
-import { clientBundle } from './client.bundle.ts';
+import { clientScriptRoute } from './client.bundle.ts';
 import { errorHandler, sendError } from './http.errors.ts';
 import type { MessageAuthors } from './message.authors.ts';
 import { type ApiOperation, buildOpenApi, legacyOperation } from './openapi.ts';
@@ -148,20 +148,7 @@ export function createApp(options: AppOptions) {
         res.json(openapi);
       },
     }),
-    route({
-      method: 'get',
-      path: '/widget.js',
-      summary: 'The chat widget script (embed with a script tag)',
-      tags: ['pages'],
-      auth: 'none',
-      responses: { '200': { description: 'The bundle', contentType: 'application/javascript' } },
-      handler: async ({ res }) => {
-        res
-          .type('application/javascript')
-          .set('Cache-Control', 'no-cache')
-          .send(await clientBundle('widget'));
-      },
-    }),
+    clientScriptRoute('widget', 'The chat widget script (embed it with a script tag)'),
     route({
       method: 'get',
       path: '/favicon.ico',

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { BuildOptions } from 'esbuild';
 import { projectPath } from '../config/paths.ts';
+import { type Route, route } from './route.table.ts';
 
 export const CLIENT_BUNDLES = ['widget', 'console', 'analytics'] as const;
 export type ClientBundleName = (typeof CLIENT_BUNDLES)[number];
@@ -40,4 +41,22 @@ export function clientBundle(name: ClientBundleName): Promise<string> {
     cache.set(name, bundle);
   }
   return bundle;
+}
+
+/** GET /<name>.js: a bundle as a public route (the pages that load it are static files). */
+export function clientScriptRoute(name: ClientBundleName, summary: string): Route {
+  return route({
+    method: 'get',
+    path: `/${name}.js`,
+    summary,
+    tags: ['pages'],
+    auth: 'none',
+    responses: { '200': { description: 'The bundle', contentType: 'application/javascript' } },
+    handler: async ({ res }) => {
+      res
+        .type('application/javascript')
+        .set('Cache-Control', 'no-cache')
+        .send(await clientBundle(name));
+    },
+  });
 }

@@ -16,11 +16,11 @@ import type { SessionStore } from '../storage/session.store.ts';
 import { bootstrapAdmin, type OperatorDirectory } from './auth.operators.ts';
 import { authRoutes } from './auth.routes.ts';
 import { createMemoryLoginThrottle, createRedisLoginThrottle, type LoginThrottle } from './auth.throttle.ts';
-import { clientBundle } from './client.bundle.ts';
+import { clientScriptRoute } from './client.bundle.ts';
 import type { MessageAuthors } from './message.authors.ts';
 import type { EscalationQueue } from './operator.queue.ts';
 import { operatorRoutes } from './operator.routes.ts';
-import { type Route, route } from './route.table.ts';
+import type { Route } from './route.table.ts';
 import { type SseRoutesOptions, sseRoutes } from './sse.routes.ts';
 
 export interface OperatorModuleDeps {
@@ -71,20 +71,6 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
       'no operator account yet: create the first admin with `switchboard create-admin --email … --password-stdin`',
     );
 
-  const consoleScript = route({
-    method: 'get',
-    path: '/console.js',
-    summary: "The operator console's script (the page is /console)",
-    tags: ['pages'],
-    auth: 'none',
-    responses: { '200': { description: 'The bundle', contentType: 'application/javascript' } },
-    handler: async ({ res }) => {
-      res
-        .type('application/javascript')
-        .set('Cache-Control', 'no-cache')
-        .send(await clientBundle('console'));
-    },
-  });
   const routes = [
     ...authRoutes({ directory, throttle, logger: log }),
     ...operatorRoutes({
@@ -111,7 +97,7 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
       logger: log,
       ...(deps.presence ? { presence: deps.presence } : {}),
     }),
-    consoleScript,
+    clientScriptRoute('console', "The operator console's script (the page is /console)"),
   ];
 
   return {

@@ -105,6 +105,30 @@ export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
     ...Object.fromEntries(Object.entries(refusals).map(([status, description]) => [status, { description }])),
   });
 
+  /** An operator action with a body: its command is an event through the engine, with the body's clientMessageId. */
+  const action = <B extends { clientMessageId?: string | undefined }>(
+    name: string,
+    summary: string,
+    body: z.ZodType<B>,
+    refusals: Record<string, string>,
+    command: (body: B, me: Operator) => OperatorCommand,
+  ) =>
+    route({
+      method: 'post',
+      path: `/api/v1/conversations/{id}/${name}`,
+      summary,
+      tags,
+      auth,
+      ...conversationPath,
+      body,
+      ...(name === 'handback' ? { bodyOptional: true } : {}),
+      responses: actionResponses(refusals),
+      handler: async ({ res, params, body: parsed }) => {
+        const me = operatorOf(res);
+        await act(res, params.id, me, command(parsed, me), parsed.clientMessageId);
+      },
+    });
+
   return [
     route({
       method: 'get',
@@ -161,110 +185,55 @@ export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
         await act(res, params.id, me, { action: 'assign', agentId });
       },
     }),
-    route({
-      method: 'post',
-      path: '/api/v1/conversations/{id}/agent-messages',
-      summary:
-        'Reply to the visitor (escalated conversations only; a reply to a conversation nobody holds takes it)',
-      tags,
-      auth,
-      ...conversationPath,
-      body: agentMessageBody(options.maxMessageChars),
-      responses: actionResponses({
+    action(
+      'agent-messages',
+      'Reply to the visitor (escalated conversations only; a reply to a conversation nobody holds takes it)',
+      agentMessageBody(options.maxMessageChars),
+      {
         '403': 'Assigned to another agent',
         '409': 'The bot owns this conversation, or it is held in SalesIQ',
-      }),
-      handler: async ({ res, params, body }) => {
-        await act(
-          res,
-          params.id,
-          operatorOf(res),
-          { action: 'message', text: body.text },
-          body.clientMessageId,
-        );
       },
-    }),
-    route({
-      method: 'post',
-      path: '/api/v1/conversations/{id}/resolve',
-      summary: 'Resolve an escalated conversation',
-      tags,
-      auth,
-      ...conversationPath,
-      body: resolveBody,
-      responses: actionResponses({
+      (body) => ({ action: 'message', text: body.text }),
+    ),
+    action(
+      'resolve',
+      'Resolve an escalated conversation',
+      resolveBody,
+      {
         '403': 'Assigned to another agent, or (agents) nobody has taken it yet',
         '409': 'Not escalated, or already resolved',
-      }),
-      handler: async ({ res, params, body }) => {
-        const { notes, resolutionCategory, clientMessageId } = body;
-        await act(
-          res,
-          params.id,
-          operatorOf(res),
-          { action: 'resolve', notes, resolutionCategory },
-          clientMessageId,
-        );
       },
-    }),
-    route({
-      method: 'post',
-      path: '/api/v1/conversations/{id}/escalate',
-      summary: 'Escalate manually: a human takes over and the bot goes silent',
-      tags,
-      auth,
-      ...conversationPath,
-      body: escalateBody,
-      responses: actionResponses({ '409': 'Already escalated, or ended' }),
-      handler: async ({ res, params, body }) => {
-        await act(
-          res,
-          params.id,
-          operatorOf(res),
-          { action: 'escalate', reason: body.reason },
-          body.clientMessageId,
-        );
-      },
-    }),
-    route({
-      method: 'post',
-      path: '/api/v1/conversations/{id}/handback',
-      summary: 'Hand the conversation back to the bot',
-      tags,
-      auth,
-      ...conversationPath,
-      body: handbackBody,
-      bodyOptional: true,
-      responses: actionResponses({
+      ({ notes, resolutionCategory }) => ({ action: 'resolve', notes, resolutionCategory }),
+    ),
+    action(
+      'escalate',
+      'Escalate manually: a human takes over and the bot goes silent',
+      escalateBody,
+      { '409': 'Already escalated, or ended' },
+      (body) => ({ action: 'escalate', reason: body.reason }),
+    ),
+    action(
+      'handback',
+      'Hand the conversation back to the bot',
+      handbackBody,
+      {
         '403': 'Assigned to another agent, or (agents) nobody has taken it yet',
         '409': 'Not escalated',
-      }),
-      handler: async ({ res, params, body }) => {
-        await act(res, params.id, operatorOf(res), { action: 'handback' }, body.clientMessageId);
       },
-    }),
+      () => ({ action: 'handback' }),
+    ),
     // The bot switch is the same two commands seen as one control: off = a human takes over (escalate),
     // on = the bot takes the conversation back (handback).
-    route({
-      method: 'post',
-      path: '/api/v1/conversations/{id}/bot',
-      summary: 'Switch the bot on (= hand back) or off (= escalate, a human takes over)',
-      tags,
-      auth,
-      ...conversationPath,
-      body: botSwitchBody,
-      responses: actionResponses({
-        '403': 'Assigned to another agent',
-        '409': 'The bot is already in that position',
-      }),
-      handler: async ({ res, params, body }) => {
-        const me = operatorOf(res);
-        const command: OperatorCommand = body.enabled
+    action(
+      'bot',
+      'Switch the bot on (= hand back) or off (= escalate, a human takes over)',
+      botSwitchBody,
+      { '403': 'Assigned to another agent', '409': 'The bot is already in that position' },
+      (body, me) =>
+        body.enabled
           ? { action: 'handback' }
-          : { action: 'escalate', reason: body.reason ?? `bot switched off by ${me.displayName}` };
-        await act(res, params.id, me, command, body.clientMessageId);
-      },
-    }),
+          : { action: 'escalate', reason: body.reason ?? `bot switched off by ${me.displayName}` },
+    ),
     route({
       method: 'post',
       path: '/api/v1/conversations/{id}/typing',

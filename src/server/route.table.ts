@@ -33,8 +33,6 @@ export interface RouteContext<B, Q, P> {
   params: P;
 }
 
-type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
-
 /** What an entry says about its route: everything but the handler, which is what the document reads. */
 interface RouteFields<B, Q, P> {
   method: HttpMethod;
@@ -60,14 +58,12 @@ interface RouteFields<B, Q, P> {
   responses: Record<string, RouteResponse>;
 }
 
-export interface RouteSpec<
-  B extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
-  P extends z.ZodType | undefined = undefined,
-> extends RouteFields<B, Q, P> {
+/** B, Q, P: what the body, query and params schemas parse to (what the handler gets). */
+export interface RouteSpec<B = undefined, Q = undefined, P = undefined>
+  extends RouteFields<z.ZodType<B>, z.ZodType<Q>, z.ZodType<P>> {
   /** Invalid path parameters answer this 404 instead of a 400: an id that cannot exist is unknown. */
   notFound?: { code: string; message: string };
-  handler: (ctx: RouteContext<Parsed<B>, Parsed<Q>, Parsed<P>>) => unknown;
+  handler: (ctx: RouteContext<B, Q, P>) => unknown;
 }
 
 /** What the OpenAPI generator reads of an entry (the handler and its types are the router's business). */
@@ -90,7 +86,13 @@ const requireSessionToken: RequestHandler = (req, res, next) => {
 };
 
 /** Guards every table has: `none`, the presence of a session token, and checks the handler makes itself. */
-const BUILT_IN_GUARDS: RouteGuards = { none: [], session: [requireSessionToken], signature: [] };
+const BUILT_IN_GUARDS: RouteGuards = {
+  none: [],
+  session: [requireSessionToken],
+  signature: [],
+  // The token is optional (loopback without it): the metrics route checks it itself.
+  metrics: [],
+};
 
 function implied(spec: RouteDoc, paramsNotFound: boolean): Record<string, RouteResponse> {
   const error = (description: string): RouteResponse => ({ description });
@@ -108,11 +110,7 @@ function implied(spec: RouteDoc, paramsNotFound: boolean): Record<string, RouteR
   };
 }
 
-export function route<
-  B extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
-  P extends z.ZodType | undefined = undefined,
->(spec: RouteSpec<B, Q, P>): Route {
+export function route<B = undefined, Q = undefined, P = undefined>(spec: RouteSpec<B, Q, P>): Route {
   const { handler, notFound, ...rest } = spec;
   const doc: RouteDoc = { ...rest, responses: { ...implied(rest, Boolean(notFound)), ...spec.responses } };
   if (notFound && !doc.responses['404']) doc.responses['404'] = { description: notFound.message };
@@ -142,9 +140,10 @@ export function route<
           await handler({
             req,
             res,
-            body: body?.data as Parsed<B>,
-            query: query?.data as Parsed<Q>,
-            params: params?.data as Parsed<P>,
+            // Without a schema the type parameter is its default, undefined, and so is the value.
+            body: body?.data as B,
+            query: query?.data as Q,
+            params: params?.data as P,
           });
         } catch (error) {
           next(error);

@@ -44,10 +44,10 @@ import { createPgTimerStore } from '../storage/pg-timer.store.ts';
 import { openRedisBackend } from '../storage/redis-backend.ts';
 import { createRedisConnection } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
-import { analyticsOperations, analyticsPageRoutes, analyticsRoutes } from './analytics.routes.ts';
+import { analyticsRoutes } from './analytics.routes.ts';
 import { createApp } from './app.ts';
 import { createOperatorDirectory } from './auth.operators.ts';
-import { operatorGuards, requireAdmin, requireOperator } from './auth.routes.ts';
+import { operatorGuards } from './auth.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { trackInFlight } from './health.shutdown.ts';
 import { createMessageAuthors } from './message.authors.ts';
@@ -381,40 +381,30 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       return handoff.routing.department(view.snapshot.context.category ?? null).salesiq ?? null;
     },
     engine,
-    requireOperator: requireOperator(operators.directory),
   });
   let draining = false;
-  const opsRouters = [
-    healthRoutes({
-      checks: { postgres: () => ping(database), ...(redis ? { redis: () => redis.ping() } : {}) },
-      isDraining: () => draining,
-    }),
-    metricsRoutes(metrics.registry, { token: config.ops.metricsToken }),
-    analyticsPageRoutes(),
-  ];
-  const analytics = {
-    router: analyticsRoutes({
-      db: database.db,
-      requireAdmin: [requireOperator(operators.directory), requireAdmin],
-      now,
-    }),
-    operations: analyticsOperations(),
-  };
+
   const app = createApp({
     engine,
     logger,
     authors: operators.authors,
     maxMessageChars: config.server.maxMessageChars,
     trustProxy: config.server.trustProxy,
-    rootRouters: [...opsRouters, ...handoff.routers, ...work.rootRouters, ...channelWebhooks.routers],
-    routes: [...operators.routes, ...tools.routes],
-    guards: operatorGuards(operators.directory),
-    apiRouters: [
-      work.apiRouter,
-      analytics,
-      ...channelWebhooks.apiRouters,
-      qaRoutes({ store, machine, requireOperator: requireOperator(operators.directory) }),
+    rootRouters: [...handoff.routers],
+    routes: [
+      ...healthRoutes({
+        checks: { postgres: () => ping(database), ...(redis ? { redis: () => redis.ping() } : {}) },
+        isDraining: () => draining,
+      }),
+      ...metricsRoutes(metrics.registry, { token: config.ops.metricsToken }),
+      ...operators.routes,
+      ...tools.routes,
+      ...qaRoutes({ store, machine }),
+      ...analyticsRoutes({ db: database.db, now }),
+      ...work.routes,
+      ...channelWebhooks.routes,
     ],
+    guards: { ...operatorGuards(operators.directory), ...work.guards },
     widgetAllowedOrigins: config.widget.allowedOrigins,
     sessionMessagesPerMinute: config.widget.messagesPerMinute,
     rateLimitPerMinute: config.server.rateLimitPerMinute,

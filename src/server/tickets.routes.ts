@@ -2,7 +2,7 @@
 // the one policy's `workMay` (src/engine/conversation.policy.ts: an agent works the tickets they hold or
 // take; an admin any), and every change is applied only if the ticket is still as it was checked (409 when
 // a colleague was faster).
-import { type Request, type Response, Router } from 'express';
+import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Priority } from '../detection/detection.types.ts';
 import { allowedWork, type WorkCommand, type WorkFacts, workMay } from '../engine/conversation.policy.ts';
@@ -17,10 +17,20 @@ import type {
   TicketsRepository,
 } from '../storage/tickets.repository.ts';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
-import { operatorOf, requireOperator } from './auth.routes.ts';
-import { sendError, sendValidationError } from './http.errors.ts';
+import { operatorOf } from './auth.routes.ts';
+import { sendError } from './http.errors.ts';
 import type { SlaSeconds } from './operator.queue.ts';
-import { type TicketItem, ticketPatchBody, ticketQuery, ticketReplyBody } from './tickets.schemas.ts';
+import { type Route, route } from './route.table.ts';
+import {
+  type TicketItem,
+  ticketDetail,
+  ticketItem,
+  ticketListResponse,
+  ticketPatchBody,
+  ticketQuery,
+  ticketReplyBody,
+  ticketReplyResponse,
+} from './tickets.schemas.ts';
 
 export interface TicketRoutesOptions {
   tickets: TicketsRepository;
@@ -94,34 +104,60 @@ const replyItem = (r: TicketReplyRow) => ({
 const notFound = (res: Response) =>
   sendError(res, 404, 'ticket_not_found', 'No ticket with this id or number (like TKT-2026-0001).');
 
-export function ticketRoutes(options: TicketRoutesOptions): Router {
+export function ticketRoutes(options: TicketRoutesOptions): Route[] {
   const { tickets, directory, sla, logger } = options;
-  const router = Router();
-  router.use('/tickets', requireOperator(directory));
+  const routes: Route[] = [];
 
-  router.get('/tickets', async (req, res) => {
-    const query = ticketQuery.safeParse(req.query);
-    if (!query.success) return sendValidationError(res, query.error);
-    const f = query.data;
-    const me = operatorOf(res);
-    const assignee = f.assignee === 'me' ? me.id : f.assignee === 'none' ? null : f.assignee;
-    const { rows, total } = await tickets.list({ ...f, assignee, q: f.q || undefined });
-    res.json({ items: rows.map((r) => ticketItemOf(r, sla, me)), page: f.page, pageSize: f.pageSize, total });
-  });
+  routes.push(
+    route({
+      method: 'get',
+      path: '/api/v1/tickets',
+      summary: 'Support tickets, most urgent first, then oldest',
+      tags: ['tickets'],
+      auth: 'operator',
+      responses: { '200': { description: 'A page of tickets', schema: ticketListResponse } },
+      query: ticketQuery,
+      handler: async ({ res, query }) => {
+        const f = query;
+        const me = operatorOf(res);
+        const assignee = f.assignee === 'me' ? me.id : f.assignee === 'none' ? null : f.assignee;
+        const { rows, total } = await tickets.list({ ...f, assignee, q: f.q || undefined });
+        res.json({
+          items: rows.map((r) => ticketItemOf(r, sla, me)),
+          page: f.page,
+          pageSize: f.pageSize,
+          total,
+        });
+      },
+    }),
+  );
 
-  router.get('/tickets/:id', async (req, res) => {
-    const ticket = await tickets.get(req.params.id);
-    if (!ticket) return notFound(res);
-    const [replies, rating] = await Promise.all([
-      tickets.replies(ticket.id),
-      options.ratings.ofTicket(ticket.id),
-    ]);
-    res.json({
-      ...ticketItemOf(ticket, sla, operatorOf(res)),
-      replies: replies.map(replyItem),
-      satisfaction: rating ? satisfactionItemOf(rating) : null,
-    });
-  });
+  routes.push(
+    route({
+      method: 'get',
+      path: '/api/v1/tickets/{id}',
+      summary: 'One ticket by id or number (TKT-2026-0001), with its replies and notes',
+      tags: ['tickets'],
+      auth: 'operator',
+      responses: {
+        '200': { description: 'The ticket', schema: ticketDetail },
+        '404': { description: 'No such ticket' },
+      },
+      handler: async ({ req, res }) => {
+        const ticket = await tickets.get(String(req.params.id));
+        if (!ticket) return notFound(res);
+        const [replies, rating] = await Promise.all([
+          tickets.replies(ticket.id),
+          options.ratings.ofTicket(ticket.id),
+        ]);
+        res.json({
+          ...ticketItemOf(ticket, sla, operatorOf(res)),
+          replies: replies.map(replyItem),
+          satisfaction: rating ? satisfactionItemOf(rating) : null,
+        });
+      },
+    }),
+  );
 
   /** The ticket, if this operator may run these commands on it; null after answering 404 / 403. */
   async function workable(
@@ -145,120 +181,161 @@ export function ticketRoutes(options: TicketRoutesOptions): Router {
     return { ticket, me };
   }
 
-  router.patch('/tickets/:id', async (req, res) => {
-    const body = ticketPatchBody.safeParse(req.body);
-    if (!body.success) return sendValidationError(res, body.error);
-    const b = body.data;
-    const assigneeOf = (me: Operator) => (b.assignee === 'me' ? me.id : (b.assignee ?? null));
-    const found = await workable(req, res, (me) => [
-      { action: 'change' },
-      ...(b.assignee !== undefined ? [{ action: 'assign' as const, agentId: assigneeOf(me) }] : []),
-    ]);
-    if (!found) return;
-    const { ticket, me } = found;
-    const patch: TicketPatch = {};
-    if (b.assignee !== undefined) {
-      const assignee = assigneeOf(me);
-      if (assignee !== null && assignee !== me.id && !(await directory.get(assignee)))
-        return sendError(res, 400, 'unknown_agent', `assignee: no active operator has the id ${assignee}.`);
-      patch.assignedToAgentId = assignee;
-    }
-    let status: TicketStatus | undefined = b.status;
-    // Taking an open ticket starts the work on it.
-    if (!status && patch.assignedToAgentId && ticket.status === 'open') status = 'in_progress';
-    if (status) {
-      const move = checkTicketMove(ticket.status, status);
-      if (move.outcome === 'not_allowed')
-        return sendError(
-          res,
-          409,
-          'status_not_allowed',
-          move.allowed.length
-            ? `A ${move.from} ticket can move to ${move.allowed.join(', ')}, not ${move.to}.`
-            : `A ${move.from} ticket is final: it cannot move to ${move.to}.`,
-          { from: move.from, allowed: move.allowed },
+  routes.push(
+    route({
+      method: 'patch',
+      path: '/api/v1/tickets/{id}',
+      summary:
+        'Change status (open → in_progress → awaiting_customer → resolved → closed), assignee, priority, resolution',
+      tags: ['tickets'],
+      auth: 'operator',
+      responses: {
+        '200': { description: 'The changed ticket', schema: ticketItem },
+        '403': { description: "An agent changing a colleague's ticket, or assigning to someone else" },
+        '404': { description: 'No such ticket' },
+        '409': {
+          description: 'A status move the lifecycle does not allow (details.allowed), or changed meanwhile',
+        },
+      },
+      body: ticketPatchBody,
+      handler: async ({ req, res, body }) => {
+        const b = body;
+        const assigneeOf = (me: Operator) => (b.assignee === 'me' ? me.id : (b.assignee ?? null));
+        const found = await workable(req, res, (me) => [
+          { action: 'change' },
+          ...(b.assignee !== undefined ? [{ action: 'assign' as const, agentId: assigneeOf(me) }] : []),
+        ]);
+        if (!found) return;
+        const { ticket, me } = found;
+        const patch: TicketPatch = {};
+        if (b.assignee !== undefined) {
+          const assignee = assigneeOf(me);
+          if (assignee !== null && assignee !== me.id && !(await directory.get(assignee)))
+            return sendError(
+              res,
+              400,
+              'unknown_agent',
+              `assignee: no active operator has the id ${assignee}.`,
+            );
+          patch.assignedToAgentId = assignee;
+        }
+        let status: TicketStatus | undefined = b.status;
+        // Taking an open ticket starts the work on it.
+        if (!status && patch.assignedToAgentId && ticket.status === 'open') status = 'in_progress';
+        if (status) {
+          const move = checkTicketMove(ticket.status, status);
+          if (move.outcome === 'not_allowed')
+            return sendError(
+              res,
+              409,
+              'status_not_allowed',
+              move.allowed.length
+                ? `A ${move.from} ticket can move to ${move.allowed.join(', ')}, not ${move.to}.`
+                : `A ${move.from} ticket is final: it cannot move to ${move.to}.`,
+              { from: move.from, allowed: move.allowed },
+            );
+          if (move.outcome === 'ok') patch.status = status;
+        }
+        if (patch.status === 'resolved' && !(b.resolutionNotes ?? ticket.resolutionNotes))
+          return sendError(
+            res,
+            400,
+            'invalid_request',
+            'resolutionNotes: say what was done when you resolve a ticket',
+          );
+        if (b.priority) patch.priority = b.priority;
+        if (b.resolutionNotes !== undefined) patch.resolutionNotes = b.resolutionNotes;
+        if (b.resolutionCategory !== undefined) patch.resolutionCategory = b.resolutionCategory;
+        const updated = await tickets.update(
+          ticket.id,
+          { status: ticket.status, assignee: ticket.assignedToAgentId },
+          patch,
         );
-      if (move.outcome === 'ok') patch.status = status;
-    }
-    if (patch.status === 'resolved' && !(b.resolutionNotes ?? ticket.resolutionNotes))
-      return sendError(
-        res,
-        400,
-        'invalid_request',
-        'resolutionNotes: say what was done when you resolve a ticket',
-      );
-    if (b.priority) patch.priority = b.priority;
-    if (b.resolutionNotes !== undefined) patch.resolutionNotes = b.resolutionNotes;
-    if (b.resolutionCategory !== undefined) patch.resolutionCategory = b.resolutionCategory;
-    const updated = await tickets.update(
-      ticket.id,
-      { status: ticket.status, assignee: ticket.assignedToAgentId },
-      patch,
-    );
-    if (!updated)
-      return sendError(
-        res,
-        409,
-        'changed_meanwhile',
-        `Ticket ${ticket.ticketNumber} was changed by someone else a moment ago; reload it and try again.`,
-      );
-    logger.info({ ticket: ticket.ticketNumber, by: me.id, patch }, 'ticket changed');
-    if (
-      (patch.status === 'resolved' || patch.status === 'closed') &&
-      updated.sessionId &&
-      options.toConversation
-    )
-      await options
-        .toConversation({
-          desk: 'ticket',
-          kind: 'ticket_status_changed',
-          eventId: `status:${updated.id}:${patch.status}:${updated.updatedAt.toISOString()}`,
-          externalId: updated.ticketNumber,
-          status: patch.status === 'resolved' ? 'solved' : 'closed',
-          agent: { id: me.id, name: me.displayName },
-        })
-        .catch((error: unknown) =>
-          logger.warn({ err: error, ticket: updated.ticketNumber }, 'telling the conversation failed'),
-        );
-    res.json(ticketItemOf(updated, sla, me));
-  });
+        if (!updated)
+          return sendError(
+            res,
+            409,
+            'changed_meanwhile',
+            `Ticket ${ticket.ticketNumber} was changed by someone else a moment ago; reload it and try again.`,
+          );
+        logger.info({ ticket: ticket.ticketNumber, by: me.id, patch }, 'ticket changed');
+        if (
+          (patch.status === 'resolved' || patch.status === 'closed') &&
+          updated.sessionId &&
+          options.toConversation
+        )
+          await options
+            .toConversation({
+              desk: 'ticket',
+              kind: 'ticket_status_changed',
+              eventId: `status:${updated.id}:${patch.status}:${updated.updatedAt.toISOString()}`,
+              externalId: updated.ticketNumber,
+              status: patch.status === 'resolved' ? 'solved' : 'closed',
+              agent: { id: me.id, name: me.displayName },
+            })
+            .catch((error: unknown) =>
+              logger.warn({ err: error, ticket: updated.ticketNumber }, 'telling the conversation failed'),
+            );
+        res.json(ticketItemOf(updated, sla, me));
+      },
+    }),
+  );
 
-  router.post('/tickets/:id/replies', async (req, res) => {
-    const body = ticketReplyBody.safeParse(req.body);
-    if (!body.success) return sendValidationError(res, body.error);
-    const found = await workable(req, res, () => [{ action: 'reply' }]);
-    if (!found) return;
-    const { ticket, me } = found;
-    if (ticket.status === 'closed')
-      return sendError(res, 409, 'ticket_closed', `Ticket ${ticket.ticketNumber} is closed: open a new one.`);
-    const { body: text, public: isPublic } = body.data;
-    const at = options.now();
-    let reply = await tickets.addReply({
-      ticketId: ticket.id,
-      authorType: 'agent',
-      authorId: me.id,
-      authorName: me.displayName,
-      body: text,
-      isPublic,
-      deliveredVia: isPublic ? 'email' : 'none',
-      deliveryStatus: isPublic ? 'pending' : 'not_sent',
-    });
-    if (isPublic) {
-      reply = await deliver(ticket, reply, me);
-      await tickets.markFirstResponse(ticket.id, at);
-    }
-    let current = (await tickets.get(ticket.id)) ?? ticket;
-    // A public answer waits for the requester; their next message moves it back to in_progress.
-    if (isPublic && (current.status === 'open' || current.status === 'in_progress')) {
-      current =
-        (await tickets.update(
-          current.id,
-          { status: current.status, assignee: current.assignedToAgentId },
-          { status: 'awaiting_customer' },
-        )) ?? current;
-    }
-    res.status(201).json({ ticket: ticketItemOf(current, sla, me), reply: replyItem(reply) });
-  });
+  routes.push(
+    route({
+      method: 'post',
+      path: '/api/v1/tickets/{id}/replies',
+      summary: 'Reply to the requester (their live conversation, else e-mail) or add an internal note',
+      tags: ['tickets'],
+      auth: 'operator',
+      responses: {
+        '201': { description: 'Stored, with how it was delivered', schema: ticketReplyResponse },
+        '403': { description: 'The ticket is held by another agent, or not taken yet' },
+        '404': { description: 'No such ticket' },
+        '409': { description: 'The ticket is closed' },
+      },
+      body: ticketReplyBody,
+      handler: async ({ req, res, body }) => {
+        const found = await workable(req, res, () => [{ action: 'reply' }]);
+        if (!found) return;
+        const { ticket, me } = found;
+        if (ticket.status === 'closed')
+          return sendError(
+            res,
+            409,
+            'ticket_closed',
+            `Ticket ${ticket.ticketNumber} is closed: open a new one.`,
+          );
+        const { body: text, public: isPublic } = body;
+        const at = options.now();
+        let reply = await tickets.addReply({
+          ticketId: ticket.id,
+          authorType: 'agent',
+          authorId: me.id,
+          authorName: me.displayName,
+          body: text,
+          isPublic,
+          deliveredVia: isPublic ? 'email' : 'none',
+          deliveryStatus: isPublic ? 'pending' : 'not_sent',
+        });
+        if (isPublic) {
+          reply = await deliver(ticket, reply, me);
+          await tickets.markFirstResponse(ticket.id, at);
+        }
+        let current = (await tickets.get(ticket.id)) ?? ticket;
+        // A public answer waits for the requester; their next message moves it back to in_progress.
+        if (isPublic && (current.status === 'open' || current.status === 'in_progress')) {
+          current =
+            (await tickets.update(
+              current.id,
+              { status: current.status, assignee: current.assignedToAgentId },
+              { status: 'awaiting_customer' },
+            )) ?? current;
+        }
+        res.status(201).json({ ticket: ticketItemOf(current, sla, me), reply: replyItem(reply) });
+      },
+    }),
+  );
 
   async function deliver(ticket: TicketRow, reply: TicketReplyRow, agent: Operator): Promise<TicketReplyRow> {
     const inChat =
@@ -298,5 +375,5 @@ export function ticketRoutes(options: TicketRoutesOptions): Router {
     return { ...reply, deliveryStatus: 'failed', deliveryError: sent.error };
   }
 
-  return router;
+  return routes;
 }

@@ -1,10 +1,8 @@
-// Request and response bodies of the ticket and callback work API, and its OpenAPI operations.
+// Request and response bodies of the ticket and callback work API (the route tables validate with them).
 import { z } from 'zod';
 import { PRIORITIES } from '../detection/detection.types.ts';
 import { CALLBACK_STATUSES, TICKET_STATUSES } from '../storage/schema/index.ts';
-import type { ApiOperation } from './openapi.ts';
 import { list, RESOLUTION_CATEGORIES, satisfactionItem } from './operator.schemas.ts';
-import { errorBody } from './widget.schemas.ts';
 
 const paging = {
   page: z.coerce.number().int().min(1).default(1),
@@ -180,98 +178,3 @@ export const callbackListResponse = z.object({
   pageSize: z.number().int(),
   total: z.number().int(),
 });
-
-export function workOperations(): ApiOperation[] {
-  const auth = 'operator' as const;
-  const e = (description: string) => ({ description, schema: errorBody });
-  const common = { '401': e('Missing, wrong or expired operator token') };
-  return [
-    {
-      method: 'get',
-      path: '/api/v1/tickets',
-      summary: 'Support tickets, most urgent first, then oldest',
-      tags: ['tickets'],
-      auth,
-      query: ticketQuery,
-      responses: {
-        '200': { description: 'A page of tickets', schema: ticketListResponse },
-        '400': e('Bad filter'),
-        ...common,
-      },
-    },
-    {
-      method: 'get',
-      path: '/api/v1/tickets/{id}',
-      summary: 'One ticket by id or number (TKT-2026-0001), with its replies and notes',
-      tags: ['tickets'],
-      auth,
-      responses: {
-        '200': { description: 'The ticket', schema: ticketDetail },
-        '404': e('No such ticket'),
-        ...common,
-      },
-    },
-    {
-      method: 'patch',
-      path: '/api/v1/tickets/{id}',
-      summary:
-        'Change status (open → in_progress → awaiting_customer → resolved → closed), assignee, priority, resolution',
-      tags: ['tickets'],
-      auth,
-      body: ticketPatchBody,
-      responses: {
-        '200': { description: 'The changed ticket', schema: ticketItem },
-        '400': e('Malformed body'),
-        '403': e("An agent changing a colleague's ticket, or assigning to someone else"),
-        '404': e('No such ticket'),
-        '409': e('A status move the lifecycle does not allow (details.allowed), or changed meanwhile'),
-        ...common,
-      },
-    },
-    {
-      method: 'post',
-      path: '/api/v1/tickets/{id}/replies',
-      summary: 'Reply to the requester (their live conversation, else e-mail) or add an internal note',
-      tags: ['tickets'],
-      auth,
-      body: ticketReplyBody,
-      responses: {
-        '201': { description: 'Stored, with how it was delivered', schema: ticketReplyResponse },
-        '400': e('Malformed body'),
-        '403': e('The ticket is held by another agent, or not taken yet'),
-        '404': e('No such ticket'),
-        '409': e('The ticket is closed'),
-        ...common,
-      },
-    },
-    {
-      method: 'get',
-      path: '/api/v1/callbacks',
-      summary: 'Callbacks to make, the earliest window first',
-      tags: ['callbacks'],
-      auth,
-      query: callbackQuery,
-      responses: {
-        '200': { description: 'A page of callbacks', schema: callbackListResponse },
-        '400': e('Bad filter'),
-        ...common,
-      },
-    },
-    {
-      method: 'patch',
-      path: '/api/v1/callbacks/{id}',
-      summary: 'Record the outcome of a call (done, no_answer → rescheduled, cancelled), notes, assignee',
-      tags: ['callbacks'],
-      auth,
-      body: callbackPatchBody,
-      responses: {
-        '200': { description: 'The changed callback', schema: callbackItem },
-        '400': e('Malformed body'),
-        '403': e("An agent changing a colleague's callback"),
-        '404': e('No such callback'),
-        '409': e('Already done or cancelled, or changed meanwhile'),
-        ...common,
-      },
-    },
-  ];
-}

@@ -2,7 +2,6 @@
 // root stays short: the repositories, the mailer (SMTP when configured), the routes, and the loop that
 // reminds operators when a callback's window opens (durable: the reminder is a column of the row, so any
 // process sends it, exactly once, after any restart).
-import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.ts';
 import { OPERATORS_CHANNEL, type Realtime } from '../engine/realtime.port.ts';
@@ -14,10 +13,9 @@ import { createSatisfactionRepository } from '../storage/satisfaction.repository
 import { createTicketsRepository } from '../storage/tickets.repository.ts';
 import type { OperatorDirectory } from './auth.operators.ts';
 import { callbackItemOf, callbackRoutes } from './callbacks.routes.ts';
-import type { ApiOperation } from './openapi.ts';
-import { serviceEscalationOperations, serviceEscalationRoutes } from './service-escalation.routes.ts';
+import type { Route, RouteGuards } from './route.table.ts';
+import { requireServiceToken, serviceEscalationRoutes } from './service-escalation.routes.ts';
 import { ticketRoutes } from './tickets.routes.ts';
-import { workOperations } from './tickets.schemas.ts';
 
 export interface WorkModuleDeps {
   config: Config;
@@ -35,8 +33,10 @@ export interface WorkModuleDeps {
 }
 
 export interface WorkModule {
-  apiRouter: { router: Router; operations: ApiOperation[] };
-  rootRouters: Router[];
+  /** The ticket and callback work API and the service escalation API. */
+  routes: Route[];
+  /** The `service` guard (X-Service-Token) for the route tables. */
+  guards: RouteGuards;
   /** Sends the reminders of callbacks whose window has opened; returns how many were sent. */
   remindDueCallbacks(): Promise<number>;
   start(): void;
@@ -74,24 +74,19 @@ export function createWorkModule(deps: WorkModuleDeps): WorkModule {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> = Promise.resolve();
   return {
-    apiRouter: {
-      router: routerOf([
-        ticketRoutes({
-          tickets,
-          ratings: createSatisfactionRepository(db),
-          directory: deps.directory,
-          mailer,
-          sla,
-          logger: log,
-          now,
-          ...(deps.toConversation ? { toConversation: deps.toConversation } : {}),
-        }),
-        callbackRoutes({ callbacks, directory: deps.directory, logger: log, now }),
-      ]),
-      operations: [...workOperations(), ...serviceEscalationOperations()],
-    },
-    rootRouters: [
-      serviceEscalationRoutes({
+    routes: [
+      ...ticketRoutes({
+        tickets,
+        ratings: createSatisfactionRepository(db),
+        directory: deps.directory,
+        mailer,
+        sla,
+        logger: log,
+        now,
+        ...(deps.toConversation ? { toConversation: deps.toConversation } : {}),
+      }),
+      ...callbackRoutes({ callbacks, directory: deps.directory, logger: log, now }),
+      ...serviceEscalationRoutes({
         secret: config.work.serviceSecret,
         tickets,
         allocateTicketNumber: deps.allocateTicketNumber,
@@ -101,6 +96,7 @@ export function createWorkModule(deps: WorkModuleDeps): WorkModule {
         now,
       }),
     ],
+    guards: { service: [requireServiceToken(config.work.serviceSecret)] },
     remindDueCallbacks,
     start() {
       timer = setInterval(() => {
@@ -116,11 +112,4 @@ export function createWorkModule(deps: WorkModuleDeps): WorkModule {
       mailer?.close();
     },
   };
-}
-
-function routerOf(routers: Router[]): Router {
-  const [first, ...rest] = routers;
-  if (!first) throw new Error('no routers');
-  for (const r of rest) first.use(r);
-  return first;
 }

@@ -66,16 +66,6 @@ function servedRoutes(app: Express): string[] {
 
 /** Routes still registered as plain Express routes; each conversion to a table removes its line. */
 const NOT_YET_IN_A_TABLE = [
-  'GET /analytics.js',
-  'GET /channels/salesiq/zobot',
-  'GET /channels/whatsapp/webhook',
-  'GET /healthz',
-  'GET /metrics',
-  'GET /readyz',
-  'HEAD /channels/salesiq/zobot',
-  'POST /channels/evolution/webhook',
-  'POST /channels/salesiq/zobot',
-  'POST /channels/whatsapp/webhook',
   'POST /slack/commands',
   'POST /slack/events',
   'POST /slack/interactions',
@@ -139,7 +129,7 @@ describe('the OpenAPI document is the route tables', () => {
         const res = await fetch(url, {
           method: method.toUpperCase(),
           headers: { 'content-type': 'application/json' },
-          body: method === 'get' ? undefined : '{}',
+          body: method === 'get' || method === 'head' ? undefined : '{}',
           signal: AbortSignal.timeout(10_000),
         });
         await res.arrayBuffer();
