@@ -51,7 +51,9 @@ profile.samples.forEach((id, i) => {
 });
 const busy = total - idle;
 const pct = (x: number) => `${((100 * x) / busy).toFixed(1)} %`;
-process.stdout.write(`idle ${((100 * idle) / total).toFixed(1)} % of wall, busy ${(busy / 1e3).toFixed(0)} ms\n`);
+process.stdout.write(
+  `idle ${((100 * idle) / total).toFixed(1)} % of wall, busy ${(busy / 1e3).toFixed(0)} ms\n`,
+);
 const table = flags.includes('--functions') ? functions : groups;
 for (const [name, t] of [...table].sort((a, b) => b[1] - a[1]).slice(0, top))
   process.stdout.write(`${pct(t).padStart(7)}  ${name}\n`);

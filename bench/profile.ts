@@ -36,8 +36,8 @@ async function profiled<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 try {
-  if (part === 'engine') {
-    const runtime = await createRuntime(await storage.config(), {
+  if (part === 'engine' || part === 'engine-embedded') {
+    const runtime = await createRuntime(await storage.config({}, { embedded: part === 'engine-embedded' }), {
       logger,
       runWorker: false,
       defaultMetrics: false,
@@ -50,7 +50,7 @@ try {
       );
       const cpu = process.cpuUsage(cpuBefore);
       process.stdout.write(
-        `engine c${concurrency}: ${fmt(r.turnsPerSecond)} turns/s, p50 ${fmt(r.latencyMs.p50)} ms, ` +
+        `${part} c${concurrency}: ${fmt(r.turnsPerSecond)} turns/s, p50 ${fmt(r.latencyMs.p50)} ms, ` +
           `CPU ${fmt((cpu.user + cpu.system) / r.turns)} µs per turn\n`,
       );
     } finally {

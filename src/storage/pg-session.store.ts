@@ -1,6 +1,6 @@
 // SessionStore on Postgres (or PGlite) through Drizzle. A turn commits in one transaction: the session row
-// moves from version N to N+1 only if it is still at N, together with its messages, trace entry and outbox
-// effects. A duplicate clientMessageId hits the unique index and returns the first answer.
+// moves from version N to N+1 only if it is still at N, together with its messages, trace entry, outbox
+// effects and timer changes. A duplicate clientMessageId hits the unique index and returns the first answer.
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import {
   type ChatMessage,
@@ -10,6 +10,7 @@ import {
   turnResponseSchema,
 } from '../engine/turn.types.ts';
 import type { Db } from './database.ts';
+import { applyPgTimerChanges } from './pg-timer.store.ts';
 import { messages, outbox, sessions, traces } from './schema/index.ts';
 import type {
   CommitOutcome,
@@ -44,7 +45,7 @@ export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): Se
     sessionId: string,
     seq: number,
     clientMessageId: string | null,
-    c: Pick<TurnCommit, 'messages' | 'trace' | 'response' | 'effects' | 'at'>,
+    c: Pick<TurnCommit, 'messages' | 'trace' | 'response' | 'effects' | 'timers' | 'at'>,
   ) {
     const at = new Date(c.at);
     await tx
@@ -68,6 +69,7 @@ export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): Se
         .insert(outbox)
         .values(c.effects.map((e: EffectRecord) => ({ ...e, availableAt: at, createdAt: at })));
     }
+    if (c.timers && c.timers.length > 0) await applyPgTimerChanges(tx, sessionId, seq, c.timers);
   }
 
   return {
