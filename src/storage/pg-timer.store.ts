@@ -5,13 +5,7 @@ import { z } from 'zod';
 import type { Db } from './database.ts';
 import { rowsOf } from './pg-effect.log.ts';
 import { timers } from './schema/index.ts';
-import {
-  type DueTimer,
-  TIMER_KINDS,
-  type TimerChange,
-  type TimerKind,
-  type TimerStore,
-} from './timer.store.ts';
+import { type DueTimer, TIMER_KINDS, type TimerStore } from './timer.store.ts';
 
 const dueRow = z.object({
   session_id: z.string(),
@@ -20,44 +14,30 @@ const dueRow = z.object({
   due_at: z.union([z.string(), z.date()]).transform((v) => new Date(v)),
 });
 
-async function arm(db: Db, sessionId: string, kind: TimerKind, dueAt: Date, version: number) {
-  await db
-    .insert(timers)
-    .values({ sessionId, kind, dueAt, armedAtVersion: version, lockedUntil: null })
-    .onConflictDoUpdate({
-      target: [timers.sessionId, timers.kind],
-      set: {
-        dueAt: sql`excluded.due_at`,
-        armedAtVersion: sql`excluded.armed_at_version`,
-        lockedUntil: null,
-      },
-      setWhere: sql`${timers.armedAtVersion} <= excluded.armed_at_version`,
-    });
-}
-
-async function cancel(db: Db, sessionId: string, kind: TimerKind, version: number) {
-  await db
-    .delete(timers)
-    .where(and(eq(timers.sessionId, sessionId), eq(timers.kind, kind), lte(timers.armedAtVersion, version)));
-}
-
-/** A turn's timer changes, in the caller's transaction (the Postgres session store's commit). */
-export async function applyPgTimerChanges(
-  db: Db,
-  sessionId: string,
-  version: number,
-  changes: readonly TimerChange[],
-): Promise<void> {
-  for (const c of changes)
-    if (c.op === 'arm') await arm(db, sessionId, c.kind, c.dueAt, version);
-    else await cancel(db, sessionId, c.kind, version);
-}
-
 export function createPgTimerStore(db: Db): TimerStore {
   return {
     kind: 'postgres',
-    arm: (sessionId, kind, dueAt, version) => arm(db, sessionId, kind, dueAt, version),
-    cancel: (sessionId, kind, version) => cancel(db, sessionId, kind, version),
+    async arm(sessionId, kind, dueAt, version) {
+      await db
+        .insert(timers)
+        .values({ sessionId, kind, dueAt, armedAtVersion: version, lockedUntil: null })
+        .onConflictDoUpdate({
+          target: [timers.sessionId, timers.kind],
+          set: {
+            dueAt: sql`excluded.due_at`,
+            armedAtVersion: sql`excluded.armed_at_version`,
+            lockedUntil: null,
+          },
+          setWhere: sql`${timers.armedAtVersion} <= excluded.armed_at_version`,
+        });
+    },
+    async cancel(sessionId, kind, version) {
+      await db
+        .delete(timers)
+        .where(
+          and(eq(timers.sessionId, sessionId), eq(timers.kind, kind), lte(timers.armedAtVersion, version)),
+        );
+    },
     async claimDue(now, limit, leaseMs) {
       const at = now.toISOString();
       const until = new Date(now.getTime() + leaseMs).toISOString();
