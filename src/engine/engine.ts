@@ -14,6 +14,7 @@ import { offeredButtons } from '../machines/conversation.buttons.ts';
 import type { VisitorBrowser, VisitorInfo } from '../machines/conversation.context.ts';
 import { type ConversationMachine, HUMAN_TAG } from '../machines/conversation.machine.ts';
 import type { EffectRecord, SessionStore, StoredSession } from '../storage/session.store.ts';
+import type { TimerChange } from '../storage/timer.store.ts';
 import { planDesk } from './desk.plan.ts';
 import { type HandleOptions, type HandleResult, type Inbound, withCardNumbersMasked } from './inbound.ts';
 import { planOperator } from './operator.plan.ts';
@@ -47,10 +48,12 @@ export interface EngineDeps {
   /** Observes every committed turn (metrics, analytics). Must not throw. */
   onTurn?: (turn: CommittedTurn) => void;
   /**
-   * Durable follow-ups of a commit (arming timers, waking the trace sink), awaited before the caller is
-   * answered. Failures are logged, never thrown: the turn is already committed.
+   * Follow-ups of a commit (waking the trace sink), awaited before the caller is answered. Failures are
+   * logged, never thrown: the turn is already committed.
    */
   onCommitted?: (turn: { trace: TraceEntry; snapshot: ConversationSnapshot }) => Promise<void>;
+  /** The durable timers a turn arms or cancels (timer.policy.ts); committed atomically with the turn. */
+  timerChanges?: (turn: { trace: TraceEntry; snapshot: ConversationSnapshot }) => TimerChange[];
   /** Time each stage of a turn into `CommittedTurn.stages` (bench, profiling). Off by default. */
   timeStages?: boolean;
   maxCommitAttempts?: number;
@@ -270,6 +273,7 @@ export function createEngine(deps: EngineDeps) {
       trace,
       response: out.response,
       effects: out.effects,
+      timers: deps.timerChanges?.({ trace, snapshot }) ?? [],
       at,
     });
     logger.info({ sessionId, seq: 1, state: out.state, channel }, 'session started');
@@ -393,6 +397,7 @@ export function createEngine(deps: EngineDeps) {
       extras,
     });
     const persisted = persistSnapshot(machine, next);
+    const timers = deps.timerChanges?.({ trace, snapshot: next }) ?? [];
     clock?.lap('transition');
     const result = await store.commit({
       sessionId,
@@ -406,6 +411,7 @@ export function createEngine(deps: EngineDeps) {
       trace,
       response: out.response,
       effects: out.effects,
+      timers,
       at,
     });
     clock?.lap('commit');

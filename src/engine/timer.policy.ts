@@ -1,7 +1,7 @@
 // Which durable timers a committed turn arms or cancels. Pure: asks the machine (`snapshot.can`) whether
 // the new state accepts the timer event, so the rule follows the machine instead of a list of states.
 
-import type { TimerKind } from '../storage/timer.store.ts';
+import type { TimerChange } from '../storage/timer.store.ts';
 import type { ConversationSnapshot } from './snapshot.codec.ts';
 import type { TraceEntry } from './turn.types.ts';
 
@@ -11,8 +11,6 @@ export interface TimerSettings {
   /** Visitors waiting in the queue this long get TIMER.SLA_REMINDER, repeated every period (0 = never). */
   slaReminderMs: number;
 }
-
-export type TimerChange = { op: 'arm'; kind: TimerKind; dueAt: Date } | { op: 'cancel'; kind: TimerKind };
 
 export function timerChanges(
   turn: { trace: TraceEntry; snapshot: ConversationSnapshot },

@@ -1,5 +1,6 @@
-// Durable timers: arms them after each commit (engine `onCommitted`), and polls for due ones, firing each
-// as a `timer` inbound through `engine.handle` — with the ordering, atomicity and trace of every other turn.
+// Durable timers: says which timers a turn arms or cancels (the engine commits them with the turn, in the
+// session store's one atomic write), and polls for due ones, firing each as a `timer` inbound through
+// `engine.handle` — with the ordering, atomicity and trace of every other turn.
 // Firing is idempotent (`timerId` = kind:armingVersion is the turn's idempotency key); a timer from an
 // older turn is harmless: inactivity only fires at the version that armed it, and a state that no longer
 // accepts the event answers `not_accepted`. Never XState `after`: those do not survive persistence.
@@ -14,7 +15,7 @@ import type { TraceEntry } from './turn.types.ts';
 export interface TimerServiceOptions {
   store: TimerStore;
   sessions: Pick<SessionStore, 'load'>;
-  /** `engine.handle` (late-bound: the engine is built with this service's `onCommitted`). */
+  /** `engine.handle` (late-bound: the engine is built with this service's `changesOf`). */
   handle: (sessionId: string, inbound: Inbound) => Promise<HandleResult>;
   logger: Logger;
   now: () => Date;
@@ -32,14 +33,9 @@ export function createTimerService(options: TimerServiceOptions) {
   let interval: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
 
-  async function onCommitted(turn: { trace: TraceEntry; snapshot: ConversationSnapshot }): Promise<void> {
-    const { sessionId, seq } = turn.trace;
-    await Promise.all(
-      timerChanges(turn, settings).map((c) =>
-        c.op === 'arm' ? store.arm(sessionId, c.kind, c.dueAt, seq) : store.cancel(sessionId, c.kind, seq),
-      ),
-    );
-  }
+  /** The engine's `timerChanges`: what this turn does to the session's timers, under these settings. */
+  const changesOf = (turn: { trace: TraceEntry; snapshot: ConversationSnapshot }) =>
+    timerChanges(turn, settings);
 
   async function fire(t: DueTimer): Promise<void> {
     const inbound: Inbound = {
@@ -53,7 +49,8 @@ export function createTimerService(options: TimerServiceOptions) {
     if (result.outcome === 'not_accepted' && t.kind === 'inactivity' && settings.inactivityMs > 0) {
       const session = await options.sessions.load(t.sessionId);
       if (session && session.version > t.armedAtVersion) {
-        // A later turn's re-arm was lost (a crash between its commit and the arm): arm from that turn.
+        // A later turn's re-arm is missing (turns committed before timers were part of the commit could
+        // lose it to a crash between the two): arm from that turn.
         await store.complete(t);
         await store.arm(
           t.sessionId,
@@ -105,7 +102,7 @@ export function createTimerService(options: TimerServiceOptions) {
 
   return {
     store,
-    onCommitted,
+    changesOf,
     tick,
     start() {
       if (interval) return;

@@ -319,10 +319,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     now,
     newId: overrides.newId ?? (() => randomUUID()),
     onEffectsCommitted: () => worker.kick(),
-    onCommitted: async (turn) => {
+    onCommitted: async () => {
       redis?.traceSink.kick();
-      await timers.onCommitted(turn);
     },
+    timerChanges: timers.changesOf,
     classifierHistory: config.llm.historyMessages,
     onTurn: overrides.engine?.onTurn
       ? (turn) => {

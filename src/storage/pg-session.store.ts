@@ -1,7 +1,7 @@
-// SessionStore on Postgres (or PGlite) through Drizzle. A turn commits in one transaction: the session row
-// moves from version N to N+1 only if it is still at N, together with its messages, trace entry and outbox
-// effects. A duplicate clientMessageId hits the unique index and returns the first answer.
-import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+// SessionStore on Postgres (or PGlite) through Drizzle. A turn commits in one statement: the session row
+// moves from version N to N+1 only if it is still at N, together with its messages, trace entry, outbox
+// effects and timer changes. A duplicate clientMessageId hits the unique index and returns the first answer.
+import { and, asc, desc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import {
   type ChatMessage,
   chatMessageSchema,
@@ -10,7 +10,8 @@ import {
   turnResponseSchema,
 } from '../engine/turn.types.ts';
 import type { Db } from './database.ts';
-import { messages, outbox, sessions, traces } from './schema/index.ts';
+import { rowsOf } from './pg-effect.log.ts';
+import { messages, sessions, traces } from './schema/index.ts';
 import type {
   CommitOutcome,
   EffectRecord,
@@ -29,66 +30,90 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
 export interface PgSessionStoreOptions {
   /** Idle sessions expire after this long (the row stays for analytics; `load` ignores nothing). */
   sessionTtlSeconds: number;
 }
 
-export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): SessionStore {
-  const expiry = (at: string) => new Date(Date.parse(at) + options.sessionTtlSeconds * 1000);
+/**
+ * One turn's rows as ONE statement (one round trip, one implicit transaction — on PGlite one WAL flush
+ * instead of one per statement): `head` is the CTE that writes the session row and returns its id — the
+ * insert of a new session, or the compare-and-set update — and the trace, messages, outbox effects and
+ * timer changes are written only if it returned a row. A duplicate clientMessageId (or seq) fails the
+ * whole statement on the unique index, writing nothing.
+ */
+function turnStatement(
+  head: SQL,
+  seq: number,
+  clientMessageId: string | null,
+  c: Pick<TurnCommit, 'messages' | 'trace' | 'response' | 'effects' | 'timers' | 'at'>,
+): SQL {
+  const messageRows = c.messages.map((m) => ({
+    seq: m.seq,
+    role: m.role,
+    text: m.text,
+    buttons: m.buttons ?? null,
+    agent_id: m.agentId ?? null,
+    created_at: m.at,
+  }));
+  const effectRows = c.effects.map((e: EffectRecord) => ({
+    seq: e.seq,
+    idempotency_key: e.idempotencyKey,
+    type: e.type,
+    params: e.params,
+  }));
+  const timers = c.timers ?? [];
+  const arms = timers.flatMap((t) =>
+    t.op === 'arm' ? [{ kind: t.kind, due_at: t.dueAt.toISOString() }] : [],
+  );
+  const cancels = timers.flatMap((t) => (t.op === 'cancel' ? [t.kind] : []));
+  return sql`
+with u as (${head}),
+t as (
+  insert into traces (session_id, seq, client_message_id, entry, response, created_at)
+  select u.id, ${seq}::int, ${clientMessageId}::text, ${JSON.stringify(c.trace)}::jsonb,
+    ${JSON.stringify(c.response)}::jsonb, ${c.at}::timestamptz
+  from u
+), m as (
+  insert into messages (session_id, seq, role, text, buttons, agent_id, created_at)
+  select u.id, x.seq, x.role, x.text, x.buttons, x.agent_id, x.created_at
+  from u, json_to_recordset(${JSON.stringify(messageRows)}::json) as x(seq int, role text, text text,
+    buttons jsonb, agent_id text, created_at timestamptz)
+), o as (
+  insert into outbox (session_id, seq, idempotency_key, type, params, available_at, created_at)
+  select u.id, x.seq, x.idempotency_key, x.type, x.params, ${c.at}::timestamptz, ${c.at}::timestamptz
+  from u, json_to_recordset(${JSON.stringify(effectRows)}::json) as x(seq int, idempotency_key text,
+    type text, params jsonb)
+), armed as (
+  insert into timers (session_id, kind, due_at, armed_at_version, locked_until)
+  select u.id, x.kind, x.due_at, ${seq}::int, null
+  from u, json_to_recordset(${JSON.stringify(arms)}::json) as x(kind text, due_at timestamptz)
+  on conflict (session_id, kind) do update set due_at = excluded.due_at,
+    armed_at_version = excluded.armed_at_version, locked_until = null
+  where timers.armed_at_version <= excluded.armed_at_version
+), cancelled as (
+  delete from timers using u
+  where timers.session_id = u.id
+    and timers.kind in (select json_array_elements_text(${JSON.stringify(cancels)}::json))
+    and timers.armed_at_version <= ${seq}::int
+)
+select count(*)::int as n from u`;
+}
 
-  async function writeTurnRows(
-    tx: Tx,
-    sessionId: string,
-    seq: number,
-    clientMessageId: string | null,
-    c: Pick<TurnCommit, 'messages' | 'trace' | 'response' | 'effects' | 'at'>,
-  ) {
-    const at = new Date(c.at);
-    await tx
-      .insert(traces)
-      .values({ sessionId, seq, clientMessageId, entry: c.trace, response: c.response, createdAt: at });
-    if (c.messages.length > 0) {
-      await tx.insert(messages).values(
-        c.messages.map((m) => ({
-          sessionId,
-          seq: m.seq,
-          role: m.role,
-          text: m.text,
-          buttons: m.buttons ?? null,
-          agentId: m.agentId ?? null,
-          createdAt: new Date(m.at),
-        })),
-      );
-    }
-    if (c.effects.length > 0) {
-      await tx
-        .insert(outbox)
-        .values(c.effects.map((e: EffectRecord) => ({ ...e, availableAt: at, createdAt: at })));
-    }
-  }
+export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): SessionStore {
+  const expiry = (at: string) => new Date(Date.parse(at) + options.sessionTtlSeconds * 1000).toISOString();
 
   return {
     kind: 'postgres',
     async create(s: NewSession) {
-      await db.transaction(async (tx) => {
-        await tx.insert(sessions).values({
-          id: s.id,
-          tokenHash: s.tokenHash,
-          schemaVersion: s.schemaVersion,
-          version: 1,
-          state: s.state,
-          owner: s.owner,
-          snapshot: s.snapshot,
-          messageCount: s.messages.length,
-          createdAt: new Date(s.at),
-          updatedAt: new Date(s.at),
-          expiresAt: expiry(s.at),
-        });
-        await writeTurnRows(tx, s.id, 1, null, s);
-      });
+      const head = sql`
+        insert into sessions (id, token_hash, schema_version, version, state, owner, snapshot, message_count,
+          created_at, updated_at, expires_at)
+        values (${s.id}, ${s.tokenHash}, ${s.schemaVersion}::int, 1, ${s.state}, ${s.owner},
+          ${JSON.stringify(s.snapshot)}::jsonb, ${s.messages.length}::int, ${s.at}::timestamptz,
+          ${s.at}::timestamptz, ${expiry(s.at)}::timestamptz)
+        returning id`;
+      await db.execute(turnStatement(head, 1, null, s));
     },
 
     async load(sessionId) {
@@ -101,25 +126,15 @@ export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): Se
     async commit(c): Promise<CommitOutcome> {
       const seq = c.expectedVersion + 1;
       try {
-        const committed = await db.transaction(async (tx) => {
-          const updated = await tx
-            .update(sessions)
-            .set({
-              version: seq,
-              schemaVersion: c.schemaVersion,
-              state: c.state,
-              owner: c.owner,
-              snapshot: c.snapshot,
-              messageCount: sql`${sessions.messageCount} + ${c.messages.length}`,
-              updatedAt: new Date(c.at),
-              expiresAt: expiry(c.at),
-            })
-            .where(and(eq(sessions.id, c.sessionId), eq(sessions.version, c.expectedVersion)))
-            .returning({ version: sessions.version });
-          if (updated.length === 0) return false;
-          await writeTurnRows(tx, c.sessionId, seq, c.clientMessageId, c);
-          return true;
-        });
+        const head = sql`
+          update sessions set version = ${seq}::int, schema_version = ${c.schemaVersion}::int,
+            state = ${c.state}, owner = ${c.owner}, snapshot = ${JSON.stringify(c.snapshot)}::jsonb,
+            message_count = message_count + ${c.messages.length}::int, updated_at = ${c.at}::timestamptz,
+            expires_at = ${expiry(c.at)}::timestamptz
+          where id = ${c.sessionId} and version = ${c.expectedVersion}::int
+          returning id`;
+        const [row] = rowsOf(await db.execute(turnStatement(head, seq, c.clientMessageId, c)));
+        const committed = (row as { n?: unknown } | undefined)?.n === 1;
         return committed ? { outcome: 'committed' } : { outcome: 'conflict' };
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;

@@ -1,8 +1,8 @@
 // SessionStore on Redis. A turn commits in ONE round trip: a Lua script checks the clientMessageId (a
 // re-sent message returns the first answer, whichever process committed it), compares the version, writes
-// the record, appends the messages, stores the compact response and XADDs the effects and the trace
-// entry to the shard's streams — atomically. Traces reach Postgres through the trace sink; `trace()` reads
-// them there plus the few the sink has not moved yet.
+// the record, appends the messages, stores the compact response, arms or cancels its timers and XADDs the
+// effects and the trace entry to the shard's streams — atomically. Traces reach Postgres through the trace
+// sink; `trace()` reads them there plus the few the sink has not moved yet.
 import { z } from 'zod';
 import { tracePayloadSchema } from '../engine/trace-sink.ts';
 import {
@@ -34,6 +34,7 @@ import {
   refsOfRows,
   responseRefs,
 } from './redis-session.codec.ts';
+import { TIMER_LUA, timerMember } from './redis-timer.store.ts';
 import type { SessionMirror } from './session.mirror.ts';
 import type {
   CommitOutcome,
@@ -44,6 +45,7 @@ import type {
   TurnCommit,
 } from './session.store.ts';
 import { StorageUnavailableError } from './storage.errors.ts';
+import type { TimerChange } from './timer.store.ts';
 
 export interface RedisSessionStoreOptions extends RedisLayoutOptions {
   /** Idle sessions expire after this long; every commit refreshes it. */
@@ -115,12 +117,13 @@ if nm > 0 then redis.call('EXPIRE', KEYS[2], tonumber(ARGV[1])) end
 return 1
 `);
 
-// KEYS: session hash, messages list, effects stream, traces stream, button sets hash
+// KEYS: session hash, messages list, effects stream, traces stream, button sets hash, timers zset, timer meta
 // ARGV: 1 expectedVersion (0 = create), 2 clientMessageId or '', 3 ttl seconds, 4 schemaVersion, 5 state,
 //       6 owner, 7 snapshot JSON, 8 at, 9 token hash (create only), 10 stored response, 11 message count,
-//       12 effect count, 13 trace payload JSON, 14 session id, 15 button set count, then the messages,
-//       then 4 fields per effect, then ref/JSON pairs of button sets.
-const COMMIT = redisScript(`${TURN_LUA}
+//       12 effect count, 13 trace payload JSON, 14 session id, 15 button set count, 16 timer change count,
+//       then the messages, then 4 fields per effect, then ref/JSON pairs of button sets, then 3 fields per
+//       timer change ('arm' or 'cancel', member, due ms).
+const COMMIT = redisScript(`${TURN_LUA}${TIMER_LUA}
 local session, list = KEYS[1], KEYS[2]
 local expected = tonumber(ARGV[1])
 local cmid = ARGV[2]
@@ -140,7 +143,8 @@ if expected == 0 then redis.call('HSET', session, 'tok', ARGV[9], 'ca', ARGV[8],
 local nm = tonumber(ARGV[11])
 local ne = tonumber(ARGV[12])
 local nb = tonumber(ARGV[15])
-local base = 15
+local nt = tonumber(ARGV[16])
+local base = 16
 if nm > 0 then
   redis.call('RPUSH', list, unpack(ARGV, base + 1, base + nm))
   redis.call('HINCRBY', session, 'mc', nm)
@@ -157,6 +161,12 @@ for i = 0, ne - 1 do
 end
 local b = e + ne * 4
 for i = 0, nb - 1 do redis.call('HSET', KEYS[5], ARGV[b + i * 2 + 1], ARGV[b + i * 2 + 2]) end
+local t = b + nb * 2
+for i = 0, nt - 1 do
+  local o = t + i * 3
+  if ARGV[o + 1] == 'arm' then timer_arm(KEYS[6], KEYS[7], ARGV[o + 2], ARGV[o + 3], seq)
+  else timer_cancel(KEYS[6], KEYS[7], ARGV[o + 2], seq) end
+end
 local meta = redis.call('HMGET', session, 'mc', 'ca', 'tok')
 redis.call('XADD', KEYS[4], '*', 's', ARGV[14], 'd', ARGV[13], 'v', seq, 'mc', meta[1], 'ca', meta[2],
   'tok', meta[3])
@@ -257,6 +267,7 @@ export function createRedisSessionStore(
     response: TurnResponse;
     trace: TraceEntry;
     effects: EffectRecord[];
+    timers?: TimerChange[];
   }): Promise<string[]> {
     const shard = layout.shardOf(c.sessionId);
     const interned: Interned = new Map();
@@ -276,6 +287,7 @@ export function createRedisSessionStore(
       o: c.owner,
       ua: c.at,
     }).slice(0, -1)},"snap":${snapshot}}`;
+    const timers = c.timers ?? [];
     const args: Array<string | number> = [
       c.expectedVersion,
       c.clientMessageId ?? '',
@@ -292,9 +304,15 @@ export function createRedisSessionStore(
       tracePayload,
       c.sessionId,
       interned.size,
+      timers.length,
       ...encodedMessages,
       ...c.effects.flatMap((e) => [e.idempotencyKey, e.seq, e.type, JSON.stringify(e.params)]),
       ...[...interned].flat(),
+      ...timers.flatMap((t) => [
+        t.op,
+        timerMember(c.sessionId, t.kind),
+        t.op === 'arm' ? t.dueAt.getTime() : '',
+      ]),
     ];
     const reply = await runScript(
       client,
@@ -305,6 +323,8 @@ export function createRedisSessionStore(
         layout.effects(shard),
         layout.traces(shard),
         layout.buttons(shard),
+        layout.timers(shard),
+        layout.timerMeta(shard),
       ],
       args,
     );
@@ -416,6 +436,7 @@ export function createRedisSessionStore(
         response: s.response,
         trace: s.trace,
         effects: s.effects,
+        ...(s.timers ? { timers: s.timers } : {}),
       });
       if (reply[0] !== 'committed') throw new Error(`session ${s.id} already exists`);
     },

@@ -12,24 +12,41 @@ import {
 } from './redis-client.ts';
 import { type DueTimer, TIMER_KINDS, type TimerKind, type TimerStore } from './timer.store.ts';
 
+/**
+ * Arm and cancel as Lua functions: the scripts below, and the session store's commit script, which applies
+ * a turn's timer changes atomically with the turn (the timer keys share the session's shard tag).
+ * An arm or cancel from an older session version never undoes one from a newer version.
+ */
+export const TIMER_LUA = `
+local function timer_arm(zset, meta, member, due, version)
+  local cur = redis.call('HGET', meta, member)
+  if cur and tonumber(string.match(cur, '^(%d+):')) > tonumber(version) then return 0 end
+  redis.call('ZADD', zset, due, member)
+  redis.call('HSET', meta, member, version .. ':' .. due)
+  return 1
+end
+local function timer_cancel(zset, meta, member, version)
+  local cur = redis.call('HGET', meta, member)
+  if not cur then return 0 end
+  if tonumber(string.match(cur, '^(%d+):')) > tonumber(version) then return 0 end
+  redis.call('ZREM', zset, member)
+  redis.call('HDEL', meta, member)
+  return 1
+end
+`;
+
 // KEYS: zset, meta. ARGV: member, due ms, version.
-const ARM = redisScript(`
-local cur = redis.call('HGET', KEYS[2], ARGV[1])
-if cur and tonumber(string.match(cur, '^(%d+):')) > tonumber(ARGV[3]) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3] .. ':' .. ARGV[2])
-return 1
+const ARM = redisScript(`${TIMER_LUA}
+return timer_arm(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3])
 `);
 
 // KEYS: zset, meta. ARGV: member, version.
-const CANCEL = redisScript(`
-local cur = redis.call('HGET', KEYS[2], ARGV[1])
-if not cur then return 0 end
-if tonumber(string.match(cur, '^(%d+):')) > tonumber(ARGV[2]) then return 0 end
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
-return 1
+const CANCEL = redisScript(`${TIMER_LUA}
+return timer_cancel(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
 `);
+
+/** The sorted-set member (and meta field) of a session's timer. */
+export const timerMember = (sessionId: string, kind: TimerKind) => `${sessionId}|${kind}`;
 
 // KEYS: zset, meta. ARGV: now ms, limit, lease-until ms. Returns member, meta pairs.
 const CLAIM = redisScript(`
@@ -70,7 +87,7 @@ export function createRedisTimerStore(
   options: RedisLayoutOptions & { layout?: RedisLayout } = {},
 ): TimerStore {
   const layout = options.layout ?? redisLayout(options);
-  const member = (sessionId: string, kind: TimerKind) => `${sessionId}|${kind}`;
+  const member = timerMember;
   const keysFor = (sessionId: string) => {
     const shard = layout.shardOf(sessionId);
     return [layout.timers(shard), layout.timerMeta(shard)];

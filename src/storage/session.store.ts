@@ -1,6 +1,7 @@
 // The SessionStore port: snapshot + version (compare-and-set) + history + idempotency, and the outbox
-// of effects written in the same atomic commit. Adapters: Postgres/PGlite (Drizzle) and Redis.
+// of effects and the timer changes written in the same atomic commit. Adapters: Postgres/PGlite (Drizzle) and Redis.
 import type { ChatMessage, TraceEntry, TurnResponse } from '../engine/turn.types.ts';
+import type { TimerChange } from './timer.store.ts';
 
 export interface StoredSession {
   id: string;
@@ -35,6 +36,11 @@ export interface NewSession {
   trace: TraceEntry;
   response: TurnResponse;
   effects: EffectRecord[];
+  /**
+   * Durable timers this turn arms or cancels (at the committed version), written in the same atomic
+   * commit: a crash can never leave a committed turn without its timer, and it costs no extra round trip.
+   */
+  timers?: TimerChange[];
   at: string;
 }
 
@@ -50,6 +56,11 @@ export interface TurnCommit {
   trace: TraceEntry;
   response: TurnResponse;
   effects: EffectRecord[];
+  /**
+   * Durable timers this turn arms or cancels (at the committed version), written in the same atomic
+   * commit: a crash can never leave a committed turn without its timer, and it costs no extra round trip.
+   */
+  timers?: TimerChange[];
   at: string;
 }
 

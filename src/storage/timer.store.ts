@@ -3,6 +3,9 @@
 export const TIMER_KINDS = ['inactivity', 'sla_reminder'] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
+/** What a committed turn does to its session's timers; the session store writes it atomically with the turn. */
+export type TimerChange = { op: 'arm'; kind: TimerKind; dueAt: Date } | { op: 'cancel'; kind: TimerKind };
+
 export interface DueTimer {
   sessionId: string;
   kind: TimerKind;

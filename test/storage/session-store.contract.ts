@@ -1,7 +1,8 @@
 // The SessionStore contract every adapter passes (Postgres/PGlite and Redis). Risks covered: a lost update
 // (two turns both committing on the same version), a re-sent message processed twice (also when the two
 // copies reach different processes), effects written by a commit that did not win, a transcript out of
-// order, and a stored answer that differs from the one first given.
+// order, a stored answer that differs from the one first given, and a committed turn without the timer
+// it armed (or a timer armed by a commit that did not win).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend, StorageHarness } from './backends.ts';
 import { newSession, turnCommit } from './turns.ts';
@@ -204,6 +205,35 @@ export function sessionStoreContract(backend: Backend): void {
       const handoff = mine.find((e) => e.type === 'createHandoff');
       expect(handoff).toMatchObject({ seq: 2, params: win.effects[0]?.params, attempts: 1 });
       for (const e of claimed) await h.effectLog.complete(e);
+    });
+
+    it('arms and cancels timers with the commit that wins, at its version, and only with it', async () => {
+      const s = newSession();
+      const greetedAt = new Date(Date.parse(s.at) + 60_000);
+      await h.store.create({ ...s, timers: [{ op: 'arm', kind: 'inactivity', dueAt: greetedAt }] });
+      expect(await h.timerStore.get(s.id, 'inactivity')).toEqual({ dueAt: greetedAt, armedAtVersion: 1 });
+
+      const later = new Date(greetedAt.getTime() + 60_000);
+      const win = turnCommit(s.id, 1, 1);
+      const lose = turnCommit(s.id, 1, 1);
+      expect(
+        await h.store.commit({
+          ...win,
+          timers: [
+            { op: 'arm', kind: 'inactivity', dueAt: later },
+            { op: 'arm', kind: 'sla_reminder', dueAt: later },
+          ],
+        }),
+      ).toEqual({ outcome: 'committed' });
+      const stale = { op: 'arm' as const, kind: 'inactivity' as const, dueAt: new Date(0) };
+      expect((await h.otherStore.commit({ ...lose, timers: [stale] })).outcome).toBe('conflict');
+      expect(await h.otherTimerStore.get(s.id, 'inactivity')).toEqual({ dueAt: later, armedAtVersion: 2 });
+      expect(await h.otherTimerStore.get(s.id, 'sla_reminder')).toEqual({ dueAt: later, armedAtVersion: 2 });
+
+      const cancel = turnCommit(s.id, 2, 3);
+      await h.store.commit({ ...cancel, timers: [{ op: 'cancel', kind: 'sla_reminder' }] });
+      expect(await h.timerStore.get(s.id, 'sla_reminder')).toBeNull();
+      expect(await h.timerStore.get(s.id, 'inactivity')).toEqual({ dueAt: later, armedAtVersion: 2 });
     });
   });
 }
