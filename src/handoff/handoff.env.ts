@@ -32,6 +32,8 @@ export const handoffEnvShape = {
   SLACK_CHANNEL: blankIsUnset(text),
   SLACK_SIGNING_SECRET: blankIsUnset(text),
   SLACK_API_URL: blankIsUnset(httpUrl),
+  HUBSPOT_ACCESS_TOKEN: blankIsUnset(text),
+  HUBSPOT_API_URL: blankIsUnset(httpUrl),
   SALESIQ_WEBHOOK_PUBLIC_KEY: blankIsUnset(
     z
       .string()
@@ -70,6 +72,10 @@ export interface FreshdeskEnv {
   url: string;
   apiKey: string;
 }
+export interface HubSpotEnv {
+  accessToken: string;
+  apiUrl: string;
+}
 export interface SlackEnv {
   botToken: string;
   channel: string;
@@ -89,6 +95,8 @@ export interface HandoffEnvConfig {
   zendesk: ZendeskEnv | null;
   freshdesk: FreshdeskEnv | null;
   slack: SlackEnv | null;
+  /** The external CRM (contacts and notes of handovers and resolutions). */
+  hubspot: HubSpotEnv | null;
   webhooks: DeskWebhookEnv;
   routingFile: string | undefined;
   httpTimeoutMs: number;
@@ -155,6 +163,9 @@ export function handoffConfig(env: HandoffEnv): { config: HandoffEnvConfig; prob
         signingSecret: env.SLACK_SIGNING_SECRET,
         apiUrl: env.SLACK_API_URL ?? 'https://slack.com/api',
       },
+      hubspot: env.HUBSPOT_ACCESS_TOKEN
+        ? { accessToken: env.HUBSPOT_ACCESS_TOKEN, apiUrl: env.HUBSPOT_API_URL ?? 'https://api.hubapi.com' }
+        : null,
       webhooks: {
         salesiqPublicKey: env.SALESIQ_WEBHOOK_PUBLIC_KEY,
         zendeskSecret: env.ZENDESK_WEBHOOK_SECRET,

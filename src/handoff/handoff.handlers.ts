@@ -12,6 +12,8 @@ import type { TraceEntry } from '../engine/turn.types.ts';
 import { deskTicketStatusSchema, ESCALATION_OPTIONS } from '../machines/conversation.events.ts';
 import type { ClaimedEffect } from '../storage/effect.log.ts';
 import type { SessionStore } from '../storage/session.store.ts';
+import { crmPersonOf, resolutionNote } from './crm.notes.ts';
+import { type CrmPort, deliverCrmNote, findCrmNote } from './crm.port.ts';
 import type { DeskForwarder } from './desk/desk-forward.ts';
 import type { EscalationRecord, HandoffRecords } from './handoff.records.ts';
 import { type FindResult, type HandoffTarget, TARGET_NAMES, type TargetName } from './handoff.target.ts';
@@ -30,6 +32,8 @@ export interface HandoffHandlerDeps {
   salesiq?: SalesIqClient;
   /** For visitor messages onto the Zendesk / Freshdesk ticket and into the Slack thread of the case. */
   desks?: DeskForwarder;
+  /** The external CRM that hears of resolutions (handovers reach it as a routed target). */
+  crm?: CrmPort;
   knowledge: Knowledge;
   realtime: Realtime;
   logger: Logger;
@@ -318,8 +322,48 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
       }[params.status];
       await deps.desks.noteInThread(effect.idempotencyKey, found.key, effect.sessionId, line);
     }
+    // After the desk line, which only the first run posts (`changed`): a CRM retry re-runs this effect.
+    if (params.status === 'resolved') {
+      const noted = await noteResolution(effect, found.key, {
+        at: params.at,
+        ...(details.agentId ? { agentId: details.agentId } : {}),
+        ...(details.notes ? { notes: details.notes } : {}),
+        ...(details.resolutionCategory ? { resolutionCategory: details.resolutionCategory } : {}),
+      });
+      if (noted) return noted;
+    }
     return { outcome: 'done' };
   };
+
+  /**
+   * The resolution's note on the visitor's CRM contact, once per resolving effect (its own integration row).
+   * Returns the retry when the CRM asks for one; a permanent refusal is recorded there and logged.
+   */
+  async function noteResolution(
+    effect: ClaimedEffect,
+    handoffKey: string,
+    resolution: { at: string; agentId?: string; notes?: string; resolutionCategory?: string },
+  ): Promise<EffectOutcome | null> {
+    const crm = deps.crm;
+    if (!crm) return null;
+    const escalation = await records.findEscalation(handoffKey);
+    const person = escalation && crmPersonOf(escalation.packet);
+    if (!escalation || !person) return null;
+    const note = resolutionNote(escalation.packet, { key: effect.idempotencyKey, ...resolution });
+    const result = await deliverOnce(
+      effect.idempotencyKey,
+      crm.name,
+      { id: escalation.id, conversationId: effect.sessionId },
+      { deliver: () => deliverCrmNote(crm, person, note), find: () => findCrmNote(crm, person, note) },
+    );
+    if (result.outcome === 'retry') return retryOf(crm.name, result);
+    if (result.outcome === 'failed')
+      logger.error(
+        { key: effect.idempotencyKey, target: crm.name, error: result.error },
+        'resolution not noted in the CRM',
+      );
+    return null;
+  }
 
   const deliverOperatorMessage: EffectHandler = async (effect) => {
     const { at } = atParams.parse(effect.params);

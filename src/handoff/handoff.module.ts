@@ -10,6 +10,8 @@ import type { Realtime } from '../engine/realtime.port.ts';
 import type { Db } from '../storage/database.ts';
 import type { RedisClient } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
+import type { CrmPort } from './crm.port.ts';
+import { createCrmTarget } from './crm.target.ts';
 import { createDeskModule, type DeskModuleOptions } from './desk/desk.module.ts';
 import type { DeskApplyOutcome } from './desk/desk-inbox.worker.ts';
 import { createDeskIngest, type DeskIngest, type DeskIngestResult } from './desk.ingest.ts';
@@ -19,6 +21,8 @@ import type { HandoffEnvConfig } from './handoff.env.ts';
 import { createHandoffHandlers, type HandoffHandlerDeps } from './handoff.handlers.ts';
 import { createHandoffRecords } from './handoff.records.ts';
 import type { HandoffTarget, TargetName } from './handoff.target.ts';
+import { createHubSpotClient } from './hubspot/hubspot.client.ts';
+import { createHubSpotCrm } from './hubspot/hubspot.crm.ts';
 import { loadRouting, type Routing } from './routing.ts';
 import { createSalesIqClient, type SalesIqClient } from './salesiq/salesiq.client.ts';
 import { createSalesIqTarget } from './salesiq/salesiq.target.ts';
@@ -195,6 +199,11 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
       fields: routing.freshdeskFields,
     });
   }
+  let crm: CrmPort | undefined;
+  if (config.hubspot) {
+    crm = createHubSpotCrm(createHubSpotClient({ ...config.hubspot, timeoutMs }));
+    targets.hubspot = createCrmTarget(crm);
+  }
   const records = createHandoffRecords(options.db, options.now);
   const routers: Router[] = [];
   if (config.slack && routing.slack) {
@@ -260,6 +269,7 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
 
   const { handlers, onGaveUp } = createHandoffHandlers({
     desks: desks.forwarder,
+    ...(crm ? { crm } : {}),
     engine: options.engine,
     store: options.store,
     records,
@@ -286,6 +296,7 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
       tickets: routing.tickets === 'local' ? 'local' : `local+${routing.tickets}`,
       callbacks: routing.callbacks === 'local' ? 'console' : `console+${routing.callbacks}`,
       slack: routing.slack ? `on (${routing.slack.notify.join(', ')})` : 'off',
+      crm: routing.crm ?? 'off',
       deskWebhooks: desks.summary,
     },
     start() {

@@ -11,6 +11,7 @@ export const TARGET_NAMES = [
   'slack',
   'ticket',
   'callback',
+  'hubspot',
 ] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
@@ -23,6 +24,7 @@ export const TARGET_LABELS: Record<TargetName, string> = {
   slack: 'Slack',
   ticket: 'Ticket',
   callback: 'Callback',
+  hubspot: 'HubSpot',
 };
 
 export const targetLabel = (target: string): string =>

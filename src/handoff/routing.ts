@@ -85,6 +85,8 @@ export interface Routing {
   tickets: 'zendesk' | 'freshdesk' | 'local';
   callbacks: 'zendesk' | 'freshdesk' | 'local';
   slack: { notify: Priority[]; channel: string } | null;
+  /** The CRM every handover with an e-mail or phone is noted in (contact upserted first). */
+  crm: 'hubspot' | null;
   department(category: Category | null): Department;
   zendeskFields: ZendeskFieldMap;
   freshdeskFields: FreshdeskFieldMap;
@@ -140,6 +142,7 @@ export function resolveRouting(
     tickets,
     callbacks,
     slack,
+    crm: env.hubspot ? 'hubspot' : null,
     department(category) {
       const fallback: Department = {
         ...(env.salesiq ? { salesiq: env.salesiq.departmentId } : {}),
@@ -173,7 +176,7 @@ export function loadRouting(env: HandoffEnvConfig): Routing {
 /** The deliveries one handoff makes, in order. */
 export function stepsFor(
   routing: Routing,
-  packet: Pick<HandoffPacket, 'channel' | 'priority' | 'source'>,
+  packet: Pick<HandoffPacket, 'channel' | 'priority' | 'source'> & Partial<Pick<HandoffPacket, 'visitor'>>,
 ): Step[] {
   const steps: Step[] = [];
   const channel: HandoffChannel = packet.channel;
@@ -191,5 +194,8 @@ export function stepsFor(
     if (routing.callbacks !== 'local') steps.push({ target: routing.callbacks, critical: false });
   }
   if (routing.slack?.notify.includes(packet.priority)) steps.push({ target: 'slack', critical: false });
+  // A contact needs an identity: without an e-mail or phone there is nobody to note it on.
+  if (routing.crm && (packet.visitor?.email || packet.visitor?.phone || packet.source?.phone))
+    steps.push({ target: routing.crm, critical: false });
   return steps;
 }

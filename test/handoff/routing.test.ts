@@ -110,6 +110,24 @@ describe('routing', () => {
     ]);
   });
 
+  it('the CRM hears of every handover whose visitor can be keyed (e-mail, phone, WhatsApp number)', () => {
+    const { handoff } = parseEnv({ HUBSPOT_ACCESS_TOKEN: 'pat-1' });
+    const routing = resolveRouting(handoff);
+    expect(routing.crm).toBe('hubspot');
+    const targets = (visitor: { email?: string; phone?: string }, phone?: string) =>
+      stepsFor(routing, {
+        channel: 'instant_chat',
+        priority: 'low',
+        visitor,
+        ...(phone ? { source: { type: 'whatsapp', phone } } : {}),
+      }).map((s) => `${s.target}${s.critical ? '!' : ''}`);
+    expect(targets({ email: 'a@example.com' })).toEqual(['console!', 'hubspot']);
+    expect(targets({ phone: '+4930123456' })).toEqual(['console!', 'hubspot']);
+    expect(targets({}, '+4930123456')).toEqual(['console!', 'hubspot']);
+    expect(targets({})).toEqual(['console!']);
+    expect(resolveRouting(parseEnv({}).handoff).crm).toBeNull();
+  });
+
   it('the routing file is YAML, validated with the path of what is wrong', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-routing-'));
     const good = join(dir, 'routing.yaml');

@@ -1,4 +1,5 @@
-// One contract every handoff target passes against its fake vendor (SalesIQ, Zendesk, Freshdesk, Slack),
+// One contract every handoff target passes against its fake vendor (SalesIQ, Zendesk, Freshdesk, Slack,
+// HubSpot as the CRM),
 // through the real HTTP client. Risks covered: a duplicate chat/ticket after a timeout whose request did
 // reach the vendor; 429 Retry-After ignored; 5xx bursts or dropped connections treated as final; bad
 // credentials retried forever; a payload that the vendor would reject (wrong priority scale, no requester).
@@ -7,9 +8,12 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/content/knowledge.ts';
+import { createCrmTarget } from '../../src/handoff/crm.target.ts';
 import { createFreshdeskClient } from '../../src/handoff/freshdesk/freshdesk.client.ts';
 import { createFreshdeskTarget } from '../../src/handoff/freshdesk/freshdesk.target.ts';
 import type { HandoffTarget } from '../../src/handoff/handoff.target.ts';
+import { createHubSpotClient } from '../../src/handoff/hubspot/hubspot.client.ts';
+import { createHubSpotCrm } from '../../src/handoff/hubspot/hubspot.crm.ts';
 import { buildPacket, type HandoffPacket } from '../../src/handoff/packet.ts';
 import { createSalesIqClient } from '../../src/handoff/salesiq/salesiq.client.ts';
 import { createSalesIqTarget } from '../../src/handoff/salesiq/salesiq.target.ts';
@@ -21,6 +25,7 @@ import { createMemoryTokenCache } from '../../src/handoff/zoho/memory-token.cach
 import { createZohoOAuthClient } from '../../src/handoff/zoho/zoho-oauth.client.ts';
 import { createZohoTokenProvider } from '../../src/handoff/zoho/zoho-token.provider.ts';
 import { type FreshdeskFake, startFreshdeskFake } from '../fakes/freshdesk.fake.ts';
+import { type HubSpotFake, startHubSpotFake } from '../fakes/hubspot.fake.ts';
 import { type SalesIqFake, startSalesIqFake } from '../fakes/salesiq.fake.ts';
 import { type SlackFake, startSlackFake } from '../fakes/slack.fake.ts';
 import { startZendeskFake, type ZendeskFake } from '../fakes/zendesk.fake.ts';
@@ -87,6 +92,7 @@ let salesiq: SalesIqFake;
 let zendesk: ZendeskFake;
 let freshdesk: FreshdeskFake;
 let slack: SlackFake;
+let hubspot: HubSpotFake;
 const harnesses: Harness[] = [];
 
 function salesIqTarget(secret: string) {
@@ -119,6 +125,13 @@ beforeAll(async () => {
   zendesk = await startZendeskFake();
   freshdesk = await startFreshdeskFake();
   slack = await startSlackFake();
+  hubspot = await startHubSpotFake();
+  const hubspotTarget = (token: string) =>
+    createCrmTarget(
+      createHubSpotCrm(
+        createHubSpotClient({ accessToken: token, apiUrl: hubspot.url, timeoutMs: TIMEOUT_MS }),
+      ),
+    );
   const zendeskClient = (token: string) =>
     createZendeskClient({ url: zendesk.url, email: zendesk.email, apiToken: token, timeoutMs: TIMEOUT_MS });
   const freshdeskClient = (key: string) =>
@@ -162,13 +175,22 @@ beforeAll(async () => {
       created: () => slack.messages.length,
       canFind: false,
     },
+    {
+      // The contact is looked up before anything is written: the faults hit the writes (the note).
+      name: 'hubspot',
+      target: hubspotTarget(hubspot.accessToken),
+      refused: hubspotTarget('pat-wrong'),
+      faults: hubspot.writeFaults,
+      created: () => hubspot.notes.length,
+      canFind: true,
+    },
   );
 });
 afterAll(async () => {
-  for (const server of [zoho, salesiq, zendesk, freshdesk, slack]) await server?.close();
+  for (const server of [zoho, salesiq, zendesk, freshdesk, slack, hubspot]) await server?.close();
 });
 
-describe.each(['salesiq', 'zendesk', 'freshdesk', 'slack'])('target contract: %s', (name) => {
+describe.each(['salesiq', 'zendesk', 'freshdesk', 'slack', 'hubspot'])('target contract: %s', (name) => {
   const h = () => {
     const found = harnesses.find((x) => x.name === name);
     if (!found) throw new Error(`no harness ${name}`);
@@ -238,7 +260,7 @@ describe.each(['salesiq', 'zendesk', 'freshdesk', 'slack'])('target contract: %s
     const result = await h().refused.deliver(packet());
     expect(result.outcome).toBe('failed');
     expect(result.outcome === 'failed' && result.error).toMatch(
-      /ZOHO_CLIENT_SECRET|ZENDESK_API_TOKEN|FRESHDESK_API_KEY|SLACK_BOT_TOKEN/,
+      /ZOHO_CLIENT_SECRET|ZENDESK_API_TOKEN|FRESHDESK_API_KEY|SLACK_BOT_TOKEN|HUBSPOT_ACCESS_TOKEN/,
     );
   });
 
