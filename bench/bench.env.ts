@@ -54,6 +54,7 @@ export async function benchStorage(
         // The load generator is one address sending thousands of requests a second.
         RATE_LIMIT_PER_MINUTE: '100000000',
         SESSION_MESSAGES_PER_MINUTE: '1000000',
+        SESSIONS_PER_ADDRESS_PER_HOUR: '0',
         ...extra,
       };
       if (databaseUrl && !options.embedded) {

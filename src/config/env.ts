@@ -70,6 +70,12 @@ export const envSchema = z.object({
     .int()
     .min(60)
     .default(60 * 60 * 24 * 7),
+  /** Sessions that never got past the greeting (nothing written) are dropped after this long. */
+  GREETING_SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(60 * 60),
   MAX_FAILED_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   MAX_BOT_TURNS: z.coerce.number().int().min(1).default(10),
   ESCALATE_SENTIMENT_BELOW: z.coerce.number().min(-1).max(1).default(-0.5),
@@ -145,6 +151,8 @@ export const envSchema = z.object({
       message: 'a comma-separated list of origins like https://shop.example.com, or *',
     }),
   SESSION_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** New chat sessions one address may start per hour; 0 = no cap. */
+  SESSIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(100),
   REDIS_KEY_PREFIX: z.string().default('switchboard:'),
   /** Hash-tag shards of the Redis keys (1 for a single Redis; more to spread over a Redis Cluster). */
   REDIS_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
@@ -228,6 +236,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       databaseTimeoutMs: env.DATABASE_TIMEOUT_MS,
       redisUrl: env.REDIS_URL,
       sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+      greetingTtlSeconds: env.GREETING_SESSION_TTL_SECONDS,
     },
     log: { level: env.LOG_LEVEL },
     conversation: { maxFailedAttempts: env.MAX_FAILED_ATTEMPTS },
@@ -273,6 +282,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     widget: {
       allowedOrigins: env.WIDGET_ALLOWED_ORIGINS,
       messagesPerMinute: env.SESSION_MESSAGES_PER_MINUTE,
+      sessionsPerAddressPerHour: env.SESSIONS_PER_ADDRESS_PER_HOUR,
     },
     redis: {
       keyPrefix: env.REDIS_KEY_PREFIX,

@@ -35,11 +35,13 @@ export interface AppOptions {
   rateLimitPerMinute?: number;
   /** Messages one chat session may post per minute (on top of the per-IP limit). */
   sessionMessagesPerMinute?: number;
+  /** New chat sessions one address may start per hour (0 or unset: no cap). */
+  sessionsPerAddressPerHour?: number;
   /**
    * Where the limiters count: one store per limiter name. Omitted, each process counts in memory; with
    * Redis every process shares the counts, so N processes still allow the configured limit, not N times it.
    */
-  rateLimitStore?: (limiter: 'ip' | 'session' | 'service') => Store;
+  rateLimitStore?: (limiter: 'ip' | 'session' | 'service' | 'starts') => Store;
   /** Origins allowed to call the widget API from the browser (`*` for any); none by default. */
   widgetAllowedOrigins?: string[];
 }
@@ -120,6 +122,28 @@ export function createApp(options: AppOptions) {
         'Too many wrong service tokens from this address. Check SERVICE_SECRET and try again in a minute.',
       ),
   });
+  // Every session is kept (in Redis: ~2 KB) until it expires: one address must not fill the store.
+  const perAddressStarts = rateLimit({
+    windowMs: 60 * 60_000,
+    limit: options.sessionsPerAddressPerHour ?? 0,
+    skip: () => !options.sessionsPerAddressPerHour,
+    ...(options.rateLimitStore ? { store: options.rateLimitStore('starts') } : {}),
+    passOnStoreError: true,
+    logger: limiterLogger,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      // The limiter has set Retry-After (seconds until the window frees a start) before calling this.
+      const seconds = Number(res.getHeader('Retry-After'));
+      const minutes = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds / 60) : 60;
+      sendError(
+        res,
+        429,
+        'too_many_sessions',
+        `Too many new chats from this address (at most ${options.sessionsPerAddressPerHour} an hour). Continue an open chat, or try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      );
+    },
+  });
   // The limiters come before the body is parsed or walked: a request over the limit costs no parsing.
   app.use('/api', limiter);
   app.use('/api/support', serviceTokens);
@@ -129,6 +153,7 @@ export function createApp(options: AppOptions) {
     next();
   });
   app.post('/api/v1/sessions/:id/messages', perSession);
+  app.post('/api/v1/sessions', perAddressStarts);
   app.use('/api', express.json({ limit: '32kb' }));
   app.use('/api', rejectUnstorableText);
 

@@ -21,7 +21,8 @@ import type { MessageAuthors } from './message.authors.ts';
 import type { EscalationQueue } from './operator.queue.ts';
 import { operatorRoutes } from './operator.routes.ts';
 import type { Route } from './route.table.ts';
-import { type SseRoutesOptions, sseRoutes } from './sse.routes.ts';
+import { type SseRoutesOptions, sseRoutes, WIDGET_STREAM_LIMITS } from './sse.routes.ts';
+import { createRedisStreamSlots } from './stream.slots.ts';
 
 export interface OperatorModuleDeps {
   config: Config;
@@ -96,6 +97,16 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
       queue,
       logger: log,
       ...(deps.presence ? { presence: deps.presence } : {}),
+      ...(deps.redis
+        ? {
+            streamSlots: createRedisStreamSlots({
+              client: deps.redis,
+              prefix: config.redis.keyPrefix,
+              limits: WIDGET_STREAM_LIMITS,
+              onError: (error) => log.warn({ err: error }, 'event stream slot not renewed or released'),
+            }),
+          }
+        : {}),
     }),
     clientScriptRoute('console', "The operator console's script (the page is /console)"),
   ];

@@ -154,6 +154,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         prefix: config.redis.keyPrefix,
         shards: config.redis.shards,
         sessionTtlSeconds: config.storage.sessionTtlSeconds,
+        greetingTtlSeconds: config.storage.greetingTtlSeconds,
         db: database.db,
         now,
         logger,
@@ -164,7 +165,11 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     : null;
   const store =
     redis?.store ??
-    createPgSessionStore(database.db, { sessionTtlSeconds: config.storage.sessionTtlSeconds });
+    createPgSessionStore(database.db, {
+      sessionTtlSeconds: config.storage.sessionTtlSeconds,
+      greetingTtlSeconds: config.storage.greetingTtlSeconds,
+      now,
+    });
   const effectLog = redis?.effectLog ?? createPgEffectLog(database.db, now);
   const timers = createTimerService({
     store: redis?.timerStore ?? createPgTimerStore(database.db),
@@ -407,6 +412,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     guards: { ...operatorGuards(operators.directory), ...work.guards },
     widgetAllowedOrigins: config.widget.allowedOrigins,
     sessionMessagesPerMinute: config.widget.messagesPerMinute,
+    sessionsPerAddressPerHour: config.widget.sessionsPerAddressPerHour,
     rateLimitPerMinute: config.server.rateLimitPerMinute,
     ...(redis ? { rateLimitStore: redisRateLimitStore(redis.client, `${config.redis.keyPrefix}rl:`) } : {}),
   });

@@ -28,6 +28,7 @@ import type { MessageAuthors } from './message.authors.ts';
 import type { EscalationQueue } from './operator.queue.ts';
 import { type Route, route } from './route.table.ts';
 import { lastEventId, openEventStream } from './sse.stream.ts';
+import { createMemoryStreamSlots, type StreamSlots } from './stream.slots.ts';
 import { sessionPath, sessionToken } from './widget.routes.ts';
 
 export const turnPayloadSchema = z.object({
@@ -52,43 +53,16 @@ export interface SseRoutesOptions {
   heartbeatMs?: number;
   /** How often a queued visitor's position is re-sent. */
   queuePollMs?: number;
+  /** Open widget streams per session and per address (shared by all processes when Redis is configured). */
+  streamSlots?: StreamSlots;
 }
+
+/** Open widget streams allowed per chat session and per client address. */
+export const WIDGET_STREAM_LIMITS = { perSession: 3, perAddress: 20 };
 
 const QUEUED = 'escalated.queued';
 
 const WIDGET_STREAM_LIFETIME_MS = 60 * 60 * 1000;
-
-/**
- * Open widget streams per session and per address, in this process: each holds a socket and a pub/sub
- * channel, and 2,000 of them from one stranger cost 85 MB and 2,000 Redis channels. Taken before the
- * subscription, so even a wrong token holds nothing for long.
- */
-function createStreamSlots(limits: { perSession: number; perAddress: number }) {
-  const bySession = new Map<string, number>();
-  const byAddress = new Map<string, number>();
-  const add = (map: Map<string, number>, key: string, delta: number) => {
-    const n = (map.get(key) ?? 0) + delta;
-    if (n <= 0) map.delete(key);
-    else map.set(key, n);
-  };
-  return {
-    take(sessionId: string, address: string): { release: () => void } | null {
-      if ((bySession.get(sessionId) ?? 0) >= limits.perSession) return null;
-      if ((byAddress.get(address) ?? 0) >= limits.perAddress) return null;
-      add(bySession, sessionId, 1);
-      add(byAddress, address, 1);
-      let released = false;
-      return {
-        release: () => {
-          if (released) return;
-          released = true;
-          add(bySession, sessionId, -1);
-          add(byAddress, address, -1);
-        },
-      };
-    },
-  };
-}
 
 const queuePlaceSchema = z.object({
   position: z.number().int().nullable().describe('1 = next; null when not waiting in the queue'),
@@ -100,7 +74,8 @@ const STREAM = 'text/event-stream';
 export function sseRoutes(options: SseRoutesOptions): Route[] {
   const { engine, store, realtime, queue, authors, logger } = options;
   const lastTyping = new Map<string, number>();
-  const streamSlots = createStreamSlots({ perSession: 3, perAddress: 20 });
+  // Taken before the subscription, so even a wrong token holds nothing for long.
+  const streamSlots = options.streamSlots ?? createMemoryStreamSlots(WIDGET_STREAM_LIMITS);
 
   async function sessionAuthorized(sessionId: string, token: string) {
     const session = await store.load(sessionId);
@@ -134,7 +109,7 @@ export function sseRoutes(options: SseRoutesOptions): Route[] {
       const token = sessionToken(req);
       const since = Number(lastEventId(req) ?? Number.NaN);
       const afterSeq = Number.isInteger(since) && since >= 0 ? since : null;
-      const slot = streamSlots.take(id.data, req.ip ?? 'unknown');
+      const slot = await streamSlots.take(id.data, req.ip ?? 'unknown');
       if (!slot) {
         res.set('Retry-After', '30');
         return sendError(

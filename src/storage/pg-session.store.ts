@@ -20,6 +20,7 @@ import type {
   StoredSession,
   TurnCommit,
 } from './session.store.ts';
+import { expiryOf, GREETING_STATE, type SessionTtl } from './session.ttl.ts';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -30,9 +31,14 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-export interface PgSessionStoreOptions {
-  /** Idle sessions expire after this long (the row stays for analytics; `load` ignores nothing). */
+export interface PgSessionStoreOptions extends SessionTtl {
+  /**
+   * Idle sessions expire after this long. The row stays for analytics; `load` no longer finds a
+   * greeting-only session past its expiry (as Redis would have dropped it), and ignores it for the others.
+   */
   sessionTtlSeconds: number;
+  /** The engine's clock (expiry is computed from the turns' own times). */
+  now?: () => Date;
 }
 
 /**
@@ -101,7 +107,8 @@ select count(*)::int as n from u`;
 }
 
 export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): SessionStore {
-  const expiry = (at: string) => new Date(Date.parse(at) + options.sessionTtlSeconds * 1000).toISOString();
+  const expiry = (at: string, state: string) => expiryOf(options, state, at).toISOString();
+  const now = options.now ?? (() => new Date());
 
   return {
     kind: 'postgres',
@@ -111,14 +118,16 @@ export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): Se
           created_at, updated_at, expires_at)
         values (${s.id}, ${s.tokenHash}, ${s.schemaVersion}::int, 1, ${s.state}, ${s.owner},
           ${JSON.stringify(s.snapshot)}::jsonb, ${s.messages.length}::int, ${s.at}::timestamptz,
-          ${s.at}::timestamptz, ${expiry(s.at)}::timestamptz)
+          ${s.at}::timestamptz, ${expiry(s.at, s.state)}::timestamptz)
         returning id`;
       await db.execute(turnStatement(head, 1, null, s));
     },
 
     async load(sessionId) {
       const [row] = await db.select().from(sessions).where(eq(sessions.id, sessionId)).limit(1);
-      return row ? storedSessionFromRow(row) : null;
+      if (!row) return null;
+      if (row.state === GREETING_STATE && row.expiresAt <= now()) return null;
+      return storedSessionFromRow(row);
     },
 
     findTurn: (sessionId, clientMessageId) => findPgTurn(db, sessionId, clientMessageId),
@@ -130,7 +139,7 @@ export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): Se
           update sessions set version = ${seq}::int, schema_version = ${c.schemaVersion}::int,
             state = ${c.state}, owner = ${c.owner}, snapshot = ${JSON.stringify(c.snapshot)}::jsonb,
             message_count = message_count + ${c.messages.length}::int, updated_at = ${c.at}::timestamptz,
-            expires_at = ${expiry(c.at)}::timestamptz
+            expires_at = ${expiry(c.at, c.state)}::timestamptz
           where id = ${c.sessionId} and version = ${c.expectedVersion}::int
           returning id`;
         const [row] = rowsOf(await db.execute(turnStatement(head, seq, c.clientMessageId, c)));

@@ -10,8 +10,9 @@ import type { TraceRecord, TraceWriter } from '../engine/trace-sink.ts';
 import { type TraceEntry, traceEntrySchema } from '../engine/turn.types.ts';
 import type { Db } from './database.ts';
 import { traces } from './schema/index.ts';
+import { expiryOf, type SessionTtl } from './session.ttl.ts';
 
-function writeStatement(records: TraceRecord[], sessionTtlSeconds: number) {
+function writeStatement(records: TraceRecord[], ttl: SessionTtl) {
   const traceRows = records.map((r) => ({
     session_id: r.sessionId,
     seq: r.seq,
@@ -44,7 +45,7 @@ function writeStatement(records: TraceRecord[], sessionTtlSeconds: number) {
     message_count: s.messageCount,
     created_at: s.createdAt,
     updated_at: s.updatedAt,
-    expires_at: new Date(Date.parse(s.updatedAt) + sessionTtlSeconds * 1000).toISOString(),
+    expires_at: expiryOf(ttl, s.state, s.updatedAt).toISOString(),
   }));
   return sql`
 with t as (
@@ -77,11 +78,11 @@ on conflict (id) do update set schema_version = excluded.schema_version, version
 where sessions.version < excluded.version`;
 }
 
-export function createPgTraceWriter(db: Db, options: { sessionTtlSeconds: number }): TraceWriter {
+export function createPgTraceWriter(db: Db, options: SessionTtl): TraceWriter {
   return {
     async write(records: TraceRecord[]) {
       if (records.length === 0) return;
-      await db.execute(writeStatement(records, options.sessionTtlSeconds));
+      await db.execute(writeStatement(records, options));
     },
   };
 }

@@ -11,6 +11,7 @@ import { createRedisSessionStore } from './redis-session.store.ts';
 import { createRedisTimerStore } from './redis-timer.store.ts';
 import { createRedisTraceLog } from './redis-trace.log.ts';
 import { createPgSessionMirror } from './session.mirror.ts';
+import type { SessionTtl } from './session.ttl.ts';
 
 export interface RedisBackendOptions {
   /** The shared connection; the backend never closes it. */
@@ -18,6 +19,8 @@ export interface RedisBackendOptions {
   prefix: string;
   shards: number;
   sessionTtlSeconds: number;
+  /** Sessions that never got past the greeting expire after this long. */
+  greetingTtlSeconds?: number;
   /** The Postgres records: the trace sink writes here and `store.trace()` reads here. */
   db: Db;
   now: () => Date;
@@ -33,11 +36,15 @@ export interface RedisBackendOptions {
 export function openRedisBackend(options: RedisBackendOptions) {
   const { client } = options;
   const layout = redisLayout({ prefix: options.prefix, shards: options.shards });
+  const ttl: SessionTtl = {
+    sessionTtlSeconds: options.sessionTtlSeconds,
+    ...(options.greetingTtlSeconds !== undefined ? { greetingTtlSeconds: options.greetingTtlSeconds } : {}),
+  };
   const store = createRedisSessionStore(client, {
     layout,
-    sessionTtlSeconds: options.sessionTtlSeconds,
+    ...ttl,
     readTraces: (sessionId) => readPgTraces(options.db, sessionId),
-    mirror: createPgSessionMirror(options.db, { sessionTtlSeconds: options.sessionTtlSeconds }),
+    mirror: createPgSessionMirror(options.db, ttl),
     now: options.now,
     ...(options.waitReplicas ? { waitReplicas: options.waitReplicas } : {}),
   });
@@ -45,7 +52,7 @@ export function openRedisBackend(options: RedisBackendOptions) {
   const timerStore = createRedisTimerStore(client, { layout });
   const traceSink = createTraceSink({
     log: createRedisTraceLog(client, { layout, now: options.now }),
-    writer: createPgTraceWriter(options.db, { sessionTtlSeconds: options.sessionTtlSeconds }),
+    writer: createPgTraceWriter(options.db, ttl),
     logger: options.logger.child({ component: 'trace-sink' }),
     consumer: options.consumer,
     leaseMs: options.leaseMs,

@@ -44,11 +44,12 @@ import type {
   StoredSession,
   TurnCommit,
 } from './session.store.ts';
+import { type SessionTtl, ttlSecondsFor } from './session.ttl.ts';
 import { StorageUnavailableError } from './storage.errors.ts';
 import type { TimerChange } from './timer.store.ts';
 
-export interface RedisSessionStoreOptions extends RedisLayoutOptions {
-  /** Idle sessions expire after this long; every commit refreshes it. */
+export interface RedisSessionStoreOptions extends RedisLayoutOptions, SessionTtl {
+  /** Idle sessions expire after this long (greeting-only ones sooner); every commit refreshes it. */
   sessionTtlSeconds: number;
   /** Where committed trace entries are read back (the Postgres `traces` table the sink fills). */
   readTraces?: (sessionId: string) => Promise<TraceEntry[]>;
@@ -291,7 +292,7 @@ export function createRedisSessionStore(
     const args: Array<string | number> = [
       c.expectedVersion,
       c.clientMessageId ?? '',
-      options.sessionTtlSeconds,
+      ttlSecondsFor(options, c.state),
       c.schemaVersion,
       c.state,
       c.owner,

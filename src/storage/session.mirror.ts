@@ -16,6 +16,7 @@ import { findPgTurn, storedSessionFromRow } from './pg-session.store.ts';
 import { createPgTraceWriter } from './pg-trace.writer.ts';
 import { messages, sessions } from './schema/index.ts';
 import type { StoredSession } from './session.store.ts';
+import type { SessionTtl } from './session.ttl.ts';
 
 export interface MirroredSession {
   session: StoredSession;
@@ -35,7 +36,7 @@ export interface SessionMirror {
 const roleSchema = z.enum(MESSAGE_ROLES);
 const buttonsSchema = z.array(publicButtonSchema);
 
-export function createPgSessionMirror(db: Db, options: { sessionTtlSeconds: number }): SessionMirror {
+export function createPgSessionMirror(db: Db, options: SessionTtl): SessionMirror {
   const writer = createPgTraceWriter(db, options);
   // Concurrent turns share a transaction; two in flight so one slow commit does not stall the next batch.
   const write = groupCommit<TraceRecord>((records) => writer.write(records), {

@@ -50,7 +50,15 @@ export async function startServerProcess(
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
-    env: { ...inheritedEnv(), LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // One address (the test) starts every session: the new-sessions cap has its own tests.
+    env: {
+      ...inheritedEnv(),
+      LOG_LEVEL: 'info',
+      SESSIONS_PER_ADDRESS_PER_HOUR: '0',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -104,7 +112,7 @@ export function runSwitchboard(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [`${ROOT}/bin/switchboard.mjs`, ...args], {
       cwd: ROOT,
-      env: { ...inheritedEnv(), LOG_LEVEL: 'warn', ...env },
+      env: { ...inheritedEnv(), LOG_LEVEL: 'warn', SESSIONS_PER_ADDRESS_PER_HOUR: '0', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -22,7 +22,13 @@ export async function startTestRuntime(
   } = {},
 ): Promise<TestRuntime> {
   const cleanups: Array<() => Promise<void> | void> = [];
-  const env: Record<string, string> = { PORT: '0', LOG_LEVEL: 'silent', ...options.env };
+  const env: Record<string, string> = {
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    // Every test visitor comes from 127.0.0.1: the new-sessions cap has its own tests (test/server/abuse.*).
+    SESSIONS_PER_ADDRESS_PER_HOUR: '0',
+    ...options.env,
+  };
   if (options.backend === 'postgres' && options.env?.DATABASE_URL) {
     // A database the caller shares between runtimes (several processes on one Postgres).
   } else if (options.backend === 'postgres') {
