@@ -20,6 +20,7 @@ import { type FindResult, type HandoffTarget, TARGET_NAMES, type TargetName } fr
 import { buildPacket, type HandoffPacket } from './packet.ts';
 import { type Routing, type Step, stepsFor } from './routing.ts';
 import type { SalesIqClient } from './salesiq/salesiq.client.ts';
+import { slaReminderText } from './slack/slack.mapping.ts';
 import type { DeliveryResult } from './vendor.http.ts';
 
 export interface HandoffHandlerDeps {
@@ -505,7 +506,7 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
     return { outcome: 'done' };
   };
 
-  /** A visitor has waited in the queue past the SLA: the console hears it (and Slack, when configured). */
+  /** A visitor has waited in the queue past the SLA: the console hears it, and Slack when configured. */
   const remindOperators: EffectHandler = async (effect) => {
     const params = atParams.parse(effect.params);
     await deps.realtime.publish(OPERATORS_CHANNEL, {
@@ -514,7 +515,18 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
       kind: 'queue',
       payload: { reason: 'sla_reminder', state: params.state ?? null, at: params.at },
     });
-    return { outcome: 'done' };
+    const channel = routing.slack?.channel;
+    if (!deps.desks || !channel) return { outcome: 'done' };
+    const found = await escalationOf(effect);
+    if ('outcome' in found) return found;
+    const escalation = await records.findEscalation(found.key);
+    if (!escalation) return { outcome: 'done' };
+    return deps.desks.remind(
+      effect.idempotencyKey,
+      effect.sessionId,
+      channel,
+      slaReminderText(escalation.packet, params.at),
+    );
   };
 
   const handlers: Record<string, EffectHandler> = {

@@ -18,6 +18,8 @@ export interface SlackPosted {
   text: string;
   blocks: unknown[];
   thread_ts?: string;
+  /** A thread reply also shown in the channel. */
+  reply_broadcast?: boolean;
 }
 
 export interface SlackFake extends FakeServer {
@@ -87,7 +89,13 @@ export async function startSlackFake(signingSecret = 'slack-signing-secret-for-t
     return withFault(faults.next(), () => {
       if (req.headers.authorization !== `Bearer ${botToken}`)
         return { status: 200, body: { ok: false, error: 'invalid_auth' } };
-      const b = (req.json ?? {}) as { channel?: string; text?: string; blocks?: unknown; thread_ts?: string };
+      const b = (req.json ?? {}) as {
+        channel?: string;
+        text?: string;
+        blocks?: unknown;
+        thread_ts?: string;
+        reply_broadcast?: unknown;
+      };
       if (b.thread_ts !== undefined && !messages.some((m) => m.ts === b.thread_ts && !m.thread_ts))
         return { status: 200, body: { ok: false, error: 'thread_not_found' } };
       if (b.channel !== channel) return { status: 200, body: { ok: false, error: 'channel_not_found' } };
@@ -100,6 +108,7 @@ export async function startSlackFake(signingSecret = 'slack-signing-secret-for-t
         text: b.text ?? '',
         blocks: Array.isArray(b.blocks) ? b.blocks : [],
         ...(b.thread_ts ? { thread_ts: b.thread_ts } : {}),
+        ...(b.thread_ts && b.reply_broadcast === true ? { reply_broadcast: true } : {}),
       };
       messages.push(posted);
       return {

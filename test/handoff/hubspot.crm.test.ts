@@ -10,7 +10,7 @@ import { escalationIntegrations } from '../../src/storage/schema/index.ts';
 import { type HubSpotFake, startHubSpotFake } from '../fakes/hubspot.fake.ts';
 import { newOperator } from '../operator/operator.support.ts';
 import { api, startTestRuntime, type TestRuntime, type Visitor } from '../support/runtime.ts';
-import { eventually, FAST } from './support/handoff-world.ts';
+import { effectsIdle, eventually, FAST } from './support/handoff-world.ts';
 
 let hubspot: HubSpotFake;
 beforeAll(async () => {
@@ -59,12 +59,7 @@ async function liveChat(visitor: Visitor): Promise<void> {
   expect((await visitor.press('instant_chat')).body.state).toBe('escalated.queued');
 }
 
-const idle = (t: TestRuntime) =>
-  eventually(
-    () => t.runtime.effectLog.pendingCount(),
-    (n) => n === 0,
-    30_000,
-  );
+const idle = (t: TestRuntime) => effectsIdle(t);
 
 const contactsWith = (email: string) =>
   hubspot.contacts.filter((c) => c.properties.email?.toLowerCase() === email.toLowerCase());

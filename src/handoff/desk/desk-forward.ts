@@ -92,6 +92,44 @@ export function createDeskForwarder(options: DeskForwarderOptions) {
       else logger.warn({ key, error: r.result.error }, 'case update not posted to its Slack thread');
     },
 
+    /**
+     * An SLA reminder in Slack: a reply in the case's thread, also shown in the channel, when the case has
+     * one (urgent cases do), else a message to `channel`. Keyed like a post, so a re-run effect says it once.
+     */
+    async remind(
+      effectKey: string,
+      conversationId: string,
+      channel: string,
+      text: string,
+    ): Promise<EffectOutcome> {
+      const slack = options.slack;
+      if (!slack) return { outcome: 'done' };
+      const thread = (await records.openDesks(conversationId)).find((d) => d.desk === 'slack');
+      const [threadChannel, ts] = thread?.externalId.split(':') ?? [];
+      const key = `${effectKey}:slack-reminder`;
+      const target = threadChannel && ts ? `${threadChannel}:${ts}` : channel;
+      if (!(await records.beginPost({ key, desk: 'slack', externalId: target, conversationId, text })))
+        return { outcome: 'done' };
+      const r = await slack.postMessage(
+        threadChannel && ts
+          ? { ...toThreadMessage(threadChannel, ts, text), reply_broadcast: true }
+          : { channel, text, unfurl_links: false },
+      );
+      if (r.ok) {
+        await records.confirmPost(key, r.ts);
+        return { outcome: 'done' };
+      }
+      if (r.result.outcome === 'retry')
+        return {
+          outcome: 'retry',
+          error: `slack: ${r.result.error}`,
+          ...(r.result.retryAfterMs !== undefined ? { retryAfterMs: r.result.retryAfterMs } : {}),
+        };
+      await records.abandonPost(key);
+      logger.error({ key, error: r.result.error }, 'SLA reminder not posted to Slack');
+      return { outcome: 'done' };
+    },
+
     /** Posts `text` to every desk that holds the conversation's latest handoff; keyed by `effectKey`. */
     async forward(effectKey: string, conversationId: string, text: string): Promise<EffectOutcome> {
       const desks = await records.openDesks(conversationId);

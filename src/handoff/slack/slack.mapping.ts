@@ -17,6 +17,8 @@ export interface SlackMessageRequest {
   unfurl_links: false;
   /** A reply in the case's thread (the escalation notice is the thread's first message). */
   thread_ts?: string;
+  /** A thread reply also shown in the channel. */
+  reply_broadcast?: boolean;
 }
 
 /** A line in the case's thread: a visitor message mirrored, or what happened to the case. */
@@ -84,4 +86,13 @@ export function toSlackMessage(
 
 function cutKeepingLines(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The SLA reminder: who has waited how long, for what; the session id finds the case in the console. */
+export function slaReminderText(
+  packet: Pick<HandoffPacket, 'createdAt' | 'subject' | 'priority' | 'sessionId'>,
+  at: string,
+): string {
+  const minutes = Math.max(0, Math.round((Date.parse(at) - Date.parse(packet.createdAt)) / 60_000));
+  return `:alarm_clock: *Still waiting:* a visitor has been in the live-chat queue for ${minutes} min: ${mrkdwn(packet.subject)} (${packet.priority}). Take the case in the console (session \`${packet.sessionId}\`).`;
 }

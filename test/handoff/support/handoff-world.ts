@@ -149,3 +149,11 @@ export async function eventually<T>(
   }
   return last;
 }
+
+/** Waits until the outbox has nothing left to run. */
+export const effectsIdle = (t: TestRuntime, timeoutMs = 30_000) =>
+  eventually(
+    () => t.runtime.effectLog.pendingCount(),
+    (n) => n === 0,
+    timeoutMs,
+  );
