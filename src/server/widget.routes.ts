@@ -45,6 +45,10 @@ export function widgetRoutes(
           description: 'Session started, with the greeting and its buttons',
           schema: startSessionResponse,
         },
+        '429': {
+          description:
+            'too_many_sessions: this address started SESSIONS_PER_ADDRESS_PER_HOUR chats this hour (Retry-After says when it may again)',
+        },
       },
       handler: async ({ res, body }) => {
         const { visitor, language, browser } = body;
