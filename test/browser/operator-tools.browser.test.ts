@@ -219,6 +219,14 @@ describe.runIf(hasChromium)('console operator tools (issue 16)', () => {
     // Notes stay in place after a reload of the console.
     await page.reload();
     await eventually(() => page.locator('#transcript .msg.note').count()).toBe(1);
+    // At its time: after the agent joined, before the reply written after it (not on top of the transcript).
+    await eventually(() => page.locator('#transcript').textContent()).toContain('Checking your order now.');
+    const order = await page
+      .locator('#transcript .msg')
+      .evaluateAll((all) => all.map((m) => (m.classList.contains('note') ? 'note' : (m.textContent ?? ''))));
+    const noteAt = order.indexOf('note');
+    expect(noteAt).toBeGreaterThan(order.findIndex((t) => t.includes('has joined')));
+    expect(noteAt).toBeLessThan(order.findIndex((t) => t.includes('Checking your order now.')));
     const violations = await axeViolations(page, 'conversation with an internal note');
     await page.screenshot({ path: `${ARTIFACTS}console-note-1280.png` });
     await page.setViewportSize(PHONE);

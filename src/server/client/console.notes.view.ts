@@ -85,21 +85,28 @@ export function notesView(shell: ConsoleShell, transcript: HTMLElement) {
     return `Internal note · ${author}`;
   }
 
-  /** Puts each note in the transcript before the first message written after it. */
+  /**
+   * Puts each note in the transcript before the first message written after it; again on every render,
+   * since messages can arrive after the notes (a reload loads both at once).
+   */
   function place() {
     for (const note of notes) {
-      if (transcript.querySelector(`[data-note-id="${note.id}"]`)) continue;
-      const element = h(
-        'div',
-        { class: `msg note ${note.kind}`, 'data-note-id': note.id },
-        h('span', { class: 'who' }, label(note), h('time', { datetime: note.at }, clock(note.at))),
-        h('span', { class: 'text' }, note.text),
-      );
-      const later = [...transcript.querySelectorAll<HTMLElement>('.msg')].find((m) => {
-        const at = m.querySelector('time')?.getAttribute('datetime');
-        return at !== null && at !== undefined && at > note.at;
-      });
-      transcript.insertBefore(element, later ?? null);
+      const element =
+        transcript.querySelector<HTMLElement>(`[data-note-id="${note.id}"]`) ??
+        h(
+          'div',
+          { class: `msg note ${note.kind}`, 'data-note-id': note.id },
+          h('span', { class: 'who' }, label(note), h('time', { datetime: note.at }, clock(note.at))),
+          h('span', { class: 'text' }, note.text),
+        );
+      const later =
+        [...transcript.querySelectorAll<HTMLElement>('.msg')].find((m) => {
+          if (m === element) return false;
+          const at = m.querySelector('time')?.getAttribute('datetime');
+          return at !== null && at !== undefined && at > note.at;
+        }) ?? null;
+      if (element.parentNode !== transcript || element.nextElementSibling !== later)
+        transcript.insertBefore(element, later);
     }
   }
 
