@@ -395,7 +395,6 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     authors: operators.authors,
     maxMessageChars: config.server.maxMessageChars,
     trustProxy: config.server.trustProxy,
-    rootRouters: [...handoff.routers],
     routes: [
       ...healthRoutes({
         checks: { postgres: () => ping(database), ...(redis ? { redis: () => redis.ping() } : {}) },
@@ -408,6 +407,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ...analyticsRoutes({ db: database.db, now }),
       ...work.routes,
       ...channelWebhooks.routes,
+      ...handoff.routes,
     ],
     guards: { ...operatorGuards(operators.directory), ...work.guards },
     widgetAllowedOrigins: config.widget.allowedOrigins,
