@@ -2,11 +2,11 @@
 // shared Zoho token (Redis when REDIS_URL is set, this process's memory otherwise), the effect handlers and
 // the Slack interaction route. The runtime registers what this returns.
 import { createHash } from 'node:crypto';
-import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Knowledge } from '../content/knowledge.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Realtime } from '../engine/realtime.port.ts';
+import type { Route } from '../server/route.table.ts';
 import type { Db } from '../storage/database.ts';
 import type { RedisClient } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
@@ -83,7 +83,7 @@ export interface HandoffModule {
   onGaveUp: ReturnType<typeof createHandoffHandlers>['onGaveUp'];
   /** What a desk's webhook calls with a mapped DeskEvent (src/handoff/desk-event.port.ts). */
   ingestDeskEvent: DeskIngest['ingestDeskEvent'];
-  routers: Router[];
+  routes: Route[];
   /** Which targets are on, for the start-up log line. */
   summary: Record<string, string>;
   /** Starts applying desk events from the inbox (the runtime's background loops). */
@@ -205,7 +205,7 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     targets.hubspot = createCrmTarget(crm);
   }
   const records = createHandoffRecords(options.db, options.now);
-  const routers: Router[] = [];
+  const routes: Route[] = [];
   if (config.slack && routing.slack) {
     const slackConfig = routing.slack;
     const client = createSlackClient({
@@ -232,8 +232,8 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
       },
     });
     if (config.slack.signingSecret) {
-      routers.push(
-        slackRoutes({
+      routes.push(
+        ...slackRoutes({
           signingSecret: config.slack.signingSecret,
           engine: options.engine,
           client,
@@ -265,7 +265,7 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     ...(o.slackNowSeconds ? { nowSeconds: o.slackNowSeconds } : {}),
     ...(o.deskWorker ? { worker: o.deskWorker } : {}),
   });
-  routers.push(...desks.routers);
+  routes.push(...desks.routes);
 
   const { handlers, onGaveUp } = createHandoffHandlers({
     desks: desks.forwarder,
@@ -290,7 +290,7 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     handlers,
     onGaveUp,
     ingestDeskEvent,
-    routers,
+    routes,
     summary: {
       instantChat: routing.instantChat,
       tickets: routing.tickets === 'local' ? 'local' : `local+${routing.tickets}`,

@@ -1,6 +1,6 @@
 // The Express application: security headers, body limits, the widget API, OpenAPI, the widget script and
-// the static pages. Further routers (operator API, SSE, analytics) are mounted by the runtime.
-import express, { type Router } from 'express';
+// the static pages. Every other route comes as a route table from the runtime (one document for all).
+import express from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -9,7 +9,7 @@ import type { Engine } from '../engine/engine.ts';
 import { clientScriptRoute } from './client.bundle.ts';
 import { errorHandler, sendError } from './http.errors.ts';
 import type { MessageAuthors } from './message.authors.ts';
-import { type ApiOperation, buildOpenApi, legacyOperation } from './openapi.ts';
+import { buildOpenApi } from './openapi.ts';
 import { type Route, type RouteGuards, route, routeRouter } from './route.table.ts';
 import { rejectUnstorableText } from './text.guard.ts';
 import { widgetCors } from './widget.cors.ts';
@@ -27,10 +27,6 @@ export interface AppOptions {
   routes?: Route[];
   /** Guards for the auth kinds the runtime owns (operator, admin, service, metrics). */
   guards?: RouteGuards;
-  /** Extra API routers mounted under /api/v1, with hand-written OpenAPI operations (until converted). */
-  apiRouters?: Array<{ router: Router; operations: ApiOperation[] }>;
-  /** Routers mounted at the root (health, metrics, console pages). */
-  rootRouters?: Router[];
   /** Per-IP limit on the public API per minute. */
   rateLimitPerMinute?: number;
   /** Messages one chat session may post per minute (on top of the per-IP limit). */
@@ -187,13 +183,8 @@ export function createApp(options: AppOptions) {
     }),
   ];
   const routes = [...widget, ...own, ...(options.routes ?? [])];
-  const openapi = buildOpenApi([
-    ...routes.map((r) => r.doc),
-    ...(options.apiRouters ?? []).flatMap((r) => r.operations.map(legacyOperation)),
-  ]);
+  const openapi = buildOpenApi(routes.map((r) => r.doc));
   app.use(routeRouter(routes, options.guards));
-  for (const { router } of options.apiRouters ?? []) app.use('/api/v1', router);
-  for (const router of options.rootRouters ?? []) app.use(router);
 
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', extensions: ['html'] }));
   app.use('/api', (req, res) =>

@@ -3,19 +3,18 @@
 // process never share series. Counters are fed by decorators around the engine hook, the classifier and
 // the effect handlers; queue depths are read from the shared stores at scrape time.
 
-import { count, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Classifier } from '../detection/classifier.port.ts';
 import type { EffectHandler } from '../engine/effect.worker.ts';
 import type { CommittedTurn } from '../engine/engine.ts';
 import { ENDED_STATES } from '../machines/conversation.ended.ts';
-import type { Db } from '../storage/database.ts';
 import type { EffectLog } from '../storage/effect.log.ts';
-import { escalationIntegrations, escalations } from '../storage/schema/index.ts';
+import type { HandoffCountsRepository } from '../storage/handoff-counts.repository.ts';
 
 export interface MetricsOptions {
-  db: Db;
+  /** Queue depth and handoff deliveries, read from the shared tables at scrape time. */
+  handoffCounts: HandoffCountsRepository;
   effectLog: EffectLog;
   logger: Logger;
   /** A session counts as active while its last turn is younger than this (default 15 minutes). */
@@ -119,11 +118,9 @@ export function createMetrics(options: MetricsOptions) {
     help: 'Escalations waiting for an operator (status queued, shared by all processes)',
     registers: [registry],
     async collect() {
-      await options.db
-        .select({ n: count() })
-        .from(escalations)
-        .where(eq(escalations.status, 'queued'))
-        .then(([row]) => this.set(row?.n ?? 0))
+      await options.handoffCounts
+        .queuedEscalations()
+        .then((n) => this.set(n))
         .catch(logScrapeError('escalations'));
     },
   });
@@ -133,10 +130,8 @@ export function createMetrics(options: MetricsOptions) {
     labelNames: ['target', 'status'] as const,
     registers: [registry],
     async collect() {
-      await options.db
-        .select({ target: escalationIntegrations.target, status: escalationIntegrations.status, n: count() })
-        .from(escalationIntegrations)
-        .groupBy(escalationIntegrations.target, escalationIntegrations.status)
+      await options.handoffCounts
+        .deliveries()
         .then((rows) => {
           this.reset();
           for (const r of rows) this.set({ target: r.target, status: r.status }, r.n);

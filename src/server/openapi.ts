@@ -163,17 +163,3 @@ export function buildOpenApi(operations: RouteDoc[]) {
     paths,
   };
 }
-
-/** A hand-written operation of a router not yet converted to a route table (goes once all are). */
-export interface ApiOperation {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  path: string;
-  summary: string;
-  tags: string[];
-  auth?: 'session' | 'operator' | 'service';
-  body?: z.ZodType;
-  query?: z.ZodType;
-  responses: Record<string, { description: string; schema?: z.ZodType }>;
-}
-
-export const legacyOperation = (op: ApiOperation): RouteDoc => ({ ...op, auth: op.auth ?? 'none' });

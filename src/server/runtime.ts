@@ -38,6 +38,7 @@ import { qaRoutes } from '../qa/qa.routes.ts';
 import { createChannelSessionsRepository } from '../storage/channel-sessions.repository.ts';
 import { type Database, openDatabase, ping } from '../storage/database.ts';
 import type { EffectLog } from '../storage/effect.log.ts';
+import { createHandoffCountsRepository } from '../storage/handoff-counts.repository.ts';
 import { createPgEffectLog } from '../storage/pg-effect.log.ts';
 import { createPgSessionStore } from '../storage/pg-session.store.ts';
 import { createPgTimerStore } from '../storage/pg-timer.store.ts';
@@ -218,7 +219,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       : disabledClassifier);
   const machine = buildMachine(config, knowledge);
   const metrics = createMetrics({
-    db: database.db,
+    handoffCounts: createHandoffCountsRepository(database.db),
     effectLog,
     logger,
     defaultMetrics: overrides.defaultMetrics,
@@ -395,7 +396,6 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     authors: operators.authors,
     maxMessageChars: config.server.maxMessageChars,
     trustProxy: config.server.trustProxy,
-    rootRouters: [...handoff.routers],
     routes: [
       ...healthRoutes({
         checks: { postgres: () => ping(database), ...(redis ? { redis: () => redis.ping() } : {}) },
@@ -408,6 +408,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ...analyticsRoutes({ db: database.db, now }),
       ...work.routes,
       ...channelWebhooks.routes,
+      ...handoff.routes,
     ],
     guards: { ...operatorGuards(operators.directory), ...work.guards },
     widgetAllowedOrigins: config.widget.allowedOrigins,

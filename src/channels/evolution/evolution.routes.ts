@@ -20,7 +20,7 @@ export function evolutionRoutes(deps: {
       summary: 'Evolution API webhook (messages.upsert): stores the messages, answers at once',
       tags: ['channels'],
       auth: 'signature',
-      signatureHeader: 'X-Webhook-Token',
+      signatureHeader: 'x-webhook-token',
       description:
         'Evolution signs nothing: the shared EVOLUTION_WEBHOOK_TOKEN comes as `?token=` or the x-webhook-token header (401 without it).',
       rawBody: { contentType: 'application/json', limit: '256kb', description: "Evolution's webhook JSON" },

@@ -64,7 +64,7 @@ export function zobotRoutes(deps: {
       tags: ['channels'],
       // Signed when SALESIQ_ZOBOT_PUBLIC_KEY is set (x-siqsignature, SHA256withRSA over the raw body).
       auth: 'signature',
-      signatureHeader: 'X-Siqsignature',
+      signatureHeader: 'x-siqsignature',
       rawBody: { contentType: 'application/json', limit: '256kb', description: "SalesIQ's Zobot request" },
       responses: {
         '200': { description: 'The Zobot reply' },

@@ -64,7 +64,7 @@ export function whatsAppRoutes(deps: {
       summary: 'WhatsApp Cloud API webhook: stores messages and delivery statuses, answers at once',
       tags: ['channels'],
       auth: 'signature',
-      signatureHeader: 'X-Hub-Signature-256',
+      signatureHeader: 'x-hub-signature-256',
       rawBody: { contentType: 'application/json', limit: '256kb', description: "Meta's webhook JSON" },
       responses: {
         '200': { description: 'Received, stored and status counts' },

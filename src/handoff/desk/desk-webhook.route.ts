@@ -2,9 +2,10 @@
 // it (401 and nothing written when it fails), parse it into DeskEvents (400 with what was expected when it
 // is not the vendor's format), write them to the durable inbox and answer at once; the inbox worker applies
 // them afterwards. A replayed delivery finds its events already in the inbox and changes nothing.
-import express, { type Request, type Router } from 'express';
+import type { Request } from 'express';
 import type { Logger } from 'pino';
 import { sendError } from '../../server/http.errors.ts';
+import { type Route, route } from '../../server/route.table.ts';
 import type { DeskEvent } from '../desk-event.port.ts';
 import type { DeskInbox } from './desk-inbox.store.ts';
 import type { SignatureCheck } from './signature.ts';
@@ -19,6 +20,9 @@ export type WebhookParse =
 export interface DeskWebhookOptions {
   path: string;
   desk: string;
+  /** For the OpenAPI document: what the webhook carries, and the header its signature comes in. */
+  summary: string;
+  signatureHeader: string;
   verify: (req: Request, rawBody: Buffer) => SignatureCheck;
   parse: (json: unknown, req: Request) => WebhookParse | Promise<WebhookParse>;
   inbox: DeskInbox;
@@ -39,10 +43,26 @@ function readBody(rawBody: Buffer, form: boolean): unknown {
   }
 }
 
-export function deskWebhookRoute(options: DeskWebhookOptions): Router {
-  const router = express.Router();
-  router.post(options.path, express.raw({ type: () => true, limit: '256kb' }), async (req, res, next) => {
-    try {
+export function deskWebhookRoute(options: DeskWebhookOptions): Route {
+  return route({
+    method: 'post',
+    path: options.path,
+    summary: options.summary,
+    tags: ['desks'],
+    auth: 'signature',
+    signatureHeader: options.signatureHeader,
+    rawBody: {
+      contentType: options.form ? 'application/x-www-form-urlencoded' : 'application/json',
+      limit: '256kb',
+      description: `The ${options.desk} webhook body, read as bytes: the signature covers them`,
+    },
+    responses: {
+      '200': {
+        description: 'Accepted (events written to the inbox), ignored, or the answer the vendor expects',
+      },
+      '400': { description: "Not JSON, or not this vendor's format: the message says what was expected" },
+    },
+    handler: async ({ req, res }) => {
       const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const check = options.verify(req, rawBody);
       if (!check.ok) {
@@ -66,9 +86,6 @@ export function deskWebhookRoute(options: DeskWebhookOptions): Router {
           return res.status(200).json({ accepted, duplicates });
         }
       }
-    } catch (error) {
-      next(error);
-    }
+    },
   });
-  return router;
 }

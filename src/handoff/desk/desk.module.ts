@@ -1,7 +1,7 @@
 // The inbound side of the desks: the webhook routes whose secrets are configured, the durable inbox and
 // its worker, the forwarder of visitor messages to the desks, and the Slack events and slash command.
-import type { Router } from 'express';
 import type { Logger } from 'pino';
+import type { Route } from '../../server/route.table.ts';
 import type { Db } from '../../storage/database.ts';
 import type { DeskEvent } from '../desk-event.port.ts';
 import type { FreshdeskClient } from '../freshdesk/freshdesk.client.ts';
@@ -78,15 +78,17 @@ export function createDeskModule(options: DeskModuleOptions) {
     },
   });
   const onAccepted = () => worker.kick();
-  const routers: Router[] = [];
+  const routes: Route[] = [];
   const on: string[] = [];
 
   if (webhooks.salesiqPublicKey) {
     const publicKey = salesIqPublicKey(webhooks.salesiqPublicKey);
-    routers.push(
+    routes.push(
       deskWebhookRoute({
         path: DESK_WEBHOOK_PATHS.salesiq,
         desk: 'salesiq',
+        summary: 'SalesIQ webhook: an operator joined, replied, closed or missed a handed-off chat',
+        signatureHeader: SALESIQ_SIGNATURE_HEADER,
         verify: (req, rawBody) =>
           verifySalesIqSignature({ publicKey, signature: req.get(SALESIQ_SIGNATURE_HEADER), rawBody }),
         parse: parseSalesIqWebhook,
@@ -99,10 +101,12 @@ export function createDeskModule(options: DeskModuleOptions) {
   }
   const zendeskSecret = webhooks.zendeskSecret;
   if (zendeskSecret) {
-    routers.push(
+    routes.push(
       deskWebhookRoute({
         path: DESK_WEBHOOK_PATHS.zendesk,
         desk: 'zendesk',
+        summary: 'Zendesk webhook: a ticket changed status or got a public comment',
+        signatureHeader: ZENDESK_SIGNATURE_HEADER,
         verify: (req, rawBody) =>
           verifyZendeskSignature({
             secret: zendeskSecret,
@@ -121,10 +125,12 @@ export function createDeskModule(options: DeskModuleOptions) {
   }
   const freshdeskSecret = webhooks.freshdeskSecret;
   if (freshdeskSecret) {
-    routers.push(
+    routes.push(
       deskWebhookRoute({
         path: DESK_WEBHOOK_PATHS.freshdesk,
         desk: 'freshdesk',
+        summary: 'Freshdesk automation webhook: a ticket changed status or got a reply',
+        signatureHeader: FRESHDESK_SECRET_HEADER,
         verify: (req) =>
           verifyFreshdeskSecret({ secret: freshdeskSecret, given: req.get(FRESHDESK_SECRET_HEADER) }),
         parse: parseFreshdeskWebhook,
@@ -145,10 +151,12 @@ export function createDeskModule(options: DeskModuleOptions) {
         rawBody,
         nowSeconds: nowSeconds(),
       });
-    routers.push(
+    routes.push(
       deskWebhookRoute({
         path: DESK_WEBHOOK_PATHS.slackEvents,
         desk: 'slack',
+        summary: 'Slack Events API: thread replies to a case message (and the URL verification challenge)',
+        signatureHeader: 'x-slack-signature',
         verify,
         parse: parseSlackEvent,
         inbox,
@@ -157,10 +165,12 @@ export function createDeskModule(options: DeskModuleOptions) {
       }),
     );
     // The slash command is answered from the records at once; nothing goes through the inbox.
-    routers.push(
+    routes.push(
       deskWebhookRoute({
         path: DESK_WEBHOOK_PATHS.slackCommands,
         desk: 'slack',
+        summary: 'Slack slash command: the open cases, answered at once',
+        signatureHeader: 'x-slack-signature',
         verify,
         form: true,
         parse: async (json, req) => {
@@ -178,7 +188,7 @@ export function createDeskModule(options: DeskModuleOptions) {
   }
 
   return {
-    routers,
+    routes,
     records,
     inbox,
     worker,

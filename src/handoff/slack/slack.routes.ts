@@ -1,11 +1,11 @@
 // Slack's interaction endpoint (Interactivity Request URL: https://<host>/slack/interactions). Reads the
 // raw body (the signature covers the exact bytes), verifies it, and turns "Take case" into an assignment
 // through the engine, with the ordering, atomicity and trace of every operator action.
-import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Engine } from '../../engine/engine.ts';
 import { sendError } from '../../server/http.errors.ts';
+import { type Route, route } from '../../server/route.table.ts';
 import type { SlackClient } from './slack.client.ts';
 import { TAKE_CASE_ACTION } from './slack.mapping.ts';
 import { verifySlackSignature } from './slack.signature.ts';
@@ -32,14 +32,28 @@ export interface SlackRoutesOptions {
   nowSeconds?: () => number;
 }
 
-export function slackRoutes(options: SlackRoutesOptions): Router {
-  const router = express.Router();
+export function slackRoutes(options: SlackRoutesOptions): Route[] {
   const nowSeconds = options.nowSeconds ?? (() => Date.now() / 1000);
-  router.post(
-    SLACK_INTERACTIONS_PATH,
-    express.raw({ type: () => true, limit: '64kb' }),
-    async (req, res, next) => {
-      try {
+  return [
+    route({
+      method: 'post',
+      path: SLACK_INTERACTIONS_PATH,
+      summary:
+        'Slack interactivity: "Take case" on a case message assigns the conversation to that Slack user',
+      tags: ['desks'],
+      auth: 'signature',
+      signatureHeader: 'x-slack-signature',
+      rawBody: {
+        contentType: 'application/x-www-form-urlencoded',
+        limit: '64kb',
+        description:
+          'payload=<the interaction JSON>, signed with X-Slack-Signature and X-Slack-Request-Timestamp',
+      },
+      responses: {
+        '200': { description: 'Acknowledged (the case message is updated through response_url)' },
+        '400': { description: 'Not a Slack interaction' },
+      },
+      handler: async ({ req, res }) => {
         const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const check = verifySlackSignature({
           signingSecret: options.signingSecret,
@@ -97,10 +111,7 @@ export function slackRoutes(options: SlackRoutesOptions): Router {
             .respond(interaction.response_url, { text, replace_original: result.outcome === 'ok' })
             .catch((error: unknown) => options.logger.warn({ err: error }, 'slack response_url failed'));
         }
-      } catch (error) {
-        next(error);
-      }
-    },
-  );
-  return router;
+      },
+    }),
+  ];
 }
