@@ -57,7 +57,7 @@ export function callbacksView(shell: ConsoleShell) {
       'div',
       { class: 'work-list' },
       h('h2', { class: 'sr-only' }, 'Callbacks'),
-      h('div', { class: 'filters selects' }, filterStatus, filterAssignee),
+      h('div', { class: 'work-filters selects' }, filterStatus, filterAssignee),
       status,
       list,
     ),

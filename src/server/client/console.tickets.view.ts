@@ -73,7 +73,7 @@ export function ticketsView(shell: ConsoleShell, openConversation: (id: string) 
       'div',
       { class: 'work-list' },
       h('h2', { class: 'sr-only' }, 'Tickets'),
-      h('div', { class: 'filters selects' }, filterStatus, filterPriority, filterAssignee),
+      h('div', { class: 'work-filters selects' }, filterStatus, filterPriority, filterAssignee),
       status,
       list,
     ),
