@@ -35,7 +35,7 @@ CREATE TABLE "contact_merges" (
 	"source_id" uuid NOT NULL,
 	"reason" text NOT NULL,
 	"moved" jsonb NOT NULL,
-	"lead_scores" jsonb NOT NULL,
+	"before" jsonb NOT NULL,
 	"merged_by" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"undone_at" timestamp with time zone,

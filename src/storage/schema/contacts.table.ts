@@ -77,8 +77,13 @@ export const contactMerges = pgTable(
     moved: jsonb('moved')
       .$type<{ identities: string[]; conversations: string[]; leads: string[]; activities: string[] }>()
       .notNull(),
-    /** The target's lead score before the merge, and the source's own. */
-    leadScores: jsonb('lead_scores').$type<{ target: number; source: number }>().notNull(),
+    /**
+     * What the merge changed on the target, to take back on undo: its tier and lifetime value before, the
+     * source's lead score (added to the target's), and the primary fields it filled from the source.
+     */
+    before: jsonb('before')
+      .$type<{ tier: string; lifetimeValue: number; sourceLeadScore: number; filled: string[] }>()
+      .notNull(),
     mergedBy: text('merged_by').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     undoneAt: timestamp('undone_at', { withTimezone: true }),
