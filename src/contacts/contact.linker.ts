@@ -40,6 +40,22 @@ export interface LinkResult {
   merged: string[];
 }
 
+export interface ImportRow {
+  identities: ContactIdentity[];
+  name?: string;
+  tier?: string;
+  lifetimeValue?: number;
+  tags?: string[];
+  customFields?: Record<string, string>;
+}
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+  merged: number;
+  contactIds: string[];
+}
+
 export type UndoResult =
   | { outcome: 'undone'; targetId: string; sourceId: string }
   | { outcome: 'not_found' }
@@ -177,6 +193,85 @@ export function createContactLinker(db: Db, now: () => Date) {
       );
   }
 
+  /**
+   * The one contact these identities (and `preferred`, a conversation's contact) stand for: found, merged
+   * from several (unless an admin kept them apart), or created; the identities are attached to it.
+   */
+  async function attach(
+    tx: Tx,
+    identities: ContactIdentity[],
+    name: string | null,
+    source: string,
+    preferred: { row: ContactRow; proof: string } | null,
+    at: Date,
+  ): Promise<{ target: ContactRow; created: boolean; merged: string[] } | null> {
+    const owners = await ownersOf(tx, identities);
+    const candidates: Array<{ row: ContactRow; proof: string }> = [];
+    if (preferred && !preferred.row.erasedAt) candidates.push(preferred);
+    for (const owner of owners) {
+      const row = await survivorOf(tx, owner.contactId);
+      if (!row || row.erasedAt || candidates.some((c) => c.row.id === row.id)) continue;
+      candidates.push({ row, proof: `${owner.kind} ${owner.value}` });
+    }
+    let created = false;
+    let target: ContactRow;
+    const first = candidates[0];
+    if (first) {
+      target = first.row;
+    } else {
+      if (identities.length === 0) return null;
+      const [row] = await tx
+        .insert(contacts)
+        .values({
+          name,
+          phone: identities.find((i) => i.kind === 'phone')?.value ?? null,
+          email: identities.find((i) => i.kind === 'email')?.value ?? null,
+          createdAt: at,
+          updatedAt: at,
+        })
+        .returning();
+      if (!row) throw new Error('contact not written');
+      target = row;
+      created = true;
+    }
+    const merged: string[] = [];
+    for (const other of candidates.slice(1)) {
+      if (await keptApart(tx, target.id, other.row.id)) continue;
+      await mergeInto(tx, target, other.row, `same ${other.proof}`, 'system', at);
+      merged.push(other.row.id);
+      target = (await survivorOf(tx, target.id)) ?? target;
+    }
+    // Identities nobody owns become the target's; one another contact keeps (kept apart) stays theirs.
+    if (identities.length > 0)
+      await tx
+        .insert(contactIdentities)
+        .values(
+          identities.map((i) => ({
+            contactId: target.id,
+            kind: i.kind,
+            value: i.value,
+            source,
+            createdAt: at,
+          })),
+        )
+        .onConflictDoNothing();
+    const fill: Partial<ContactRow> = {};
+    if (!target.name && name) fill.name = name;
+    const phone = identities.find((i) => i.kind === 'phone')?.value;
+    const email = identities.find((i) => i.kind === 'email')?.value;
+    if (!target.phone && phone) fill.phone = phone;
+    if (!target.email && email) fill.email = email;
+    if (Object.keys(fill).length > 0) {
+      const [row] = await tx
+        .update(contacts)
+        .set({ ...fill, updatedAt: at })
+        .where(eq(contacts.id, target.id))
+        .returning();
+      if (row) target = row;
+    }
+    return { target, created, merged };
+  }
+
   async function link(input: LinkInput): Promise<LinkResult> {
     const identities = withPhoneOfWhatsapp(input.identities);
     const at = now();
@@ -187,73 +282,59 @@ export function createContactLinker(db: Db, now: () => Date) {
         .from(conversations)
         .where(eq(conversations.sessionId, input.sessionId));
       const linked = conversation?.contactId ? await survivorOf(tx, conversation.contactId) : null;
-      const owners = await ownersOf(tx, identities);
-      const candidates: Array<{ row: ContactRow; proof: string }> = [];
-      if (linked && !linked.erasedAt)
-        candidates.push({ row: linked, proof: `conversation ${input.sessionId}` });
-      for (const owner of owners) {
-        const row = await survivorOf(tx, owner.contactId);
-        if (!row || row.erasedAt || candidates.some((c) => c.row.id === row.id)) continue;
-        candidates.push({ row, proof: `${owner.kind} ${owner.value}` });
-      }
-      let created = false;
-      let target: ContactRow;
-      const first = candidates[0];
-      if (first) {
-        target = first.row;
-      } else {
-        if (identities.length === 0) {
-          await upsertConversation(tx, input, null, at);
-          return { contactId: null, created: false, merged: [] };
-        }
-        const [row] = await tx
-          .insert(contacts)
-          .values({
-            name: input.name ?? null,
-            phone: identities.find((i) => i.kind === 'phone')?.value ?? null,
-            email: identities.find((i) => i.kind === 'email')?.value ?? null,
-            createdAt: at,
-            updatedAt: at,
-          })
-          .returning();
-        if (!row) throw new Error('contact not written');
-        target = row;
-        created = true;
-      }
-      const merged: string[] = [];
-      for (const other of candidates.slice(1)) {
-        if (await keptApart(tx, target.id, other.row.id)) continue;
-        await mergeInto(tx, target, other.row, `same ${other.proof}`, 'system', at);
-        merged.push(other.row.id);
-        target = (await survivorOf(tx, target.id)) ?? target;
-      }
-      // Identities nobody owns become the target's; one another contact keeps (kept apart) stays theirs.
-      if (identities.length > 0)
-        await tx
-          .insert(contactIdentities)
-          .values(
-            identities.map((i) => ({
-              contactId: target.id,
-              kind: i.kind,
-              value: i.value,
-              source: input.source,
-              createdAt: at,
-            })),
-          )
-          .onConflictDoNothing();
-      const fill: Partial<ContactRow> = {};
-      if (!target.name && input.name) fill.name = input.name;
-      const phone = identities.find((i) => i.kind === 'phone')?.value;
-      const email = identities.find((i) => i.kind === 'email')?.value;
-      if (!target.phone && phone) fill.phone = phone;
-      if (!target.email && email) fill.email = email;
-      if (Object.keys(fill).length > 0)
+      const found = await attach(
+        tx,
+        identities,
+        input.name ?? null,
+        input.source,
+        linked ? { row: linked, proof: `conversation ${input.sessionId}` } : null,
+        at,
+      );
+      await upsertConversation(tx, input, found?.target.id ?? null, at);
+      return found
+        ? { contactId: found.target.id, created: found.created, merged: found.merged }
+        : { contactId: null, created: false, merged: [] };
+    });
+  }
+
+  /**
+   * Contacts from an import: each row's identities find (or make, or merge into) one contact, which takes
+   * the row's fields. One transaction: a failing row leaves nothing half-imported.
+   */
+  async function importContacts(rows: ImportRow[], by: string): Promise<ImportResult> {
+    const at = now();
+    return db.transaction(async (tx) => {
+      await lockContacts(tx);
+      const result: ImportResult = { created: 0, updated: 0, merged: 0, contactIds: [] };
+      for (const row of rows) {
+        const found = await attach(
+          tx,
+          withPhoneOfWhatsapp(row.identities),
+          row.name ?? null,
+          `import:${by}`,
+          null,
+          at,
+        );
+        if (!found) continue;
         await tx
           .update(contacts)
-          .set({ ...fill, updatedAt: at })
-          .where(eq(contacts.id, target.id));
-      await upsertConversation(tx, input, target.id, at);
-      return { contactId: target.id, created, merged };
+          .set({
+            ...(row.name ? { name: row.name } : {}),
+            ...(row.tier ? { tier: row.tier } : {}),
+            ...(row.lifetimeValue !== undefined ? { lifetimeValue: row.lifetimeValue } : {}),
+            ...(row.tags ? { tags: [...new Set([...found.target.tags, ...row.tags])] } : {}),
+            ...(row.customFields
+              ? { customFields: { ...found.target.customFields, ...row.customFields } }
+              : {}),
+            updatedAt: at,
+          })
+          .where(eq(contacts.id, found.target.id));
+        if (found.created) result.created++;
+        else result.updated++;
+        result.merged += found.merged.length;
+        result.contactIds.push(found.target.id);
+      }
+      return result;
     });
   }
 
@@ -366,7 +447,7 @@ export function createContactLinker(db: Db, now: () => Date) {
     });
   }
 
-  return { link, merge, undo };
+  return { link, merge, undo, importContacts };
 }
 
 export type ContactLinker = ReturnType<typeof createContactLinker>;

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { CustomerFacts } from '../contacts/contact.types.ts';
 import { projectPath } from '../config/paths.ts';
+import type { CustomerFacts } from '../contacts/contact.types.ts';
 import { PRIORITIES } from './detection.constants.ts';
 import { type Priority, prioritySchema } from './detection.types.ts';
 
