@@ -11,10 +11,16 @@ export type NormalizedIdentity = { ok: true; identity: ContactIdentity } | { ok:
 export function normalizeIdentity(kind: IdentityKind, raw: string): NormalizedIdentity {
   const value = raw.trim();
   switch (kind) {
-    case 'phone':
-    case 'whatsapp': {
+    case 'phone': {
       const parsed = parsePhone(value);
       return parsed.ok ? { ok: true, identity: { kind, value: parsed.value } } : parsed;
+    }
+    case 'whatsapp': {
+      // WhatsApp vouches for its numbers: E.164 in shape is enough (numbering plans lag behind).
+      const digits = value.replace(/[\s().-]/g, '').replace(/^\+/, '');
+      return /^[1-9]\d{6,14}$/.test(digits)
+        ? { ok: true, identity: { kind, value: `+${digits}` } }
+        : { ok: false, problem: `"${value}" is not a WhatsApp number (E.164, like +4915112345678)` };
     }
     case 'email': {
       const email = value.toLowerCase();
@@ -46,8 +52,9 @@ export function validIdentities(candidates: ReadonlyArray<ContactIdentity>): Con
 
 /** A WhatsApp number is also the person's phone: both identities prove the same person. */
 export function withPhoneOfWhatsapp(identities: ContactIdentity[]): ContactIdentity[] {
-  const phones = identities
-    .filter((i) => i.kind === 'whatsapp')
+  const valid = validIdentities(identities);
+  const phones = valid
+    .filter((i) => i.kind === 'whatsapp' && !valid.some((p) => p.kind === 'phone' && p.value === i.value))
     .map((i) => ({ kind: 'phone' as const, value: i.value }));
-  return validIdentities([...identities, ...phones]);
+  return [...valid, ...phones];
 }
