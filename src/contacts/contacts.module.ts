@@ -4,10 +4,7 @@ import type { Logger } from 'pino';
 import type { EffectHandler } from '../engine/effect.worker.ts';
 import type { TraceEntry } from '../engine/turn.types.ts';
 import type { VisitorInfo } from '../machines/conversation.context.ts';
-import type { OperatorDirectory } from '../server/auth.operators.ts';
 import { contactRoutes } from '../server/contacts.routes.ts';
-import { contactOperations } from '../server/contacts.schemas.ts';
-import type { ApiOperation } from '../server/openapi.ts';
 import type { Db } from '../storage/database.ts';
 import { RECORD_CONTACT } from './contact.effect.ts';
 import { validIdentities } from './contact.identity.ts';
@@ -20,7 +17,6 @@ import { createContactsRepository } from './contacts.repository.ts';
 export interface ContactsModuleDeps {
   db: Db;
   trace: (sessionId: string) => Promise<TraceEntry[]>;
-  directory: OperatorDirectory;
   /** How far back the priority rules count escalations. */
   recentDays: number;
   logger: Logger;
@@ -48,11 +44,8 @@ export function createContactsModule(deps: ContactsModuleDeps) {
       return null;
     });
   }
-  const api: { router: ReturnType<typeof contactRoutes>; operations: ApiOperation[] } = {
-    router: contactRoutes({ repository, linker, privacy, directory: deps.directory }),
-    operations: contactOperations(),
-  };
-  return { repository, linker, privacy, handlers, customerFacts, api };
+  const routes = contactRoutes({ repository, linker, privacy, now: deps.now });
+  return { repository, linker, privacy, handlers, customerFacts, routes };
 }
 
 export type ContactsModule = ReturnType<typeof createContactsModule>;

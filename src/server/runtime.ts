@@ -258,7 +258,6 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const contacts = createContactsModule({
     db: database.db,
     trace: (sessionId) => store.trace(sessionId),
-    directory,
     recentDays: loadCustomerPriority(config.content.customerPriorityFile).recentDays,
     logger: logger.child({ component: 'contacts' }),
     now,

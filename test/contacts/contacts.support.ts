@@ -3,9 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { luhnValid } from '../../src/detection/card.mask.ts';
-import { postWhatsAppWebhook, whatsAppMessageWebhook } from '../fakes/whatsapp-graph.fake.ts';
-import { type LoggedIn, newOperator } from '../operator/operator.support.ts';
-import { api, type Visitor } from '../support/runtime.ts';
 import {
   APP_SECRET,
   type ChannelsWorld,
@@ -14,6 +11,9 @@ import {
   startChannelsWorld,
   waitFor,
 } from '../channels/channels.support.ts';
+import { postWhatsAppWebhook, whatsAppMessageWebhook } from '../fakes/whatsapp-graph.fake.ts';
+import { type LoggedIn, newOperator } from '../operator/operator.support.ts';
+import { api, type Visitor } from '../support/runtime.ts';
 
 export interface ContactsWorld {
   w: ChannelsWorld;

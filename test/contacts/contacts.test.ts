@@ -14,8 +14,8 @@ import {
 } from '../../src/analytics/handover-crm.sql.ts';
 import { redetector } from '../../src/cli/qa.context.ts';
 import { parseEnv } from '../../src/config/env.ts';
-import { loadKnowledge } from '../../src/content/knowledge.ts';
 import { RECORD_CONTACT } from '../../src/contacts/contact.effect.ts';
+import { loadKnowledge } from '../../src/content/knowledge.ts';
 import { buildMachine } from '../../src/engine/behaviour.build.ts';
 import { replayTrace } from '../../src/engine/replay.ts';
 import { parseTrace, serializeTrace } from '../../src/engine/trace.format.ts';
@@ -23,9 +23,9 @@ import { rowsOf } from '../../src/storage/pg-effect.log.ts';
 import { databaseUrl } from '../support/servers.ts';
 import {
   as,
+  type ContactsWorld,
   callbackHandover,
   capture,
-  type ContactsWorld,
   drained,
   newPhone,
   startContactsWorld,
