@@ -78,24 +78,39 @@ export interface CustomerPriorityResult {
   reasons: string[];
 }
 
-/** Every matching rule in table order, each on the priority the previous ones left. */
+/** Where the conversation stands: its priority so far and the customer rules already applied to it. */
+export interface ConversationPriority {
+  priority: Priority;
+  fired: readonly string[];
+}
+
+/**
+ * Every matching rule in table order, each on the priority the previous ones left. A rule not applied in
+ * this segment yet raises the conversation's priority (a VIP whose chat is already medium is high now);
+ * once applied it raises only what this message says, so it never compounds from message to message.
+ */
 export function applyCustomerPriority(
   priority: Priority,
   facts: CustomerFacts,
   table: CustomerPriority,
+  conversation: ConversationPriority = { priority: 'low', fired: [] },
 ): CustomerPriorityResult {
   let current = priority;
   const fired: string[] = [];
   const reasons: string[] = [];
   for (const rule of table.rules) {
     if (!matches(rule, facts)) continue;
+    const base =
+      conversation.fired.includes(rule.name) || rank(conversation.priority) <= rank(current)
+        ? current
+        : conversation.priority;
     const target =
       rule.raise !== undefined
-        ? (PRIORITIES[Math.min(PRIORITIES.length - 1, rank(current) + rule.raise)] ?? current)
-        : rule.atLeast && rank(rule.atLeast) > rank(current)
+        ? (PRIORITIES[Math.min(PRIORITIES.length - 1, rank(base) + rule.raise)] ?? base)
+        : rule.atLeast && rank(rule.atLeast) > rank(base)
           ? rule.atLeast
-          : current;
-    if (target === current) continue;
+          : base;
+    if (rank(target) <= rank(current)) continue;
     fired.push(rule.name);
     reasons.push(
       `rules: customer rule ${rule.name} (tier ${facts.tier}, lifetime value ${facts.lifetimeValue}, ${facts.openTickets} open tickets, ${facts.recentEscalations} recent escalations): priority ${current} → ${target}`,

@@ -55,6 +55,9 @@ export const TRIGGERS = {
   tooManyTurns: 'too_many_turns',
 } as const;
 
+/** The prefix of a customer priority rule's trigger (`customer:vip`). */
+export const CUSTOMER_TRIGGER = 'customer:';
+
 /** Triggers that say the visitor is unhappy: they raise the priority to at least high. */
 const UNHAPPY_TRIGGERS: readonly string[] = [
   TRIGGERS.frustration,
@@ -281,9 +284,14 @@ export function applyRules(input: RulesInput, config: RulesConfig = DEFAULT_RULE
   });
   const customer = input.customer ?? null;
   if (customer && config.customerPriority) {
-    const byCustomer = applyCustomerPriority(priority, customer, config.customerPriority);
+    const byCustomer = applyCustomerPriority(priority, customer, config.customerPriority, {
+      priority: context.priority,
+      fired: context.triggers
+        .filter((t) => t.startsWith(CUSTOMER_TRIGGER))
+        .map((t) => t.slice(CUSTOMER_TRIGGER.length)),
+    });
     priority = byCustomer.priority;
-    triggers.push(...byCustomer.fired.map((name) => `customer:${name}`));
+    triggers.push(...byCustomer.fired.map((name) => `${CUSTOMER_TRIGGER}${name}`));
     reasons.push(...byCustomer.reasons);
   }
   return {

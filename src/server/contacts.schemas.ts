@@ -53,17 +53,95 @@ export const contactItem = z.object({
   updatedAt: z.string(),
 });
 
+const at = z.string();
+const maybeAt = z.string().nullable();
 export const contactHistory = z.object({
   contact: contactItem,
   mergedFrom: z.string().optional().describe('the id asked for, when it was merged into this contact'),
-  conversations: z.array(z.record(z.string(), z.unknown())),
-  tickets: z.array(z.record(z.string(), z.unknown())),
-  callbacks: z.array(z.record(z.string(), z.unknown())),
-  leads: z.array(z.record(z.string(), z.unknown())),
-  activities: z.array(z.record(z.string(), z.unknown())),
-  satisfaction: z.array(z.record(z.string(), z.unknown())),
-  merges: z.array(z.record(z.string(), z.unknown())),
+  conversations: z.array(
+    z.object({
+      sessionId: z.string(),
+      channel: z.string(),
+      state: z.string().nullable(),
+      messageCount: z.number().nullable(),
+      handoverRequested: z.boolean(),
+      handoverTimestamp: maybeAt,
+      handoverReason: z.string().nullable(),
+      createdAt: at,
+      lastActivityAt: maybeAt,
+    }),
+  ),
+  tickets: z.array(
+    z.object({
+      id: z.string(),
+      ticketNumber: z.string(),
+      subject: z.string(),
+      status: z.string(),
+      priority: z.string(),
+      sessionId: z.string().nullable(),
+      createdAt: at,
+      resolvedAt: maybeAt,
+    }),
+  ),
+  callbacks: z.array(
+    z.object({
+      id: z.string(),
+      sessionId: z.string(),
+      phone: z.string().nullable(),
+      windowText: z.string().nullable(),
+      dueAt: at,
+      status: z.string(),
+      priority: z.string(),
+      createdAt: at,
+    }),
+  ),
+  leads: z.array(
+    z.object({
+      id: z.string(),
+      conversationId: z.string(),
+      status: z.string(),
+      handoverRequested: z.boolean(),
+      handoverTrigger: z.string().nullable(),
+      handoverTimestamp: at,
+      handoverOption: z.string().nullable(),
+      priority: z.string(),
+      source: z.string(),
+    }),
+  ),
+  activities: z.array(
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      title: z.string(),
+      description: z.string().nullable(),
+      metadata: z.record(z.string(), z.unknown()),
+      conversationId: z.string().nullable(),
+      createdAt: at,
+    }),
+  ),
+  satisfaction: z.array(
+    z.object({
+      sessionId: z.string(),
+      rating: z.number(),
+      comment: z.string().nullable(),
+      agentId: z.string().nullable(),
+      channel: z.string(),
+      createdAt: at,
+    }),
+  ),
+  merges: z.array(
+    z.object({
+      id: z.string(),
+      targetId: z.string(),
+      sourceId: z.string(),
+      reason: z.string(),
+      mergedBy: z.string(),
+      createdAt: at,
+      undoneAt: maybeAt,
+    }),
+  ),
 });
+export type ContactHistory = z.infer<typeof contactHistory>;
 
 export const eraseBody = z.strictObject({
   confirm: z.literal(true, {
