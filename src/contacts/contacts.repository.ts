@@ -46,8 +46,6 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-const OPEN_TICKET_STATUSES = ['open', 'in_progress', 'awaiting_customer'] as const;
-
 function contactOf(row: ContactRow, identities: ContactIdentity[]): Contact {
   return {
     id: row.id,
@@ -387,4 +385,3 @@ export function createContactsRepository(db: Db, now: () => Date) {
 }
 
 export type ContactsRepository = ReturnType<typeof createContactsRepository>;
-export { OPEN_TICKET_STATUSES };
