@@ -13,7 +13,13 @@ export function normalizeIdentity(kind: IdentityKind, raw: string): NormalizedId
   switch (kind) {
     case 'phone': {
       const parsed = parsePhone(value);
-      return parsed.ok ? { ok: true, identity: { kind, value: parsed.value } } : parsed;
+      if (parsed.ok) return { ok: true, identity: { kind, value: parsed.value } };
+      const { key, length, country } = parsed.problem;
+      const why = [length ?? key.replace(/^phone\./, ''), country ? `for ${country}` : null].filter(Boolean);
+      return {
+        ok: false,
+        problem: `"${value}" is not a phone number we can use (${why.join(' ').replace(/_/g, ' ')}): write it with + and the country code, like +4915112345678`,
+      };
     }
     case 'whatsapp': {
       // WhatsApp vouches for its numbers: E.164 in shape is enough (numbering plans lag behind).
