@@ -11,6 +11,7 @@ const UNIT = [
   'test/machines/**/*.test.ts',
   'test/config/**/*.test.ts',
   'test/bench/bench.stats.test.ts',
+  'test/detection/customer-priority.test.ts',
   'test/detection/gemini.classifier.test.ts',
   'test/detection/llm.config.test.ts',
   'test/detection/local.corpus.test.ts',

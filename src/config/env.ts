@@ -95,6 +95,7 @@ export const envSchema = z.object({
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(1).max(100_000).default(2000),
   KNOWLEDGE_FILE: optional(z.string()),
   DETECTION_FILE: optional(z.string()),
+  CUSTOMER_PRIORITY_FILE: optional(z.string()),
   TRUST_PROXY: optional(trustProxy),
   /** Handoff targets (SalesIQ, Zendesk, Freshdesk, Slack): each turns on when its group is set. */
   ...handoffEnvShape,
@@ -259,7 +260,11 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       breakerFailures: env.LLM_BREAKER_FAILURES,
       breakerCooldownMs: env.LLM_BREAKER_COOLDOWN_MS,
     },
-    content: { knowledgeFile: env.KNOWLEDGE_FILE, detectionFile: env.DETECTION_FILE },
+    content: {
+      knowledgeFile: env.KNOWLEDGE_FILE,
+      detectionFile: env.DETECTION_FILE,
+      customerPriorityFile: env.CUSTOMER_PRIORITY_FILE,
+    },
     handoff: handoff.config,
     work: workConfig(env),
     channels: channels.config,

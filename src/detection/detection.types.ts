@@ -1,5 +1,6 @@
 // The vocabulary every detection layer speaks. A layer either decides (intent + confidence) or abstains.
 import { z } from 'zod';
+import { customerFactsSchema } from '../contacts/contact.types.ts';
 
 import { CATEGORIES, PRIORITIES } from './detection.constants.ts';
 
@@ -86,5 +87,7 @@ export const detectionSchema = z.object({
   layers: z.array(layerResultSchema),
   /** Only when the message is, with confidence, in a content language other than the session's. */
   language: z.string().optional(),
+  /** What the customer priority rules read about the person (absent for a visitor nobody knows). */
+  customer: customerFactsSchema.optional(),
 });
 export type Detection = z.infer<typeof detectionSchema>;

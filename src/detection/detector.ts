@@ -4,6 +4,7 @@
 // The LLM is never asked in an escalated state (a human owns it, or the operator just closed it), nor where
 // its answer could change nothing: collecting a phone number or e-mail (no intent accepted), or choosing
 // among the escalation options (only "I want a human" is accepted, and that changes nothing there).
+import type { CustomerFacts } from '../contacts/contact.types.ts';
 import type { ButtonSet } from '../machines/conversation.buttons.ts';
 import type { ConversationContext } from '../machines/conversation.context.ts';
 import { matchButtonText } from './button.layer.ts';
@@ -33,6 +34,8 @@ export interface DetectInput {
   context: ConversationContext;
   recent: ReadonlyArray<{ role: string; text: string }>;
   troubleshootingStep: string | null;
+  /** The person writing, when known (customer priority rules). */
+  customer?: CustomerFacts | null;
 }
 
 export interface DetectorDeps {
@@ -63,7 +66,7 @@ export interface Detector {
   readonly usesHistory: boolean;
   detect(input: DetectInput): Promise<Detection>;
   /** A pressed button needs no detection, but gets the same shape for the trace. */
-  pressed(buttonId: string, context: ConversationContext): Detection;
+  pressed(buttonId: string, context: ConversationContext, customer?: CustomerFacts | null): Detection;
 }
 
 export function createDetector(deps: DetectorDeps): Detector {
@@ -107,6 +110,7 @@ export function createDetector(deps: DetectorDeps): Detector {
           journeyStage: journeyStageFor(input.text, category),
           injection: injectionCue(input.text),
           complaint: complaintCue(input.text),
+          customer: input.customer ?? null,
         },
         deps.rules,
       );
@@ -114,7 +118,7 @@ export function createDetector(deps: DetectorDeps): Detector {
         ? { ...detection, language }
         : detection;
     },
-    pressed(buttonId, context) {
+    pressed(buttonId, context, customer = null) {
       return applyRules(
         {
           layers: [
@@ -130,6 +134,7 @@ export function createDetector(deps: DetectorDeps): Detector {
           // A pressed button says nothing about the visitor's mood: the last one carries over.
           sentiment: context.sentiment,
           context,
+          customer,
         },
         deps.rules,
       );

@@ -3,7 +3,9 @@
 // comes from configuration. A rule that escalates turns the intent into `frustrated` (the machine's
 // "offer a human" event) and records why in `triggers`; it only fires when the current state accepts that
 // event, so no trigger is recorded for an escalation that cannot happen.
+import type { CustomerFacts } from '../contacts/contact.types.ts';
 import type { ConversationContext } from '../machines/conversation.context.ts';
+import { applyCustomerPriority, type CustomerPriority } from './customer-priority.ts';
 import type {
   Category,
   Detection,
@@ -29,6 +31,8 @@ export interface RulesConfig {
   llmResolutionBelow: number;
   /** Two visitor messages in a row at or below this score are "repeated frustration". */
   repeatedFrustrationBelow: number;
+  /** Priority by customer (tier, lifetime value, open tickets, recent escalations); absent: none. */
+  customerPriority?: CustomerPriority;
 }
 
 export const DEFAULT_RULES: RulesConfig = {
@@ -50,6 +54,9 @@ export const TRIGGERS = {
   triedEverything: 'tried_everything',
   tooManyTurns: 'too_many_turns',
 } as const;
+
+/** The prefix of a customer priority rule's trigger (`customer:vip`). */
+export const CUSTOMER_TRIGGER = 'customer:';
 
 /** Triggers that say the visitor is unhappy: they raise the priority to at least high. */
 const UNHAPPY_TRIGGERS: readonly string[] = [
@@ -131,6 +138,8 @@ export interface RulesInput {
   complaint?: boolean;
   /** The message tries to instruct the bot (injectionCue): it may not close the conversation. */
   injection?: string | null;
+  /** What we know about the person writing (looked up before detection, recorded in the detection). */
+  customer?: CustomerFacts | null;
 }
 
 /** Intents that close or confirm the end of a conversation. */
@@ -267,22 +276,36 @@ export function applyRules(input: RulesInput, config: RulesConfig = DEFAULT_RULE
 
   const journeyStage =
     llm?.journeyStage && llm.journeyStage !== 'none' ? llm.journeyStage : (input.journeyStage ?? 'none');
+  let priority = priorityFor({
+    category: category ?? context.category,
+    sentiment,
+    triggers,
+    complaint: input.complaint === true || llm?.rawCategory === 'complaint',
+  });
+  const customer = input.customer ?? null;
+  if (customer && config.customerPriority) {
+    const byCustomer = applyCustomerPriority(priority, customer, config.customerPriority, {
+      priority: context.priority,
+      fired: context.triggers
+        .filter((t) => t.startsWith(CUSTOMER_TRIGGER))
+        .map((t) => t.slice(CUSTOMER_TRIGGER.length)),
+    });
+    priority = byCustomer.priority;
+    triggers.push(...byCustomer.fired.map((name) => `${CUSTOMER_TRIGGER}${name}`));
+    reasons.push(...byCustomer.reasons);
+  }
   return {
     layer,
     intent,
     confidence,
     sentiment,
     category,
-    priority: priorityFor({
-      category: category ?? context.category,
-      sentiment,
-      triggers,
-      complaint: input.complaint === true || llm?.rawCategory === 'complaint',
-    }),
+    priority,
     journeyStage,
     buttonId: winner?.buttonId,
     reasons,
     triggers,
     layers,
+    ...(customer ? { customer } : {}),
   };
 }

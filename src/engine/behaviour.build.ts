@@ -4,6 +4,7 @@
 import type { Config } from '../config/env.ts';
 import { type Knowledge, stepCounts } from '../content/knowledge.ts';
 import type { Classifier } from '../detection/classifier.port.ts';
+import { loadCustomerPriority } from '../detection/customer-priority.ts';
 import { createDetector } from '../detection/detector.ts';
 import { loadIntentModel } from '../detection/intent.model.ts';
 import { loadKeywordConfig } from '../detection/keyword.config.ts';
@@ -32,7 +33,7 @@ export function buildDetector(
   return createDetector({
     keyword: createKeywordLayer(keywordConfig, knowledge),
     classifier,
-    rules: config.rules,
+    rules: { ...config.rules, customerPriority: loadCustomerPriority(config.content.customerPriorityFile) },
     learned,
     ...(languages.length > 1 ? { language: createLanguageDetector(languages) } : {}),
   });

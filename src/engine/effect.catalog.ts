@@ -2,6 +2,7 @@
 // and (at start-up) its handler. An effect type without a handler stops start-up with a message that
 // names it; the worker never marks an effect it cannot run as done.
 import { z } from 'zod';
+import { RECORD_CONTACT, recordContactParams } from '../contacts/contact.effect.ts';
 import { intentLogParamsSchema, RECORD_DETECTION } from '../detection/intent-log.record.ts';
 import { ESCALATION_OPTIONS } from '../machines/conversation.events.ts';
 import type { ConversationMachine } from '../machines/conversation.machine.ts';
@@ -30,6 +31,7 @@ export const EFFECT_PARAMS = {
   addToTicketThread: stamped.extend({ text: z.string() }),
   [RECORD_DETECTION]: stamped.extend(intentLogParamsSchema.shape),
   [DELIVER_TO_VISITOR]: stamped.extend({ messages: z.array(z.unknown()) }),
+  [RECORD_CONTACT]: stamped.extend(recordContactParams.shape),
 } as const satisfies Record<string, z.ZodType>;
 
 export type EffectType = keyof typeof EFFECT_PARAMS;
@@ -76,7 +78,7 @@ export function emittableEffects(machine: ConversationMachine): string[] {
   const executed = [...referencedActions(machine)].filter(
     (name) => !RENDERED.has(name) && !name.startsWith('xstate.') && impls[name]?.type !== 'xstate.assign',
   );
-  return [...new Set([...executed, RECORD_DETECTION, DELIVER_TO_VISITOR])].sort();
+  return [...new Set([...executed, RECORD_DETECTION, DELIVER_TO_VISITOR, RECORD_CONTACT])].sort();
 }
 
 /** Throws a readable error when an emittable effect has no handler or no params schema. */

@@ -28,11 +28,17 @@ import {
   statePath,
 } from './snapshot.codec.ts';
 import { planHandoffFailure, planTimer } from './system.plan.ts';
-import { addIntentLogEffect, buildTurnOutput, type MachineAction, traceOf } from './turn.output.ts';
+import {
+  addContactEffect,
+  addIntentLogEffect,
+  buildTurnOutput,
+  type MachineAction,
+  traceOf,
+} from './turn.output.ts';
 import type { Planned } from './turn.plan.ts';
 import { type StageClock, stageClock, type TurnStages } from './turn.stages.ts';
 import type { ChatMessage, TraceEntry, TurnResponse } from './turn.types.ts';
-import { planVisitor, type Reuse } from './visitor.plan.ts';
+import { planVisitor, type Reuse, type VisitorPlanDeps } from './visitor.plan.ts';
 
 export interface EngineDeps {
   machine: ConversationMachine;
@@ -64,6 +70,8 @@ export interface EngineDeps {
    * the visitor reads the number; it also goes into the createHandoff effect's params.
    */
   allocateTicketNumber?: () => Promise<string>;
+  /** What we know about the person in a session, for the customer priority rules (visitor.plan.ts). */
+  customerFacts?: VisitorPlanDeps['customerFacts'];
   /** The display name of an operator, for "Alice has joined the chat"; null when unknown. */
   operatorName?: (agentId: string) => Promise<string | null>;
   /**
@@ -158,6 +166,7 @@ export function createEngine(deps: EngineDeps) {
     knowledge,
     store,
     classifierHistory: deps.classifierHistory ?? 10,
+    ...(deps.customerFacts ? { customerFacts: deps.customerFacts } : {}),
   };
 
   async function notifyCommitted(trace: TraceEntry, snapshot: ConversationSnapshot) {
@@ -244,6 +253,13 @@ export function createEngine(deps: EngineDeps) {
         deliverToVisitor: await deliversTo(sessionId, null, channel),
       },
       knowledge,
+    );
+    addContactEffect(
+      out,
+      { before: null, after: snapshot.context, event: null, actions, from: null, to: out.state, channel },
+      sessionId,
+      1,
+      at,
     );
     const trace = traceOf({
       sessionId,
@@ -384,6 +400,21 @@ export function createEngine(deps: EngineDeps) {
     // A turn that asked the LLM is logged to intent_analysis_log by an effect: written after the commit,
     // at least once and idempotently (one row per turn), and never lost to a crash after the commit.
     addIntentLogEffect(out, planned, sessionId, seq, at);
+    addContactEffect(
+      out,
+      {
+        before: snapshot.context.visitor,
+        after: next.context,
+        event: planned.event,
+        actions,
+        from,
+        to: out.state,
+        ...(extras.ticketNumber ? { ticketNumber: extras.ticketNumber } : {}),
+      },
+      sessionId,
+      seq,
+      at,
+    );
     const trace = traceOf({
       sessionId,
       seq,

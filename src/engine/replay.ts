@@ -159,7 +159,7 @@ async function redetectEvent(
       return {
         refused: `button [${inbound.button}] is not on offer in state ${state} now (offered: ${offered.buttons.map((b) => b.id).join(', ') || 'none'})`,
       };
-    const detection = detector.pressed(button.id, snapshot.context);
+    const detection = detector.pressed(button.id, snapshot.context, entry.detection?.customer);
     return { event: visitorEvent(snapshot, detection, button.label, offered, at), detection };
   }
   const text = inbound.text ?? '';
@@ -168,6 +168,8 @@ async function redetectEvent(
   const detection = await detector.detect({
     text,
     state,
+    // The customer facts the turn read from the database, as recorded: replay needs no database.
+    customer: entry.detection?.customer ?? null,
     offered,
     acceptedIntents: acceptedIntents(snapshot, at),
     context: snapshot.context,

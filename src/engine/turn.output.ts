@@ -1,6 +1,7 @@
 // What a committed turn writes: the transcript messages (rendered replies, buttons on the last bot reply),
 // the effects (machine actions other than `say`, the intent-log record, deliveries to the visitor's
 // channel), the caller's response and the trace entry.
+import { type ContactTurn, contactEffectParams, RECORD_CONTACT } from '../contacts/contact.effect.ts';
 import { localButtons } from '../content/button.labels.ts';
 import type { Knowledge } from '../content/knowledge.ts';
 import type { Detection } from '../detection/detection.types.ts';
@@ -131,6 +132,25 @@ export function addIntentLogEffect(
     seq,
     type: RECORD_DETECTION,
     params: { ...intentLog, state: out.state, at },
+  });
+}
+
+/** The customer-memory effect of a turn (contact.effect.ts), when the turn taught it something. */
+export function addContactEffect(
+  out: TurnOutput,
+  turn: ContactTurn,
+  sessionId: string,
+  seq: number,
+  at: string,
+) {
+  const params = contactEffectParams(turn);
+  if (!params) return;
+  out.effects.push({
+    idempotencyKey: `${sessionId}:${seq}:${out.effects.length}`,
+    sessionId,
+    seq,
+    type: RECORD_CONTACT,
+    params: { ...params, state: out.state, at },
   });
 }
 

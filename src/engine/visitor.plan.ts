@@ -1,6 +1,7 @@
 // Plans a visitor message (any channel): a pressed button is only a button in the state that showed it;
 // while a human owns the conversation nothing is detected; otherwise detection (reused on a CAS redo when
 // the state is unchanged, so the LLM is never asked twice for one message) picks the machine event.
+import type { CustomerFacts } from '../contacts/contact.types.ts';
 import { buttonLabel } from '../content/button.labels.ts';
 import type { Knowledge } from '../content/knowledge.ts';
 import type { Detection } from '../detection/detection.types.ts';
@@ -20,6 +21,14 @@ export interface VisitorPlanDeps {
   store: Pick<SessionStore, 'messages'>;
   /** Messages of history given to the LLM layer. */
   classifierHistory: number;
+  /**
+   * What we know about the person in this session (customer priority rules); the answer is recorded in the
+   * detection, so replay never asks again. Absent: nobody is known.
+   */
+  customerFacts?: (
+    sessionId: string,
+    context: ConversationSnapshot['context'],
+  ) => Promise<CustomerFacts | null>;
 }
 
 export type Reuse = { state: string; detection: Detection | null } | null;
@@ -50,7 +59,11 @@ export async function planVisitor(
         buttonId: inbound.button,
         offered: offered.buttons.map((b) => b.id),
       };
-    const detection = deps.detector.pressed(button.id, snapshot.context);
+    const detection = deps.detector.pressed(
+      button.id,
+      snapshot.context,
+      await deps.customerFacts?.(sessionId, snapshot.context),
+    );
     return {
       event: visitorEvent(snapshot, detection, button.label, offered, at),
       // The visitor's message reads as the button they saw (in their language); the machine gets its own label.
@@ -88,6 +101,7 @@ export async function planVisitor(
                   snapshot.context.stepIndex
                 ] ?? null)
               : null,
+          customer: (await deps.customerFacts?.(sessionId, snapshot.context)) ?? null,
         });
   return {
     event: visitorEvent(snapshot, detection, inbound.text, offered, at),

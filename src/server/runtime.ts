@@ -11,10 +11,12 @@ import { type ChannelsModule, createChannelsModule } from '../channels/channels.
 import { createDeliverToVisitorHandler } from '../channels/deliver-to-visitor.handler.ts';
 import type { Config } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
+import { type ContactsModule, createContactsModule } from '../contacts/contacts.module.ts';
 import { type Knowledge, loadKnowledge } from '../content/knowledge.ts';
 import { createRedisCircuitBreaker } from '../detection/circuit-breaker.redis.ts';
 import type { CircuitBreakerOptions } from '../detection/circuit-breaker.ts';
 import { type Classifier, disabledClassifier } from '../detection/classifier.port.ts';
+import { loadCustomerPriority } from '../detection/customer-priority.ts';
 import { createIntentLogHandler } from '../detection/intent-log.handler.ts';
 import { RECORD_DETECTION } from '../detection/intent-log.record.ts';
 import { loadKeywordConfig } from '../detection/keyword.config.ts';
@@ -106,6 +108,8 @@ export interface Runtime {
   };
   /** Tickets and callbacks as work, and the service escalation API. */
   work: WorkModule;
+  /** Customer memory: contacts, leads, activities, privacy. */
+  contacts: ContactsModule;
   engine: Engine;
   worker: ReturnType<typeof createEffectWorker>;
   /** Durable timers (inactivity, SLA reminder); `tick()` fires what is due now. */
@@ -251,6 +255,13 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     now,
   });
   const authors = createMessageAuthors(directory);
+  const contacts = createContactsModule({
+    db: database.db,
+    trace: (sessionId) => store.trace(sessionId),
+    recentDays: loadCustomerPriority(config.content.customerPriorityFile).recentDays,
+    logger: logger.child({ component: 'contacts' }),
+    now,
+  });
   // Handoff effects run after commits; they reach the engine (built below) only when they run.
   const handoff = await createHandoffModule({
     config: config.handoff,
@@ -301,6 +312,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       logger: logger.child({ component: 'work' }),
       now,
     }),
+    ...contacts.handlers,
     ...overrides.effectHandlers,
   };
   // Fails start-up, naming the effect, when the machine can emit something nobody runs.
@@ -341,6 +353,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     channels: channelRegistry,
     liveChatHolder: queue.externalLiveChat,
     operatorName: authors.name,
+    customerFacts: contacts.customerFacts,
   });
   const channelIngest = createChannelIngest({
     engine,
@@ -409,6 +422,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ...work.routes,
       ...channelWebhooks.routes,
       ...handoff.routes,
+      ...contacts.routes,
     ],
     guards: { ...operatorGuards(operators.directory), ...work.guards },
     widgetAllowedOrigins: config.widget.allowedOrigins,
@@ -436,6 +450,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     operators,
     handoff,
     work,
+    contacts,
     channels: {
       registry: channelRegistry,
       ingestChannelMessage: channelIngest.ingestChannelMessage,

@@ -21,7 +21,8 @@ function ratingLine(ratings: Conversation['satisfaction']) {
   );
 }
 
-export function findingsView(token: () => string | null) {
+/** `visitor`: the visitor panel, shown above what the bot found. */
+export function findingsView(token: () => string | null, visitor?: HTMLElement) {
   const diagram = h(
     'dialog',
     { id: 'diagram', 'aria-labelledby': 'diagram-title', class: 'diagram' },
@@ -65,6 +66,7 @@ export function findingsView(token: () => string | null) {
     'aside',
     { class: 'findings', 'aria-labelledby': 'findings-title' },
     h('button', { type: 'button', class: 'phone-only', id: 'details-close' }, '← Conversation'),
+    visitor,
     h('h2', { id: 'findings-title' }, 'What the bot found'),
     box,
     diagram,

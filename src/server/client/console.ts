@@ -32,6 +32,7 @@ import { teamDialog } from './console.team.view.ts';
 import { ticketsView } from './console.tickets.view.ts';
 import tools from './console.tools.css';
 import { transferView } from './console.transfer.view.ts';
+import { visitorView } from './console.visitor.view.ts';
 import workCss from './console.work.css';
 import { $, adoptStyles, h } from './dom.ts';
 import { openEventStream } from './event-stream.ts';
@@ -73,8 +74,15 @@ export function startConsole(root: HTMLElement) {
     await enter();
   });
   const queueBox = queueView(shell);
-  const findings = findingsView(() => auth.getSnapshot().context.token);
-  const conversation = conversationView(shell, { markOpen: queueBox.markOpen, findings: findings.render });
+  const visitor = visitorView(shell);
+  const findings = findingsView(() => auth.getSnapshot().context.token, visitor.element);
+  const conversation = conversationView(shell, {
+    markOpen: queueBox.markOpen,
+    findings: (data) => {
+      findings.render(data);
+      void visitor.render(data);
+    },
+  });
   // Live chats, tickets and callbacks are different work: each kind has its own tab, list and actions.
   const tickets = ticketsView(shell, (id) => shell.open(id));
   const callbacks = callbacksView(shell);
