@@ -49,6 +49,7 @@ import { analyticsRoutes } from './analytics.routes.ts';
 import { createApp } from './app.ts';
 import { createOperatorDirectory } from './auth.operators.ts';
 import { operatorGuards } from './auth.routes.ts';
+import { createReadAccess } from './conversation.access.ts';
 import { healthRoutes } from './health.routes.ts';
 import { trackInFlight } from './health.shutdown.ts';
 import { createMessageAuthors } from './message.authors.ts';
@@ -404,7 +405,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ...metricsRoutes(metrics.registry, { token: config.ops.metricsToken }),
       ...operators.routes,
       ...tools.routes,
-      ...qaRoutes({ store, machine }),
+      ...qaRoutes({ store, machine, readAccess: createReadAccess(engine) }),
       ...analyticsRoutes({ db: database.db, now }),
       ...work.routes,
       ...channelWebhooks.routes,
