@@ -9,14 +9,12 @@ import type { SessionStore } from '../storage/session.store.ts';
 import type { DueTimer, TimerStore } from '../storage/timer.store.ts';
 import type { HandleResult, Inbound } from './inbound.ts';
 import { createLeasedPoller } from './leased.poller.ts';
-import type { ConversationSnapshot } from './snapshot.codec.ts';
-import { type TimerSettings, timerChanges } from './timer.policy.ts';
-import type { TraceEntry } from './turn.types.ts';
+import type { TimerSettings } from './timer.policy.ts';
 
 export interface TimerServiceOptions {
   store: TimerStore;
   sessions: Pick<SessionStore, 'load'>;
-  /** `engine.handle` (late-bound: the engine is built with this service's `changesOf`). */
+  /** `engine.handle`: the engine is built first (it applies `timerChanges` in each commit itself). */
   handle: (sessionId: string, inbound: Inbound) => Promise<HandleResult>;
   logger: Logger;
   now: () => Date;
@@ -28,10 +26,6 @@ export interface TimerServiceOptions {
 
 export function createTimerService(options: TimerServiceOptions) {
   const { store, logger, settings } = options;
-
-  /** The engine's `timerChanges`: what this turn does to the session's timers, under these settings. */
-  const changesOf = (turn: { trace: TraceEntry; snapshot: ConversationSnapshot }) =>
-    timerChanges(turn, settings);
 
   async function fire(t: DueTimer): Promise<void> {
     const inbound: Inbound = {
@@ -87,7 +81,6 @@ export function createTimerService(options: TimerServiceOptions) {
 
   return {
     store,
-    changesOf,
     /** Fires every timer due now (one batch); returns how many it claimed. */
     tick: poller.drainOnce,
     start: poller.start,
