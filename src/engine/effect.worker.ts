@@ -32,6 +32,16 @@ export interface EffectWorkerOptions {
   onGaveUp?: (effect: ClaimedEffect, error: string) => Promise<void>;
 }
 
+function bySession(batch: ClaimedEffect[]): Map<string, ClaimedEffect[]> {
+  const groups = new Map<string, ClaimedEffect[]>();
+  for (const effect of [...batch].sort((a, b) => a.seq - b.seq)) {
+    const group = groups.get(effect.sessionId);
+    if (group) group.push(effect);
+    else groups.set(effect.sessionId, [effect]);
+  }
+  return groups;
+}
+
 export function createEffectWorker(options: EffectWorkerOptions) {
   const { log, handlers, logger } = options;
   const retryPolicy = {
@@ -82,11 +92,17 @@ export function createEffectWorker(options: EffectWorkerOptions) {
       .catch((e: unknown) => logger.error({ err: e }, 'onGaveUp failed'));
   }
 
+  async function inOrder(effects: ClaimedEffect[]): Promise<void> {
+    for (const effect of effects) await runOne(effect);
+  }
+
   const poller = createLeasedPoller({
     name: 'effect worker',
     claim: (limit, leaseMs) => log.claim(options.consumer, limit, leaseMs),
+    // One session's effects one after another, in commit order (two turns' replies must reach a WhatsApp
+    // visitor in the order they were written); different sessions side by side.
     handle: async (batch) => {
-      await Promise.all(batch.map(runOne));
+      await Promise.all([...bySession(batch).values()].map(inOrder));
     },
     logger,
     batchSize: options.batchSize ?? 20,
