@@ -13,6 +13,7 @@ const UNIT = [
   'test/bench/bench.stats.test.ts',
   'test/detection/customer-priority.test.ts',
   'test/detection/gemini.classifier.test.ts',
+  'test/engine/leased.poller.test.ts',
   'test/detection/llm.config.test.ts',
   'test/detection/local.corpus.test.ts',
   'test/detection/reply.mood.test.ts',

@@ -6,7 +6,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { backoffMs } from '../engine/effect.worker.ts';
+import { createLeasedPoller, retryDelay } from '../engine/leased.poller.ts';
 import type { Db } from '../storage/database.ts';
 import { rowsOf } from '../storage/pg-effect.log.ts';
 import { channelInbox } from '../storage/schema/index.ts';
@@ -140,16 +140,11 @@ export interface InboxProcessorOptions {
 /** Runs claimed inbox items: different people at once, one person's messages one after another. */
 export function createInboxProcessor(options: InboxProcessorOptions) {
   const { inbox, logger } = options;
-  const leaseMs = options.leaseMs ?? 30_000;
-  const pollMs = options.pollMs ?? 250;
-  const batchSize = options.batchSize ?? 20;
-  const maxAttempts = options.maxAttempts ?? 8;
-  const base = options.baseBackoffMs ?? 500;
-  const max = options.maxBackoffMs ?? 60_000;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = true;
+  const retryPolicy = {
+    maxAttempts: options.maxAttempts ?? 8,
+    baseBackoffMs: options.baseBackoffMs ?? 500,
+    maxBackoffMs: options.maxBackoffMs ?? 60_000,
+  };
 
   async function runOne(item: InboxItem): Promise<void> {
     let outcome: InboxOutcome;
@@ -162,8 +157,9 @@ export function createInboxProcessor(options: InboxProcessorOptions) {
       await inbox.finish(item, outcome.outcome, outcome.sessionId ? { sessionId: outcome.sessionId } : {});
       return;
     }
-    if (outcome.outcome === 'retry' && item.attempts < maxAttempts) {
-      const delay = Math.max(outcome.afterMs ?? 0, backoffMs(item.attempts, base, max));
+    const delay =
+      outcome.outcome === 'retry' ? retryDelay(item.attempts, retryPolicy, outcome.afterMs) : null;
+    if (outcome.outcome === 'retry' && delay !== null) {
       logger.warn(
         {
           inboxId: item.id,
@@ -184,46 +180,18 @@ export function createInboxProcessor(options: InboxProcessorOptions) {
     await inbox.finish(item, 'failed', { error: outcome.error });
   }
 
-  async function loop(): Promise<void> {
-    do {
-      again = false;
-      let n: number;
-      do {
-        const batch = await inbox.claim(batchSize, leaseMs);
-        n = batch.length;
-        await Promise.all(batch.map(runOne));
-      } while (n > 0 && !stopped);
-    } while (again && !stopped);
-  }
-
-  function kick(): void {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = loop()
-      .catch((error: unknown) => logger.error({ err: error }, 'channel inbox loop failed'))
-      .finally(() => {
-        running = null;
-      });
-  }
-
-  return {
-    kick,
-    start() {
-      stopped = false;
-      timer = setInterval(kick, pollMs);
-      timer.unref();
-      kick();
+  const { kick, start, stop } = createLeasedPoller({
+    name: 'channel inbox',
+    claim: (limit, leaseMs) => inbox.claim(limit, leaseMs),
+    handle: async (batch) => {
+      await Promise.all(batch.map(runOne));
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
-    },
-  };
+    logger,
+    batchSize: options.batchSize ?? 20,
+    leaseMs: options.leaseMs ?? 30_000,
+    pollMs: options.pollMs ?? 250,
+  });
+  return { kick, start, stop };
 }
 
 export type InboxProcessor = ReturnType<typeof createInboxProcessor>;

@@ -52,8 +52,10 @@ export function createChannelIngest(deps: ChannelIngestDeps) {
       return id;
     }
     if (row.sessionId !== stale) return row.sessionId;
-    // The row's session is gone. Just claimed by someone still starting it: wait. Otherwise it expired.
-    if (deps.now().getTime() - row.claimedAt.getTime() < grace) return null;
+    // The row's session is not there. Just claimed by someone still starting it: try it again (returning
+    // null here waited without ever looking again, and the second of two first messages got "busy" on
+    // Postgres, where a start takes longer than this loop's patience). Past the grace it expired.
+    if (deps.now().getTime() - row.claimedAt.getTime() < grace) return row.sessionId;
     const id = deps.newId();
     if (!(await deps.sessions.replace(channel, externalId, row.sessionId, id))) return null;
     deps.logger.info(

@@ -1,16 +1,8 @@
 // The visitor channels' environment variables: each channel is switched on by setting its group, and a
 // half-set group is a start-up error naming what is missing (a typo must not silently mean "off").
 import { z } from 'zod';
+import { blankIsUnset, envGroup, httpUrl } from '../config/env.groups.ts';
 
-const blankIsUnset = <T extends z.ZodTypeAny>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
-const httpUrl = z
-  .string()
-  .url()
-  .refine((v) => /^https?:\/\//.test(v), {
-    message: 'must start with https:// (or http:// for a local test)',
-  })
-  .transform((v) => v.replace(/\/+$/, ''));
 const text = z.string().min(1);
 const secret = z.string().min(8, 'use at least 8 characters');
 const pem = z
@@ -62,26 +54,9 @@ export interface ChannelsEnvConfig {
   httpTimeoutMs: number;
 }
 
-function group<K extends keyof ChannelsEnv>(
-  env: ChannelsEnv,
-  keys: readonly K[],
-  name: string,
-  problems: string[],
-): { [P in K]: NonNullable<ChannelsEnv[P]> } | null {
-  const missing = keys.filter((k) => env[k] === undefined);
-  if (missing.length === keys.length) return null;
-  if (missing.length > 0) {
-    problems.push(
-      `${missing.join(', ')}: required to turn on ${name} (set together with ${keys.filter((k) => !missing.includes(k)).join(', ')}, or unset them all)`,
-    );
-    return null;
-  }
-  return Object.fromEntries(keys.map((k) => [k, env[k]])) as { [P in K]: NonNullable<ChannelsEnv[P]> };
-}
-
 export function channelsConfig(env: ChannelsEnv): { config: ChannelsEnvConfig; problems: string[] } {
   const problems: string[] = [];
-  const w = group(
+  const w = envGroup(
     env,
     [
       'WHATSAPP_PHONE_NUMBER_ID',
@@ -92,7 +67,7 @@ export function channelsConfig(env: ChannelsEnv): { config: ChannelsEnvConfig; p
     'the WhatsApp Cloud API channel',
     problems,
   );
-  const e = group(
+  const e = envGroup(
     env,
     ['EVOLUTION_API_URL', 'EVOLUTION_API_KEY', 'EVOLUTION_INSTANCE', 'EVOLUTION_WEBHOOK_TOKEN'] as const,
     'the Evolution API channel',

@@ -68,7 +68,8 @@ function notAcceptedMessage(command: OperatorCommand, state: string): string {
 }
 
 const ALLOWED: Permission = { allowed: true, takes: false };
-const forbidden = (message: string): Refusal => ({ allowed: false, outcome: 'forbidden', message });
+type Forbidden = Extract<Refusal, { outcome: 'forbidden' }>;
+const forbidden = (message: string): Forbidden => ({ allowed: false, outcome: 'forbidden', message });
 
 /**
  * May this operator run this command on a conversation with these facts? Checked in this order: the
@@ -165,6 +166,41 @@ export function consoleRefusal(
   )
     return 'Take the conversation before resolving it: nobody has answered this visitor yet.';
   return null;
+}
+
+/** What decides who may read a conversation: where it stands and who holds it (the snapshot's context). */
+export interface ReadFacts {
+  state: string;
+  assignedAgentId: string | null;
+}
+
+export type ReadPermission = { allowed: true } | Forbidden;
+
+/**
+ * States in which the bot has handed the visitor to people and nobody holds the conversation: the live-chat
+ * queue, and tickets and callbacks (shared work queues any agent may pick up).
+ */
+const OPEN_TO_EVERY_AGENT: ReadonlySet<string> = new Set([
+  'escalated.queued',
+  'ticket_created',
+  'callback_scheduled',
+]);
+
+/**
+ * May this operator read the conversation (its view, trace and diagram, its live events, typing to it)?
+ * Admins read everything. An agent reads the queue (a conversation handed to people that nobody holds) and
+ * their own (held by them, or closed by them until the visitor starts a new segment); a conversation the
+ * bot is having, or a colleague's, is none of their business: a visitor may type anything into a bot chat.
+ */
+export function operatorMayRead(actor: OperatorActor, facts: ReadFacts): ReadPermission {
+  if (actor.role === 'admin') return { allowed: true };
+  if (facts.assignedAgentId === actor.operatorId) return { allowed: true };
+  if (!facts.assignedAgentId && OPEN_TO_EVERY_AGENT.has(facts.state)) return { allowed: true };
+  return forbidden(
+    facts.assignedAgentId
+      ? 'this conversation is assigned to another agent: only they or an admin can read it'
+      : 'this conversation is not in the queue (the bot is handling it, or it ended): agents read only queued conversations and their own; admins read all',
+  );
 }
 
 /** What the console may offer this operator: each flag is `operatorMay` on a representative command. */

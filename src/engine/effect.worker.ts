@@ -3,6 +3,7 @@
 // delivery is at least once (a crash between the handler and `complete` re-runs the effect).
 import type { Logger } from 'pino';
 import type { ClaimedEffect, EffectLog } from '../storage/effect.log.ts';
+import { createLeasedPoller, retryDelay } from './leased.poller.ts';
 
 export type EffectOutcome =
   | { outcome: 'done' }
@@ -31,23 +32,23 @@ export interface EffectWorkerOptions {
   onGaveUp?: (effect: ClaimedEffect, error: string) => Promise<void>;
 }
 
-export function backoffMs(attempt: number, base: number, max: number, random = Math.random): number {
-  const exp = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp / 2 + random() * (exp / 2));
+function bySession(batch: ClaimedEffect[]): Map<string, ClaimedEffect[]> {
+  const groups = new Map<string, ClaimedEffect[]>();
+  for (const effect of [...batch].sort((a, b) => a.seq - b.seq)) {
+    const group = groups.get(effect.sessionId);
+    if (group) group.push(effect);
+    else groups.set(effect.sessionId, [effect]);
+  }
+  return groups;
 }
 
 export function createEffectWorker(options: EffectWorkerOptions) {
   const { log, handlers, logger } = options;
-  const batchSize = options.batchSize ?? 20;
-  const leaseMs = options.leaseMs ?? 30_000;
-  const pollMs = options.pollMs ?? 500;
-  const maxAttempts = options.maxAttempts ?? 8;
-  const base = options.baseBackoffMs ?? 500;
-  const max = options.maxBackoffMs ?? 60_000;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
-  let again = false;
-  let stopped = true;
+  const retryPolicy = {
+    maxAttempts: options.maxAttempts ?? 8,
+    baseBackoffMs: options.baseBackoffMs ?? 500,
+    maxBackoffMs: options.maxBackoffMs ?? 60_000,
+  };
 
   async function runOne(effect: ClaimedEffect): Promise<void> {
     const handler = handlers[effect.type];
@@ -66,8 +67,9 @@ export function createEffectWorker(options: EffectWorkerOptions) {
       outcome = { outcome: 'retry', error: error instanceof Error ? error.message : String(error) };
     }
     if (outcome.outcome === 'done') return log.complete(effect);
-    if (outcome.outcome === 'retry' && effect.attempts < maxAttempts) {
-      const delay = Math.max(outcome.retryAfterMs ?? 0, backoffMs(effect.attempts, base, max));
+    const delay =
+      outcome.outcome === 'retry' ? retryDelay(effect.attempts, retryPolicy, outcome.retryAfterMs) : null;
+    if (outcome.outcome === 'retry' && delay !== null) {
       logger.warn(
         {
           effect: effect.idempotencyKey,
@@ -90,56 +92,23 @@ export function createEffectWorker(options: EffectWorkerOptions) {
       .catch((e: unknown) => logger.error({ err: e }, 'onGaveUp failed'));
   }
 
-  /** Claims and runs one batch; returns how many effects it handled. */
-  async function drainOnce(): Promise<number> {
-    const batch = await log.claim(options.consumer, batchSize, leaseMs);
-    await Promise.all(batch.map(runOne));
-    return batch.length;
+  async function inOrder(effects: ClaimedEffect[]): Promise<void> {
+    for (const effect of effects) await runOne(effect);
   }
 
-  async function loop(): Promise<number> {
-    let total = 0;
-    do {
-      again = false;
-      let n: number;
-      do {
-        n = await drainOnce();
-        total += n;
-      } while (n > 0 && !stopped);
-    } while (again && !stopped);
-    return total;
-  }
-
-  function kick(): void {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = loop()
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'effect worker loop failed');
-        return 0;
-      })
-      .finally(() => {
-        running = null;
-      });
-  }
-
-  return {
-    kick,
-    drainOnce,
-    start() {
-      stopped = false;
-      timer = setInterval(kick, pollMs);
-      timer.unref();
-      kick();
+  const poller = createLeasedPoller({
+    name: 'effect worker',
+    claim: (limit, leaseMs) => log.claim(options.consumer, limit, leaseMs),
+    // One session's effects one after another, in commit order (two turns' replies must reach a WhatsApp
+    // visitor in the order they were written); different sessions side by side.
+    handle: async (batch) => {
+      await Promise.all([...bySession(batch).values()].map(inOrder));
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
-    },
-  };
+    logger,
+    batchSize: options.batchSize ?? 20,
+    leaseMs: options.leaseMs ?? 30_000,
+    pollMs: options.pollMs ?? 500,
+  });
+  const { kick, drainOnce, start, stop } = poller;
+  return { kick, drainOnce, start, stop };
 }

@@ -15,6 +15,7 @@ import type { VisitorBrowser, VisitorInfo } from '../machines/conversation.conte
 import { type ConversationMachine, HUMAN_TAG } from '../machines/conversation.machine.ts';
 import type { EffectRecord, SessionStore, StoredSession } from '../storage/session.store.ts';
 import type { TimerChange } from '../storage/timer.store.ts';
+import type { ReadFacts } from './conversation.policy.ts';
 import { planDesk } from './desk.plan.ts';
 import { type HandleOptions, type HandleResult, type Inbound, withCardNumbersMasked } from './inbound.ts';
 import { planOperator } from './operator.plan.ts';
@@ -183,18 +184,26 @@ export function createEngine(deps: EngineDeps) {
     messages: ChatMessage[],
     effects: EffectRecord[],
     trace: TraceEntry,
+    assignedAgentId: string | null,
     startedAt: number,
     clock: StageClock | null = null,
   ) {
     if (effects.length > 0) deps.onEffectsCommitted?.(effects);
     const payload = { state: response.state, owner: response.owner, messages, buttons: response.buttons };
     // The widget's channel and the operators' channel at once (one round trip on Redis): the two are
-    // independent, and subscribers order a session's turns by their seq.
+    // independent, and subscribers order a session's turns by their seq. The operators' copy says who
+    // holds the conversation: each operator's stream forwards only what its operator may read.
     const event = { sessionId: response.sessionId, seq: response.seq, kind: 'turn' as const, payload };
+    const operatorsEvent = { ...event, payload: { ...payload, assignedAgentId } };
     await Promise.all(
-      [sessionChannel(response.sessionId), OPERATORS_CHANNEL].map((channel) =>
+      (
+        [
+          [sessionChannel(response.sessionId), event],
+          [OPERATORS_CHANNEL, operatorsEvent],
+        ] as const
+      ).map(([channel, e]) =>
         deps.realtime
-          .publish(channel, event)
+          .publish(channel, e)
           .catch((error: unknown) =>
             logger.warn({ err: error, sessionId: response.sessionId }, 'realtime publish failed'),
           ),
@@ -294,7 +303,14 @@ export function createEngine(deps: EngineDeps) {
     });
     logger.info({ sessionId, seq: 1, state: out.state, channel }, 'session started');
     await notifyCommitted(trace, snapshot);
-    await afterCommit(out.response, out.messages, out.effects, trace, startedAt);
+    await afterCommit(
+      out.response,
+      out.messages,
+      out.effects,
+      trace,
+      snapshot.context.assignedAgentId,
+      startedAt,
+    );
     return { sessionId, token, response: out.response };
   }
 
@@ -454,7 +470,15 @@ export function createEngine(deps: EngineDeps) {
     );
     await notifyCommitted(trace, next);
     clock?.lap('followups');
-    await afterCommit(out.response, out.messages, out.effects, trace, startedAt, clock);
+    await afterCommit(
+      out.response,
+      out.messages,
+      out.effects,
+      trace,
+      next.context.assignedAgentId,
+      startedAt,
+      clock,
+    );
     return { outcome: 'ok', response: out.response };
   }
 
@@ -501,5 +525,13 @@ export function createEngine(deps: EngineDeps) {
     };
   }
 
-  return { start, handle, view };
+  /** What the read policy needs (conversation.policy.ts `operatorMayRead`), without loading the transcript. */
+  async function readFacts(sessionId: string): Promise<ReadFacts | null> {
+    const session = await store.load(sessionId);
+    if (!session) return null;
+    const snapshot = rehydrateSnapshot(machine, session.schemaVersion, session.snapshot);
+    return { state: statePath(snapshot), assignedAgentId: snapshot.context.assignedAgentId };
+  }
+
+  return { start, handle, view, readFacts };
 }

@@ -8,14 +8,13 @@ import type { Logger } from 'pino';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { DueTimer, TimerStore } from '../storage/timer.store.ts';
 import type { HandleResult, Inbound } from './inbound.ts';
-import type { ConversationSnapshot } from './snapshot.codec.ts';
-import { type TimerSettings, timerChanges } from './timer.policy.ts';
-import type { TraceEntry } from './turn.types.ts';
+import { createLeasedPoller } from './leased.poller.ts';
+import type { TimerSettings } from './timer.policy.ts';
 
 export interface TimerServiceOptions {
   store: TimerStore;
   sessions: Pick<SessionStore, 'load'>;
-  /** `engine.handle` (late-bound: the engine is built with this service's `changesOf`). */
+  /** `engine.handle`: the engine is built first (it applies `timerChanges` in each commit itself). */
   handle: (sessionId: string, inbound: Inbound) => Promise<HandleResult>;
   logger: Logger;
   now: () => Date;
@@ -27,15 +26,6 @@ export interface TimerServiceOptions {
 
 export function createTimerService(options: TimerServiceOptions) {
   const { store, logger, settings } = options;
-  const pollMs = options.pollMs ?? 1000;
-  const leaseMs = options.leaseMs ?? 30_000;
-  const batchSize = options.batchSize ?? 50;
-  let interval: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
-
-  /** The engine's `timerChanges`: what this turn does to the session's timers, under these settings. */
-  const changesOf = (turn: { trace: TraceEntry; snapshot: ConversationSnapshot }) =>
-    timerChanges(turn, settings);
 
   async function fire(t: DueTimer): Promise<void> {
     const inbound: Inbound = {
@@ -68,52 +58,33 @@ export function createTimerService(options: TimerServiceOptions) {
     );
   }
 
-  /** Fires every timer due now; returns how many it claimed. */
-  async function tick(): Promise<number> {
-    const due = await store.claimDue(options.now(), batchSize, leaseMs);
-    await Promise.all(
-      due.map((t) =>
-        fire(t).catch((error: unknown) =>
-          logger.error(
-            { err: error, sessionId: t.sessionId, timer: t.kind },
-            'timer failed; retried after the lease',
+  const poller = createLeasedPoller({
+    name: 'timer poll',
+    claim: (limit, leaseMs) => store.claimDue(options.now(), limit, leaseMs),
+    handle: async (due) => {
+      await Promise.all(
+        due.map((t) =>
+          fire(t).catch((error: unknown) =>
+            logger.error(
+              { err: error, sessionId: t.sessionId, timer: t.kind },
+              'timer failed; retried after the lease',
+            ),
           ),
         ),
-      ),
-    );
-    return due.length;
-  }
-
-  function poll(): void {
-    if (running) return;
-    running = (async () => {
-      let total = 0;
-      for (let n = await tick(); n > 0; n = await tick()) total += n;
-      return total;
-    })()
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'timer poll failed');
-        return 0;
-      })
-      .finally(() => {
-        running = null;
-      });
-  }
+      );
+    },
+    logger,
+    batchSize: options.batchSize ?? 50,
+    leaseMs: options.leaseMs ?? 30_000,
+    pollMs: options.pollMs ?? 1000,
+  });
 
   return {
     store,
-    changesOf,
-    tick,
-    start() {
-      if (interval) return;
-      interval = setInterval(poll, pollMs);
-      interval.unref();
-    },
-    async stop() {
-      if (interval) clearInterval(interval);
-      interval = null;
-      await running;
-    },
+    /** Fires every timer due now (one batch); returns how many it claimed. */
+    tick: poller.drainOnce,
+    start: poller.start,
+    stop: poller.stop,
   };
 }
 

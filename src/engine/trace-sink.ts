@@ -4,6 +4,7 @@
 // crashed sink's claimed entries are taken over by another process after the lease.
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { createLeasedPoller } from './leased.poller.ts';
 import { type ChatMessage, chatMessageSchema } from './turn.types.ts';
 
 export interface TraceRecord {
@@ -76,19 +77,10 @@ export interface TraceSinkOptions {
 
 export function createTraceSink(options: TraceSinkOptions) {
   const { log, writer, logger } = options;
-  const batchSize = options.batchSize ?? 200;
-  const leaseMs = options.leaseMs ?? 30_000;
-  const pollMs = options.pollMs ?? 500;
   const maxDeliveries = options.maxDeliveries ?? 10;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = true;
 
-  /** Writes one batch; returns how many entries it took from the log. */
-  async function drainOnce(): Promise<number> {
-    const batch = await log.claim(options.consumer, batchSize, leaseMs);
-    if (batch.length === 0) return 0;
+  /** Writes one batch to Postgres and acknowledges what it took. */
+  async function writeBatch(batch: ClaimedTrace[]): Promise<void> {
     const done: string[] = [];
     const good: ClaimedTrace[] = [];
     for (const item of batch) {
@@ -120,49 +112,18 @@ export function createTraceSink(options: TraceSinkOptions) {
       }
     }
     if (done.length > 0) await log.ack(done);
-    return batch.length;
   }
 
-  async function loop(): Promise<void> {
-    do {
-      again = false;
-      while (!stopped && (await drainOnce()) > 0) {}
-    } while (again && !stopped);
-  }
-
-  function kick(): void {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = loop()
-      .catch((error: unknown) => logger.error({ err: error }, 'trace sink loop failed'))
-      .finally(() => {
-        running = null;
-      });
-  }
-
-  return {
-    kick,
-    drainOnce,
-    /** Drains until the log is empty (tests, and a graceful shutdown). */
-    async flush(): Promise<void> {
-      while ((await drainOnce()) > 0) {}
-    },
-    start() {
-      stopped = false;
-      timer = setInterval(kick, pollMs);
-      timer.unref();
-      kick();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
-    },
-  };
+  const { kick, drainOnce, flush, start, stop } = createLeasedPoller({
+    name: 'trace sink',
+    claim: (limit, leaseMs) => log.claim(options.consumer, limit, leaseMs),
+    handle: writeBatch,
+    logger,
+    batchSize: options.batchSize ?? 200,
+    leaseMs: options.leaseMs ?? 30_000,
+    pollMs: options.pollMs ?? 500,
+  });
+  return { kick, drainOnce, flush, start, stop };
 }
 
 export type TraceSink = ReturnType<typeof createTraceSink>;

@@ -2,16 +2,8 @@
 // half-set group is a start-up error naming what is missing (a typo must not silently mean "off").
 // Secrets live only here, never in the routing file.
 import { z } from 'zod';
+import { blankIsUnset, envGroup, httpUrl } from '../config/env.groups.ts';
 
-const blankIsUnset = <T extends z.ZodTypeAny>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
-const httpUrl = z
-  .string()
-  .url()
-  .refine((v) => /^https?:\/\//.test(v), {
-    message: 'must start with https:// (or http:// for a local test)',
-  })
-  .transform((v) => v.replace(/\/+$/, ''));
 const text = z.string().min(1);
 
 export const handoffEnvShape = {
@@ -104,27 +96,9 @@ export interface HandoffEnvConfig {
   inDoubtDelayMs: number;
 }
 
-/** All variables of a group set → the group; none set → null; some set → a problem naming the rest. */
-function group<K extends keyof HandoffEnv>(
-  env: HandoffEnv,
-  keys: readonly K[],
-  name: string,
-  problems: string[],
-): { [P in K]: NonNullable<HandoffEnv[P]> } | null {
-  const missing = keys.filter((k) => env[k] === undefined);
-  if (missing.length === keys.length) return null;
-  if (missing.length > 0) {
-    problems.push(
-      `${missing.join(', ')}: required to turn on ${name} (set together with ${keys.filter((k) => !missing.includes(k)).join(', ')}, or unset them all)`,
-    );
-    return null;
-  }
-  return Object.fromEntries(keys.map((k) => [k, env[k]])) as { [P in K]: NonNullable<HandoffEnv[P]> };
-}
-
 export function handoffConfig(env: HandoffEnv): { config: HandoffEnvConfig; problems: string[] } {
   const problems: string[] = [];
-  const s = group(
+  const s = envGroup(
     env,
     [
       'SALESIQ_SERVER_URL',
@@ -139,9 +113,14 @@ export function handoffConfig(env: HandoffEnv): { config: HandoffEnvConfig; prob
     'SalesIQ live chat',
     problems,
   );
-  const z = group(env, ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] as const, 'Zendesk', problems);
-  const f = group(env, ['FRESHDESK_URL', 'FRESHDESK_API_KEY'] as const, 'Freshdesk', problems);
-  const sl = group(env, ['SLACK_BOT_TOKEN', 'SLACK_CHANNEL'] as const, 'Slack notifications', problems);
+  const z = envGroup(
+    env,
+    ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] as const,
+    'Zendesk',
+    problems,
+  );
+  const f = envGroup(env, ['FRESHDESK_URL', 'FRESHDESK_API_KEY'] as const, 'Freshdesk', problems);
+  const sl = envGroup(env, ['SLACK_BOT_TOKEN', 'SLACK_CHANNEL'] as const, 'Slack notifications', problems);
   return {
     problems,
     config: {

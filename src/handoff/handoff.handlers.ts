@@ -313,7 +313,18 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
         { key: found.key, status: params.status },
         'escalation status change skipped (already further)',
       );
-    else if (deps.desks) {
+    // The console's queue is these rows: say it moved once the row has, not only when the turn was published
+    // (a console that re-read the queue on the turn alone could still see the chat it had just resolved).
+    if (changed)
+      await deps.realtime
+        .publish(OPERATORS_CHANNEL, {
+          sessionId: effect.sessionId,
+          seq: effect.seq,
+          kind: 'queue',
+          payload: { reason: 'escalation_updated', status: params.status },
+        })
+        .catch((error: unknown) => logger.warn({ err: error }, 'queue notice not published'));
+    if (changed && deps.desks) {
       const who = details.agentId?.startsWith('slack:') ? `<@${details.agentId.slice(6)}>` : 'an agent';
       const line = {
         assigned: `✅ Taken by ${who}.`,

@@ -57,7 +57,7 @@ export interface HandoffModuleOverrides {
 export interface HandoffModuleOptions {
   config: HandoffEnvConfig;
   db: Db;
-  /** Only called once effects run; the runtime creates the engine after the worker that runs them. */
+  /** The engine, built before this module: its commits reach the effect worker through commit signals. */
   engine: Pick<Engine, 'view' | 'handle'>;
   store: Pick<SessionStore, 'trace'>;
   knowledge: Knowledge;

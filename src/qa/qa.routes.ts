@@ -1,10 +1,13 @@
 // QA endpoints for operators: a session's trace as JSON Lines (what `switchboard replay` reads), and the
 // state diagram with a conversation's path highlighted (what the console embeds).
+import type { Response } from 'express';
 import { z } from 'zod';
 import { serializeTrace } from '../engine/trace.format.ts';
 import type { TraceEntry } from '../engine/turn.types.ts';
 import { machineEdges } from '../machines/conversation.graph.ts';
 import type { ConversationMachine } from '../machines/conversation.machine.ts';
+import { operatorOf } from '../server/auth.routes.ts';
+import { type ReadAccessCheck, sendReadRefusal } from '../server/conversation.access.ts';
 import { sendError } from '../server/http.errors.ts';
 import { type Route, route } from '../server/route.table.ts';
 import type { SessionStore } from '../storage/session.store.ts';
@@ -13,6 +16,8 @@ import { renderDiagramSvg, stateTree, tracePath } from './diagram.svg.ts';
 export interface QaRoutesOptions {
   store: Pick<SessionStore, 'trace'>;
   machine: ConversationMachine;
+  /** The read policy: an agent downloads the trace of the queue's and their own conversations only. */
+  readAccess: ReadAccessCheck;
 }
 
 const idParam = z.object({
@@ -35,7 +40,23 @@ export function qaRoutes(options: QaRoutesOptions): Route[] {
     return { tree: stateTree(options.machine), edges };
   };
   const tags = ['qa'];
-  const noTrace = { '404': { description: 'No trace recorded for this id' } };
+  const noTrace = {
+    '403': { description: 'An agent asking for a conversation outside the queue and their own' },
+    '404': { description: 'No trace recorded for this id' },
+  };
+
+  /** The trace, once the read policy lets this operator see it; null after answering 403 / 404. */
+  async function loadTrace(id: string, res: Response): Promise<TraceEntry[] | null> {
+    const me = operatorOf(res);
+    const access = await options.readAccess({ operatorId: me.id, role: me.role }, id);
+    // An admin may still export the trace of a session the store has let expire (its trace outlives it).
+    const expiredForAdmin = access.outcome === 'not_found' && me.role === 'admin';
+    if (access.outcome !== 'ok' && !expiredForAdmin) {
+      sendReadRefusal(res, access);
+      return null;
+    }
+    return options.store.trace(id);
+  }
   const svg = 'image/svg+xml';
 
   return [
@@ -55,7 +76,8 @@ export function qaRoutes(options: QaRoutesOptions): Route[] {
         ...noTrace,
       },
       handler: async ({ res, params }) => {
-        const entries = await options.store.trace(params.id);
+        const entries = await loadTrace(params.id, res);
+        if (!entries) return;
         if (entries.length === 0)
           return sendError(res, 404, 'trace_not_found', `No trace recorded for session ${params.id}.`);
         res
@@ -74,7 +96,8 @@ export function qaRoutes(options: QaRoutesOptions): Route[] {
       params: idParam,
       responses: { '200': { description: 'The diagram', contentType: svg }, ...noTrace },
       handler: async ({ res, params }) => {
-        const entries: TraceEntry[] = await options.store.trace(params.id);
+        const entries = await loadTrace(params.id, res);
+        if (!entries) return;
         if (entries.length === 0)
           return sendError(res, 404, 'trace_not_found', `No trace recorded for conversation ${params.id}.`);
         const last = entries[entries.length - 1];

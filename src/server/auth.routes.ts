@@ -146,12 +146,19 @@ export function authRoutes(options: {
     route({
       method: 'get',
       path: '/api/v1/operators',
-      summary: 'List operators (for assignment)',
+      summary: 'List operators (for assignment and names); e-mail addresses for admins only',
       tags: ['operator'],
       auth: 'operator',
       responses: { '200': { description: 'Operators', schema: operatorListResponse } },
+      // Agents need colleagues' names (who holds a chat, whom to hand it to), never their login e-mails.
       handler: async ({ res }) => {
-        res.json({ operators: await directory.list() });
+        const operators = await directory.list();
+        res.json({
+          operators:
+            operatorOf(res).role === 'admin'
+              ? operators
+              : operators.map(({ id, displayName, role }) => ({ id, displayName, role })),
+        });
       },
     }),
     route({

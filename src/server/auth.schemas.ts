@@ -44,7 +44,13 @@ export const newOperatorBody = z
   })
   .strict();
 
-export const operatorListResponse = z.object({ operators: z.array(operatorBody) });
+/** A colleague as an agent sees them: a name to show and to assign to, not their e-mail (admins get that). */
+export const teammateBody = operatorBody.pick({ id: true, displayName: true, role: true }).extend({
+  email: z.string().optional().describe('admins only'),
+  createdAt: z.string().optional().describe('admins only'),
+});
+
+export const operatorListResponse = z.object({ operators: z.array(teammateBody) });
 
 export const clearThrottleBody = z
   .object({

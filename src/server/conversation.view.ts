@@ -11,6 +11,7 @@ import { formatPhone } from '../machines/visitor-info.parse.ts';
 import { type SatisfactionRepository, satisfactionItemOf } from '../storage/satisfaction.repository.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
+import { readAccessOf } from './conversation.access.ts';
 import { type EscalationQueue, liveChatElsewhere } from './operator.queue.ts';
 
 export interface ConversationViewDeps {
@@ -27,11 +28,16 @@ export interface ConversationViewDeps {
 const KEYWORDS_SHOWN = 20;
 
 export function createConversationView(deps: ConversationViewDeps) {
-  /** The view for `me`, with messages after `afterSeq` only when given; null when there is no such session. */
+  /** The view for `me`, with messages after `afterSeq` only when given, if `me` may read it (the read policy). */
   async function conversationView(id: string, me: Pick<Operator, 'id' | 'role'>, afterSeq?: number) {
     const view = await deps.engine.view(id, null);
-    if (view.outcome !== 'ok') return null;
+    if (view.outcome !== 'ok') return { outcome: 'not_found' as const };
     const ctx = view.snapshot.context;
+    const access = readAccessOf(
+      { operatorId: me.id, role: me.role },
+      { state: view.state, assignedAgentId: ctx.assignedAgentId },
+    );
+    if (access.outcome !== 'ok') return access;
     const [escalationRows, deliveries, traces, assigned, reach, ratings] = await Promise.all([
       deps.queue.ofConversation(id),
       deps.queue.deliveries(id),
@@ -52,7 +58,7 @@ export function createConversationView(deps: ConversationViewDeps) {
         .filter((e): e is [string, string] => typeof e[1] === 'string')
         .map(([k, v]) => [k, k === 'phone' ? formatPhone(v) : v]),
     );
-    return {
+    const conversation = {
       conversationId: id,
       state: view.state,
       owner: view.owner,
@@ -85,6 +91,7 @@ export function createConversationView(deps: ConversationViewDeps) {
       allowed: allowedActions({ operatorId: me.id, role: me.role }, factsOf(view.snapshot, handledIn, at)),
       satisfaction: ratings.map(satisfactionItemOf),
     };
+    return { outcome: 'ok' as const, conversation };
   }
   return { conversationView };
 }

@@ -1,6 +1,19 @@
 // The escalation queue as the console reads it: rows of the `escalations` table (written by the handoff
 // effects), filtered, sorted by priority then waiting time, paged; and a visitor's place in that queue.
-import { and, asc, count, desc, eq, getTableName, gte, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  getTableName,
+  gte,
+  inArray,
+  isNotNull,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import { PRIORITIES, type Priority } from '../detection/detection.types.ts';
 import { deskSummary } from '../handoff/desk/desk.records.ts';
 import { deliveryStatus } from '../handoff/handoff.records.ts';
@@ -19,6 +32,8 @@ export interface QueueFilter {
   /** Where the visitor wrote from (web, whatsapp, evolution, salesiq). */
   source?: string[];
   assignedTo?: string;
+  /** An agent's view (the read policy): the waiting items and their own, nothing a colleague holds. */
+  visibleTo?: string;
   conversationId?: string;
   q?: string;
   page: number;
@@ -135,6 +150,10 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
     if (f.channel.length) conditions.push(inArray(escalations.channel, f.channel));
     if (f.source?.length) conditions.push(inArray(escalations.sourceType, f.source));
     if (f.assignedTo) conditions.push(eq(escalations.assignedTo, f.assignedTo));
+    if (f.visibleTo) {
+      const visible = or(eq(escalations.status, 'queued'), eq(escalations.assignedTo, f.visibleTo));
+      if (visible) conditions.push(visible);
+    }
     if (f.conversationId) conditions.push(eq(escalations.conversationId, f.conversationId));
     if (f.q) {
       const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -15,6 +15,7 @@ import type { SatisfactionRepository } from '../storage/satisfaction.repository.
 import type { SessionStore } from '../storage/session.store.ts';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
 import { operatorOf } from './auth.routes.ts';
+import { createReadAccess, sendReadRefusal } from './conversation.access.ts';
 import { createConversationView } from './conversation.view.ts';
 import { sendError, sendOutcome } from './http.errors.ts';
 import type { EscalationQueue } from './operator.queue.ts';
@@ -61,6 +62,7 @@ const conversationPath = {
 export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
   const { engine, directory, queue, realtime, logger } = options;
   const conversations = createConversationView(options);
+  const readAccess = createReadAccess(engine);
   const tags = ['operator'];
   const auth = 'operator' as const;
 
@@ -145,6 +147,8 @@ export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
           ...f,
           status: f.status.length ? f.status : ['queued', 'assigned'],
           assignedTo: f.assignedTo === 'me' ? me.id : f.assignedTo,
+          // The same scope as the read policy (operatorMayRead): agents list the queue and their own.
+          ...(me.role === 'admin' ? {} : { visibleTo: me.id }),
           q: f.q || undefined,
         });
         res.json({ items, page: f.page, pageSize: f.pageSize, total });
@@ -153,16 +157,20 @@ export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
     route({
       method: 'get',
       path: '/api/v1/conversations/{id}',
-      summary: "A conversation's full history and the bot's findings",
+      summary:
+        "A conversation's full history and the bot's findings (agents: the queue's and their own conversations; admins: any)",
       tags,
       auth,
       ...conversationPath,
       query: conversationQuery,
-      responses: { '200': { description: 'The conversation', schema: conversationResponse } },
+      responses: {
+        '200': { description: 'The conversation', schema: conversationResponse },
+        '403': { description: "An agent asking for a conversation the bot is having, or a colleague's" },
+      },
       handler: async ({ res, params, query }) => {
         const view = await conversations.conversationView(params.id, operatorOf(res), query.afterSeq);
-        if (!view) return conversationNotFound(res);
-        res.json(view);
+        if (view.outcome !== 'ok') return sendReadRefusal(res, view);
+        res.json(view.conversation);
       },
     }),
     route({
@@ -237,13 +245,19 @@ export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
     route({
       method: 'post',
       path: '/api/v1/conversations/{id}/typing',
-      summary: 'Tell the visitor the agent is typing',
+      summary: 'Tell the visitor the agent is typing (a conversation the operator may read)',
       tags,
       auth,
       ...conversationPath,
       body: typingBody,
-      responses: { '204': { description: 'Sent' } },
+      responses: {
+        '204': { description: 'Sent' },
+        '403': { description: 'An agent typing to a conversation outside the queue and their own' },
+      },
       handler: async ({ res, params, body }) => {
+        const me = operatorOf(res);
+        const access = await readAccess({ operatorId: me.id, role: me.role }, params.id);
+        if (access.outcome !== 'ok') return sendReadRefusal(res, access);
         await realtime.publish(sessionChannel(params.id), {
           sessionId: params.id,
           seq: 0,

@@ -21,11 +21,13 @@ import { createIntentLogHandler } from '../detection/intent-log.handler.ts';
 import { RECORD_DETECTION } from '../detection/intent-log.record.ts';
 import { loadKeywordConfig } from '../detection/keyword.config.ts';
 import { buildDetector, buildMachine } from '../engine/behaviour.build.ts';
+import { createCommitSignals } from '../engine/commit.signals.ts';
 import { assertEffectCatalog, checkEffectParams } from '../engine/effect.catalog.ts';
 import { createEffectWorker, type EffectHandler, type EffectWorkerOptions } from '../engine/effect.worker.ts';
 import { type CommittedTurn, createEngine, type Engine } from '../engine/engine.ts';
 import { createInProcessRealtime, type Realtime } from '../engine/realtime.port.ts';
 import { createSatisfactionHandlers } from '../engine/satisfaction.handlers.ts';
+import { timerChanges } from '../engine/timer.policy.ts';
 import { createTimerService, type TimerService } from '../engine/timer.service.ts';
 import type { TraceSink } from '../engine/trace-sink.ts';
 import { DELIVER_TO_VISITOR } from '../engine/turn.output.ts';
@@ -51,6 +53,7 @@ import { analyticsRoutes } from './analytics.routes.ts';
 import { createApp } from './app.ts';
 import { createOperatorDirectory } from './auth.operators.ts';
 import { operatorGuards } from './auth.routes.ts';
+import { createReadAccess } from './conversation.access.ts';
 import { healthRoutes } from './health.routes.ts';
 import { trackInFlight } from './health.shutdown.ts';
 import { createMessageAuthors } from './message.authors.ts';
@@ -176,14 +179,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       now,
     });
   const effectLog = redis?.effectLog ?? createPgEffectLog(database.db, now);
-  const timers = createTimerService({
-    store: redis?.timerStore ?? createPgTimerStore(database.db),
-    sessions: store,
-    handle: (sessionId, inbound) => engine.handle(sessionId, inbound),
-    logger: logger.child({ component: 'timers' }),
-    now,
-    settings: config.timers,
-  });
+
   // Several processes share live updates through Redis pub/sub; one process needs nothing but memory.
   const realtime = redisClient
     ? await createRedisRealtime({ client: redisClient, prefix: config.redis.keyPrefix, logger })
@@ -262,14 +258,46 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     logger: logger.child({ component: 'contacts' }),
     now,
   });
-  // Handoff effects run after commits; they reach the engine (built below) only when they run.
+  const commitSignals = createCommitSignals();
+  const engine = createEngine({
+    machine,
+    store,
+    detector,
+    knowledge,
+    realtime,
+    logger,
+    now,
+    newId: overrides.newId ?? (() => randomUUID()),
+    // What a commit sets off (the effect worker, the trace sink) subscribes below, once built.
+    onEffectsCommitted: commitSignals.effectsCommitted,
+    onCommitted: commitSignals.committed,
+    timerChanges: (turn) => timerChanges(turn, config.timers),
+    classifierHistory: config.llm.historyMessages,
+    onTurn: overrides.engine?.onTurn
+      ? (turn) => {
+          metrics.observeTurn(turn);
+          overrides.engine?.onTurn?.(turn);
+        }
+      : metrics.observeTurn,
+    timeStages: overrides.engine?.timeStages,
+    allocateTicketNumber,
+    channels: channelRegistry,
+    liveChatHolder: queue.externalLiveChat,
+    operatorName: authors.name,
+    customerFacts: contacts.customerFacts,
+  });
+  const timers = createTimerService({
+    store: redis?.timerStore ?? createPgTimerStore(database.db),
+    sessions: store,
+    handle: engine.handle,
+    logger: logger.child({ component: 'timers' }),
+    now,
+    settings: config.timers,
+  });
   const handoff = await createHandoffModule({
     config: config.handoff,
     db: database.db,
-    engine: {
-      view: (sessionId, token) => engine.view(sessionId, token),
-      handle: (sessionId, inbound) => engine.handle(sessionId, inbound),
-    },
+    engine,
     store,
     knowledge,
     realtime,
@@ -285,10 +313,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const tools = createOperatorToolsModule({
     config,
     db: database.db,
-    engine: {
-      view: (sessionId, token) => engine.view(sessionId, token),
-      handle: (sessionId, inbound) => engine.handle(sessionId, inbound),
-    },
+    engine,
     directory,
     realtime,
     logger,
@@ -327,34 +352,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     consumer,
     leaseMs: config.effects.leaseMs,
   });
-  const engine = createEngine({
-    machine,
-    store,
-    detector,
-    knowledge,
-    realtime,
-    logger,
-    now,
-    newId: overrides.newId ?? (() => randomUUID()),
-    onEffectsCommitted: () => worker.kick(),
-    onCommitted: async () => {
-      redis?.traceSink.kick();
-    },
-    timerChanges: timers.changesOf,
-    classifierHistory: config.llm.historyMessages,
-    onTurn: overrides.engine?.onTurn
-      ? (turn) => {
-          metrics.observeTurn(turn);
-          overrides.engine?.onTurn?.(turn);
-        }
-      : metrics.observeTurn,
-    timeStages: overrides.engine?.timeStages,
-    allocateTicketNumber,
-    channels: channelRegistry,
-    liveChatHolder: queue.externalLiveChat,
-    operatorName: authors.name,
-    customerFacts: contacts.customerFacts,
-  });
+
   const channelIngest = createChannelIngest({
     engine,
     sessions: channelSessions,
@@ -417,7 +415,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ...metricsRoutes(metrics.registry, { token: config.ops.metricsToken }),
       ...operators.routes,
       ...tools.routes,
-      ...qaRoutes({ store, machine }),
+      ...qaRoutes({ store, machine, readAccess: createReadAccess(engine) }),
       ...analyticsRoutes({ db: database.db, now }),
       ...work.routes,
       ...channelWebhooks.routes,

@@ -26,6 +26,7 @@ import { operatorOf } from './auth.routes.ts';
 import { sendError, sendOutcome } from './http.errors.ts';
 import type { MessageAuthors } from './message.authors.ts';
 import type { EscalationQueue } from './operator.queue.ts';
+import { createOperatorStreamScope } from './operator-stream.scope.ts';
 import { type Route, route } from './route.table.ts';
 import { lastEventId, openEventStream } from './sse.stream.ts';
 import { createMemoryStreamSlots, type StreamSlots } from './stream.slots.ts';
@@ -37,6 +38,13 @@ export const turnPayloadSchema = z.object({
   messages: z.array(chatMessageSchema),
   buttons: z.array(publicButtonSchema),
 });
+
+/** The operators' channel copy of a turn also says who holds the conversation (for each stream's scope). */
+const operatorTurnPayloadSchema = turnPayloadSchema.extend({ assignedAgentId: z.string().nullable() });
+
+/** Notices about the shared work queues (a new ticket, a requester's answer, a callback due): every operator works those. */
+const sharedWork = (payload: unknown) =>
+  z.object({ kind: z.enum(['ticket', 'ticket_answer', 'callback_due']) }).safeParse(payload).success;
 
 const typingPayloadSchema = z.object({ role: z.enum(['visitor', 'operator']), typing: z.boolean() });
 
@@ -294,7 +302,7 @@ export function sseRoutes(options: SseRoutesOptions): Route[] {
     method: 'get',
     path: '/api/v1/operator/events',
     summary:
-      'Server-Sent Events for the console: `ready`, `turn` (every committed turn), `typing` (visitor), `queue` (queue changes), `note` (an internal note or a transfer), `team` (an operator changed), `resync` (after a reconnect: re-read the queue)',
+      "Server-Sent Events for the console: `ready`, `turn` (each committed turn of a conversation this operator may read: agents the queue and their own, admins all), `typing` (visitor), `queue` (queue changes; `out_of_reach` when a conversation leaves an agent's reach), `note` (an internal note or a transfer), `team` (an operator changed), `resync` (after a reconnect: re-read the queue)",
     tags: ['operator'],
     auth: 'operator',
     responses: { '200': { description: 'An event stream', contentType: STREAM } },
@@ -303,11 +311,10 @@ export function sseRoutes(options: SseRoutesOptions): Route[] {
       const me = operatorOf(res);
       let counter = 0;
       const nextId = () => `${Date.now()}-${++counter}`;
-      const unsubscribe = await realtime.subscribe(OPERATORS_CHANNEL, (e) => {
-        if (e.kind === 'note') {
-          stream.send('note', e.payload, nextId());
-          return;
-        }
+      const scope = createOperatorStreamScope({ operatorId: me.id, role: me.role }, (id) =>
+        engine.readFacts(id),
+      );
+      async function forwardNow(e: RealtimeEvent) {
         if (e.kind === 'operator') {
           const change = z.object({ operatorId: z.string(), change: z.string() }).safeParse(e.payload);
           if (!change.success) return;
@@ -317,18 +324,37 @@ export function sseRoutes(options: SseRoutesOptions): Route[] {
           stream.send('team', change.data, nextId());
           return;
         }
+        if (e.kind === 'turn') {
+          const turn = operatorTurnPayloadSchema.safeParse(e.payload);
+          if (!turn.success) return;
+          const { assignedAgentId, ...payload } = turn.data;
+          const verdict = scope.turn(e.sessionId, { state: payload.state, assignedAgentId });
+          if (verdict === 'forward')
+            stream.send('turn', { sessionId: e.sessionId, seq: e.seq, ...payload }, nextId());
+          // Its place in the queue changed (a colleague took it): the console re-reads, and learns no more.
+          else if (verdict === 'left')
+            stream.send('queue', { sessionId: e.sessionId, payload: { reason: 'out_of_reach' } }, nextId());
+          return;
+        }
+        if (e.kind === 'note') {
+          if (await scope.mayRead(e.sessionId)) stream.send('note', e.payload, nextId());
+          return;
+        }
         if (e.kind === 'typing') {
           const typing = typingPayloadSchema.safeParse(e.payload);
-          if (typing.success && typing.data.role === 'visitor')
+          if (typing.success && typing.data.role === 'visitor' && (await scope.mayRead(e.sessionId)))
             stream.send('typing', { sessionId: e.sessionId, ...typing.data });
           return;
         }
-        if (e.kind === 'queue') {
+        if (sharedWork(e.payload) || (await scope.mayRead(e.sessionId)))
           stream.send('queue', { sessionId: e.sessionId, payload: e.payload }, nextId());
-          return;
-        }
-        const turn = turnPayloadSchema.safeParse(e.payload);
-        if (turn.success) stream.send('turn', { sessionId: e.sessionId, seq: e.seq, ...turn.data }, nextId());
+      }
+      // A lookup may be needed: events are forwarded one after another so they keep their order.
+      let forwarding = Promise.resolve();
+      const unsubscribe = await realtime.subscribe(OPERATORS_CHANNEL, (e) => {
+        forwarding = forwarding
+          .then(() => (stream.closed ? undefined : forwardNow(e)))
+          .catch((error) => logger.warn({ err: error }, 'operator stream event dropped'));
       });
       // Counted at once (opened() counts before it awaits), so a close during the await is never missed.
       const present = stream.closed ? null : (options.presence?.opened(me.id) ?? null);

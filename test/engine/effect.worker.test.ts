@@ -69,3 +69,35 @@ describe('effect worker params check', () => {
     expect(gaveUp).toEqual(['bad']);
   });
 });
+
+describe('effect worker order', () => {
+  // Risk: two turns' deliveries of one session racing, so a WhatsApp visitor reads the replies out of
+  // order (seen on Redis in the channel contract suite: seqs 1, 5, 3).
+  it("runs one session's effects in commit order, other sessions alongside", async () => {
+    const at = '2026-01-01T00:00:00Z';
+    const mk = (sessionId: string, seq: number): ClaimedEffect => ({
+      ...effect(`${sessionId}:${seq}`, { state: 'escalated.queued', at, reason: 'r' }),
+      sessionId,
+      seq,
+    });
+    const { log } = effectsOnce([mk('s1', 5), mk('s2', 2), mk('s1', 3)]);
+    const finished: string[] = [];
+    const worker = createEffectWorker({
+      log,
+      handlers: {
+        notifyOperators: async (e) => {
+          // The earlier turn's effect is the slow one: run side by side, it would finish last.
+          await new Promise((r) => setTimeout(r, e.seq === 3 ? 60 : 5));
+          finished.push(e.idempotencyKey);
+          return { outcome: 'done' };
+        },
+      },
+      checkParams: checkEffectParams,
+      logger: pino({ level: 'silent' }),
+      consumer: 'test',
+    });
+    expect(await worker.drainOnce()).toBe(3);
+    expect(finished.filter((k) => k.startsWith('s1:'))).toEqual(['s1:3', 's1:5']);
+    expect(finished[0]).toBe('s2:2');
+  });
+});

@@ -303,7 +303,9 @@ describe('operator actions and the rules of the seeds', () => {
     expect(next.body.owner).toBe('bot');
     expect(next.body.state).toBe('troubleshooting');
     expect(next.body.replies[0]).toMatchObject({ role: 'bot' });
-    const view = await get(`/conversations/${v.sessionId}`, alice);
+    // The bot has it back: no longer Alice's business (the read policy), an admin still reads it.
+    expect((await get(`/conversations/${v.sessionId}`, alice)).status).toBe(403);
+    const view = await get(`/conversations/${v.sessionId}`, admin);
     expect(view.body.findings.segment).toBe(2);
     expect(view.body.findings.category).toBe('delivery');
     // A bot-owned conversation again: agents cannot write into it.
@@ -330,9 +332,11 @@ describe('operator actions and the rules of the seeds', () => {
     expect(ghost.body.error.code).toBe('unknown_agent');
     const byAdmin = await post(`/conversations/${v.sessionId}/assign`, { agentId: bob.id }, admin);
     expect(byAdmin.status).toBe(200);
-    const view = await get(`/conversations/${v.sessionId}`, alice);
+    // Bob's now: Alice may not read it (the read policy); Bob's view says it is his.
+    expect((await get(`/conversations/${v.sessionId}`, alice)).status).toBe(403);
+    const view = await get(`/conversations/${v.sessionId}`, bob);
     expect(view.body.assignedAgent).toEqual({ id: bob.id, displayName: 'Bob' });
-    expect(view.body.allowed).toMatchObject({ message: false, resolve: false, handback: false });
+    expect(view.body.allowed).toMatchObject({ take: false, message: true, resolve: true, handback: true });
     expect((await post(`/conversations/${v.sessionId}/assign`, {}, admin)).status).toBe(400);
     expect((await post('/conversations/nope-nope-nope/assign', { agentId: alice.id }, admin)).status).toBe(
       404,

@@ -76,7 +76,7 @@ describe('GET /api/v1/sessions/:id/trace and /conversations/:id/diagram.svg', ()
   it('answers 404 for a session without a trace and 400 for a malformed id', async () => {
     const missing = await api(t.url, 'GET', '/api/v1/sessions/no-such-session/trace', undefined, auth);
     expect(missing.status).toBe(404);
-    expect(missing.body.error.code).toBe('trace_not_found');
+    expect(missing.body.error.code).toBe('conversation_not_found');
     const malformed = await api(
       t.url,
       'GET',

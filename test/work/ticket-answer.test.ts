@@ -149,6 +149,11 @@ describe.each(backends)("the requester's answer comes back into the ticket (%s)"
     const sessionId = row?.sessionId ?? '';
     const ticket = await ticketOf(sessionId);
     await answer(ticket.id, 'Could you send a photo of the doorstep?');
+    // The agent's reply reaches the phone from the outbox, after the API answered: wait for it, so that a
+    // late delivery is not taken for a bot reply to the requester's answer below (seen under load).
+    await waitFor('the agent reply on WhatsApp', async () =>
+      w.graph.sends.find((s) => s.to === phone && JSON.stringify(s.body).includes('photo of the doorstep')),
+    );
 
     const before = w.graph.sends.length;
     const answerId = await send({ text: 'No photo, but my neighbour has it now' });

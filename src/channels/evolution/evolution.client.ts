@@ -1,12 +1,10 @@
 // Evolution API's send-text endpoint: `POST {url}/message/sendText/{instance}` with the `apikey` header and
 // `{number, text}`; the answer carries the sent message's `key.id`.
 import { callVendor, excerpt, type Fetch, retryAfterMs } from '../../handoff/vendor.http.ts';
+import type { VendorSend } from '../outbox.channel.ts';
 import type { EvolutionSendText } from './evolution.mapping.ts';
 
-export type EvolutionSend =
-  | { outcome: 'sent'; messageId: string }
-  | { outcome: 'retry'; reason: string; afterMs?: number }
-  | { outcome: 'failed'; reason: string; code: string };
+export type EvolutionSend = VendorSend;
 
 export function createEvolutionClient(options: {
   apiUrl: string;

@@ -2,6 +2,7 @@
 // (429, 5xx, Graph's throttling codes, a timeout), or failed for good. 131047 means WhatsApp's 24-hour
 // customer-service window is closed: nothing but a template reaches the visitor until they write again.
 import { callVendor, excerpt, type Fetch, retryAfterMs } from '../../handoff/vendor.http.ts';
+import type { VendorSend } from '../outbox.channel.ts';
 import type { GraphMessage } from './whatsapp.mapping.ts';
 
 export const WINDOW_CLOSED_CODE = 'whatsapp_window_closed';
@@ -9,10 +10,7 @@ export const WINDOW_CLOSED_CODE = 'whatsapp_window_closed';
 /** Graph error codes that are throttling or a transient fault: the same request later may pass. */
 const TRANSIENT_GRAPH_CODES = new Set([1, 2, 4, 17, 341, 80007, 130429, 131000, 131048, 131056, 133004]);
 
-export type GraphSend =
-  | { outcome: 'sent'; messageId: string }
-  | { outcome: 'retry'; reason: string; afterMs?: number }
-  | { outcome: 'failed'; reason: string; code: string };
+export type GraphSend = VendorSend;
 
 export interface GraphError {
   message?: string;

@@ -3,6 +3,7 @@
 // event to the engine, which orders it with the visitor's messages, dedupes it and traces it. Events of one
 // desk conversation are applied one after another, in the order they were received.
 import type { Logger } from 'pino';
+import { createLeasedPoller } from '../../engine/leased.poller.ts';
 import type { DeskEvent } from '../desk-event.port.ts';
 import type { DeskRecords } from './desk.records.ts';
 import type { DeskInbox, InboxItem } from './desk-inbox.store.ts';
@@ -37,27 +38,12 @@ export interface DeskInboxWorkerOptions {
 
 export function createDeskInboxWorker(options: DeskInboxWorkerOptions) {
   const { inbox, records, logger } = options;
-  // Webhooks kick the worker and a retry schedules its own wake-up: the poll only picks up rows written by
-  // another process that died before applying them, so it can be slow (it costs the database a query).
-  const pollMs = options.pollMs ?? 5_000;
-  const leaseMs = options.leaseMs ?? 30_000;
   const unknownCaseAttempts = options.unknownCaseAttempts ?? 8;
   const retryMs = options.retryMs ?? 1_000;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = true;
-  let wake: NodeJS.Timeout | null = null;
 
   /** Retries are due later: look again then, without waiting for the poll. */
   function retryLater(id: number, delayMs: number, note: string): Promise<void> {
-    if (!stopped && !wake) {
-      wake = setTimeout(() => {
-        wake = null;
-        kick();
-      }, delayMs + 5);
-      wake.unref();
-    }
+    poller.wakeIn(delayMs);
     return inbox.retry(id, delayMs, note);
   }
 
@@ -99,8 +85,7 @@ export function createDeskInboxWorker(options: DeskInboxWorkerOptions) {
   }
 
   /** One desk conversation's events in order; different conversations side by side. */
-  async function drainOnce(): Promise<number> {
-    const batch = await inbox.claim(50, leaseMs);
+  async function applyBatch(batch: InboxItem[]): Promise<void> {
     const byCase = new Map<string, InboxItem[]>();
     for (const item of batch) {
       const key = `${item.event.desk}:${item.event.externalId}`;
@@ -125,47 +110,21 @@ export function createDeskInboxWorker(options: DeskInboxWorkerOptions) {
         }
       }),
     );
-    return batch.length;
   }
 
-  async function loop(): Promise<void> {
-    do {
-      again = false;
-      while (!stopped && (await drainOnce()) > 0) {}
-    } while (again && !stopped);
-  }
-
-  function kick(): void {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = loop()
-      .catch((error: unknown) => logger.error({ err: error }, 'desk inbox loop failed'))
-      .finally(() => {
-        running = null;
-      });
-  }
-
-  return {
-    kick,
-    drainOnce,
-    start() {
-      stopped = false;
-      timer = setInterval(kick, pollMs);
-      timer.unref();
-      kick();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      if (wake) clearTimeout(wake);
-      timer = null;
-      wake = null;
-      await running;
-    },
-  };
+  const poller = createLeasedPoller({
+    name: 'desk inbox',
+    claim: (limit, leaseMs) => inbox.claim(limit, leaseMs),
+    handle: applyBatch,
+    logger,
+    batchSize: 50,
+    leaseMs: options.leaseMs ?? 30_000,
+    // Webhooks kick the worker and a retry schedules its own wake-up: the poll only picks up rows written
+    // by another process that died before applying them, so it can be slow (it costs the database a query).
+    pollMs: options.pollMs ?? 5_000,
+  });
+  const { kick, drainOnce, start, stop } = poller;
+  return { kick, drainOnce, start, stop };
 }
 
 export type DeskInboxWorker = ReturnType<typeof createDeskInboxWorker>;

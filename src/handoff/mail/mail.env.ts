@@ -1,9 +1,7 @@
 // Environment of the work-item side: e-mail to requesters (SMTP through nodemailer) and the service
 // escalation API's shared secret. Parsed with the rest of the environment (src/config/env.ts).
 import { z } from 'zod';
-
-const blankIsUnset = <T extends z.ZodTypeAny>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+import { blankIsUnset } from '../../config/env.groups.ts';
 
 export const workEnvShape = {
   /** smtp://user:pass@host:587 or smtps://…:465; unset = no e-mail (replies to offline requesters wait). */

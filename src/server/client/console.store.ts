@@ -8,6 +8,8 @@ import type { conversationResponse, deliveryItem, escalationItem } from '../oper
 // The API's own response types (type-only imports: no zod in the bundle), never hand-written copies.
 export type OperatorInfo = Pick<z.infer<typeof operatorBody>, 'id' | 'email' | 'displayName' | 'role'>;
 export type Role = OperatorInfo['role'];
+/** A colleague in the operator list: agents get no e-mail addresses. */
+export type Teammate = Pick<OperatorInfo, 'id' | 'displayName' | 'role'> & { email?: string };
 export type QueueItem = z.infer<typeof escalationItem>;
 export type Priority = QueueItem['priority'];
 export type Conversation = z.infer<typeof conversationResponse>;
@@ -29,7 +31,7 @@ export function createAuthStore(saved: { token: string | null }) {
     context: {
       token: saved.token,
       operator: null as OperatorInfo | null,
-      operators: [] as OperatorInfo[],
+      operators: [] as Teammate[],
       loginError: null as string | null,
       busy: false,
       connected: false,
@@ -52,7 +54,7 @@ export function createAuthStore(saved: { token: string | null }) {
         connected: false,
         loginError: e.reason ?? null,
       }),
-      operatorsLoaded: (ctx, e: { operators: OperatorInfo[] }) => ({ ...ctx, operators: e.operators }),
+      operatorsLoaded: (ctx, e: { operators: Teammate[] }) => ({ ...ctx, operators: e.operators }),
       connectionChanged: (ctx, e: { connected: boolean }) => ({ ...ctx, connected: e.connected }),
     },
   });

@@ -27,6 +27,7 @@ import {
   createQueueStore,
   type Message,
   type OperatorInfo,
+  type Teammate,
 } from './console.store.ts';
 import { teamDialog } from './console.team.view.ts';
 import { ticketsView } from './console.tickets.view.ts';
@@ -266,7 +267,7 @@ export function startConsole(root: HTMLElement) {
 
   async function loadOperators() {
     try {
-      const { operators } = await api<{ operators: OperatorInfo[] }>('/operators');
+      const { operators } = await api<{ operators: Teammate[] }>('/operators');
       auth.trigger.operatorsLoaded({ operators });
     } catch {}
   }
@@ -310,6 +311,10 @@ export function startConsole(root: HTMLElement) {
       scheduleQueueRefresh(100);
       // A new ticket, a requester's answer, a callback whose window opened: the open work tab follows.
       if (shown !== 'chats') scheduleWorkRefresh();
+      // Out of this agent's reach now (a colleague took it): the open view re-reads and says so.
+      const payload = data.payload as { reason?: unknown } | undefined;
+      if (payload?.reason === 'out_of_reach' && convo.getSnapshot().context.id === String(data.sessionId))
+        void loadConversation(String(data.sessionId));
       return;
     }
     if (kind === 'note') {
