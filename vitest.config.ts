@@ -15,6 +15,7 @@ const UNIT = [
   'test/detection/gemini.classifier.test.ts',
   'test/engine/leased.poller.test.ts',
   'test/detection/llm.config.test.ts',
+  'test/detection/card.mask.test.ts',
   'test/detection/local.corpus.test.ts',
   'test/detection/reply.mood.test.ts',
   'test/detection/rules.engine.test.ts',

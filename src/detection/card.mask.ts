@@ -1,8 +1,10 @@
 // Payment-card numbers never enter the system: a run of 13–19 digits (spaces or dashes between them
 // allowed) that passes the Luhn check is masked to its last four digits before the message is stored,
-// traced, shown to an agent or put into an LLM prompt. Luhn keeps order numbers and phone numbers intact
-// (nine in ten random digit runs fail it).
-const CANDIDATE = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
+// traced, shown to an agent or put into an LLM prompt. Luhn keeps most order numbers intact (nine in ten
+// random digit runs fail it). Phone numbers must survive too, or one visitor in ten could not leave a number
+// for a callback: a run written as an international number (`+`) is a phone, and so is one whose first digit
+// no payment card uses (ISO/IEC 7812: cards start with 2-6; a national number starts with 0).
+const CANDIDATE = /(?<![\d+])[2-6](?:[ -]?\d){12,18}(?!\d)/g;
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
