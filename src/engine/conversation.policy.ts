@@ -183,6 +183,10 @@ export type ReadPermission = { allowed: true } | Forbidden;
 const OPEN_TO_EVERY_AGENT: ReadonlySet<string> = new Set([
   'escalated.queued',
   'ticket_created',
+  // A ticket a person answered, and one solved and waiting for its rating, are still the team's tickets:
+  // the ticket's own rule (workMay) says who works it, every agent may read its conversation.
+  'ticket_answered',
+  'ticket_solved',
   'callback_scheduled',
 ]);
 

@@ -170,9 +170,9 @@ describe('transfer', () => {
     const view = await call('GET', `/conversations/${v.sessionId}`, undefined, bob);
     expect(view.body.assignedAgent.id).toBe(bob.id);
     expect(view.body.allowed.message).toBe(true);
-    expect((await call('GET', `/conversations/${v.sessionId}`, undefined, alice)).body.allowed.message).toBe(
-      false,
-    );
+    // Agents read only the queue and their own conversations (issue 18 item 9): once handed over, the
+    // conversation is no longer Alice's to read, let alone write to.
+    expect((await call('GET', `/conversations/${v.sessionId}`, undefined, alice)).status).toBe(403);
     const trace = await api(t.url, 'GET', `/api/v1/sessions/${v.sessionId}/trace`, undefined, bob.auth);
     const entries = String(trace.body)
       .trim()

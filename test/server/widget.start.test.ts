@@ -16,7 +16,7 @@ let t: TestRuntime;
 let auth: Record<string, string>;
 beforeAll(async () => {
   t = await startTestRuntime();
-  auth = (await newOperator(t.runtime, t.url, 'agent')).auth;
+  auth = (await newOperator(t.runtime, t.url, 'admin')).auth;
 }, 60_000);
 afterAll(async () => {
   await t?.close();

@@ -155,6 +155,26 @@ export function createConversationStore() {
             },
       failed: (ctx, e: { error: string }) => ({ ...ctx, loading: false, error: e.error }),
       closed: (ctx) => ({ ...ctx, id: null, conversation: null, messages: [], form: null, notice: null }),
+      /**
+       * The open conversation left this agent's reach (a colleague took it, or they transferred it): keep
+       * what was shown, offer no action, and say so unless an action of theirs already said where it went.
+       */
+      outOfReach: (ctx, e: { id: string }) =>
+        ctx.id !== e.id || !ctx.conversation
+          ? ctx
+          : {
+              ...ctx,
+              form: null,
+              notice:
+                ctx.notice ??
+                'Another agent has this conversation now: only they or an admin can go on with it.',
+              conversation: {
+                ...ctx.conversation,
+                allowed: Object.fromEntries(
+                  Object.keys(ctx.conversation.allowed).map((k) => [k, false]),
+                ) as Conversation['allowed'],
+              },
+            },
       /** A turn from the live stream (or an action's answer) for the open conversation. */
       turn: (
         ctx,

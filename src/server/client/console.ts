@@ -4,7 +4,7 @@
 // file over the shared DOM helper (dom.ts). State lives in @xstate/store stores (console.store.ts); every
 // piece of data is rendered as text, never as HTML.
 
-import { createApi } from './console.api.ts';
+import { ApiError, createApi } from './console.api.ts';
 import { createAttention } from './console.attention.ts';
 import { availabilityControl } from './console.availability.ts';
 import { callbacksView } from './console.callbacks.view.ts';
@@ -311,10 +311,10 @@ export function startConsole(root: HTMLElement) {
       scheduleQueueRefresh(100);
       // A new ticket, a requester's answer, a callback whose window opened: the open work tab follows.
       if (shown !== 'chats') scheduleWorkRefresh();
-      // Out of this agent's reach now (a colleague took it): the open view re-reads and says so.
+      // Out of this agent's reach now (a colleague took it, or they transferred it): the open view stays
+      // as it was, read-only, and says so (a re-read would only answer 403).
       const payload = data.payload as { reason?: unknown } | undefined;
-      if (payload?.reason === 'out_of_reach' && convo.getSnapshot().context.id === String(data.sessionId))
-        void loadConversation(String(data.sessionId));
+      if (payload?.reason === 'out_of_reach') convo.trigger.outOfReach({ id: String(data.sessionId) });
       return;
     }
     if (kind === 'note') {
@@ -400,7 +400,11 @@ export function startConsole(root: HTMLElement) {
       const conversation = await api<Conversation>(`/conversations/${encodeURIComponent(id)}`);
       convo.trigger.loaded({ conversation });
     } catch (e) {
-      convo.trigger.failed({ error: (e as Error).message });
+      // A conversation on screen that this agent may no longer read (just transferred, or taken by a
+      // colleague): keep it read-only rather than blank it with the refusal.
+      const shownBefore = convo.getSnapshot().context.conversation?.conversationId === id;
+      if (e instanceof ApiError && e.status === 403 && shownBefore) convo.trigger.outOfReach({ id });
+      else convo.trigger.failed({ error: (e as Error).message });
     }
   }
 
