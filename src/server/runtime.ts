@@ -42,7 +42,9 @@ import { qaRoutes } from '../qa/qa.routes.ts';
 import { createChannelSessionsRepository } from '../storage/channel-sessions.repository.ts';
 import { type Database, openDatabase, ping } from '../storage/database.ts';
 import type { EffectLog } from '../storage/effect.log.ts';
+import { createEscalationsRepository } from '../storage/escalations.repository.ts';
 import { createHandoffCountsRepository } from '../storage/handoff-counts.repository.ts';
+import { createOperatorsRepository } from '../storage/operators.repository.ts';
 import { createPgEffectLog } from '../storage/pg-effect.log.ts';
 import { createPgSessionStore } from '../storage/pg-session.store.ts';
 import { createPgTimerStore } from '../storage/pg-timer.store.ts';
@@ -245,8 +247,13 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ? { type: row.channel, externalId: row.externalId, ...(row.phone ? { phone: row.phone } : {}) }
       : { type: 'web' as const };
   };
-  const queue = createEscalationQueue(database.db, { sla: config.operators.firstResponseSla, now });
-  const directory = createOperatorDirectory(database.db, {
+  const escalationsRepository = createEscalationsRepository(database.db);
+  const operatorsRepository = createOperatorsRepository(database.db);
+  const queue = createEscalationQueue(escalationsRepository, {
+    sla: config.operators.firstResponseSla,
+    now,
+  });
+  const directory = createOperatorDirectory(operatorsRepository, {
     tokenTtlSeconds: config.operators.tokenTtlSeconds,
     now,
   });
