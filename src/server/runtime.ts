@@ -39,11 +39,13 @@ import {
 import { createTicketNumberAllocator } from '../handoff/ticket-number.ts';
 import { createTicketThreadHandlers } from '../handoff/ticket-thread.handler.ts';
 import { qaRoutes } from '../qa/qa.routes.ts';
+import { createAutoAssignRepository } from '../storage/auto-assign.repository.ts';
 import { createChannelSessionsRepository } from '../storage/channel-sessions.repository.ts';
 import { type Database, openDatabase, ping } from '../storage/database.ts';
 import type { EffectLog } from '../storage/effect.log.ts';
 import { createEscalationsRepository } from '../storage/escalations.repository.ts';
 import { createHandoffCountsRepository } from '../storage/handoff-counts.repository.ts';
+import { createOperatorPresenceRepository } from '../storage/operator-presence.repository.ts';
 import { createOperatorsRepository } from '../storage/operators.repository.ts';
 import { createPgEffectLog } from '../storage/pg-effect.log.ts';
 import { createPgSessionStore } from '../storage/pg-session.store.ts';
@@ -320,6 +322,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const tools = createOperatorToolsModule({
     config,
     db: database.db,
+    escalations: escalationsRepository,
+    presence: createOperatorPresenceRepository(database.db),
+    autoAssignPicks: createAutoAssignRepository(database.db),
     engine,
     directory,
     realtime,
