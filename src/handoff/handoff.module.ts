@@ -7,7 +7,9 @@ import type { Knowledge } from '../content/knowledge.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Realtime } from '../engine/realtime.port.ts';
 import type { Route } from '../server/route.table.ts';
+import type { CallbacksRepository } from '../storage/callbacks.repository.ts';
 import type { Db } from '../storage/database.ts';
+import type { HandoffRecordsRepository } from '../storage/handoff-records.repository.ts';
 import type { RedisClient } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { CrmPort } from './crm.port.ts';
@@ -57,6 +59,8 @@ export interface HandoffModuleOverrides {
 export interface HandoffModuleOptions {
   config: HandoffEnvConfig;
   db: Db;
+  handoffRecords: HandoffRecordsRepository;
+  callbacks: CallbacksRepository;
   /** The engine, built before this module: its commits reach the effect worker through commit signals. */
   engine: Pick<Engine, 'view' | 'handle'>;
   store: Pick<SessionStore, 'trace'>;
@@ -204,7 +208,11 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     crm = createHubSpotCrm(createHubSpotClient({ ...config.hubspot, timeoutMs }));
     targets.hubspot = createCrmTarget(crm);
   }
-  const records = createHandoffRecords(options.db, options.now);
+  const records = createHandoffRecords({
+    repository: options.handoffRecords,
+    callbacks: options.callbacks,
+    now: options.now,
+  });
   const routes: Route[] = [];
   if (config.slack && routing.slack) {
     const slackConfig = routing.slack;

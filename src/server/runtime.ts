@@ -40,11 +40,13 @@ import { createTicketNumberAllocator } from '../handoff/ticket-number.ts';
 import { createTicketThreadHandlers } from '../handoff/ticket-thread.handler.ts';
 import { qaRoutes } from '../qa/qa.routes.ts';
 import { createAutoAssignRepository } from '../storage/auto-assign.repository.ts';
+import { createCallbacksRepository } from '../storage/callbacks.repository.ts';
 import { createChannelSessionsRepository } from '../storage/channel-sessions.repository.ts';
 import { type Database, openDatabase, ping } from '../storage/database.ts';
 import type { EffectLog } from '../storage/effect.log.ts';
 import { createEscalationsRepository } from '../storage/escalations.repository.ts';
 import { createHandoffCountsRepository } from '../storage/handoff-counts.repository.ts';
+import { createHandoffRecordsRepository } from '../storage/handoff-records.repository.ts';
 import { createOperatorPresenceRepository } from '../storage/operator-presence.repository.ts';
 import { createOperatorsRepository } from '../storage/operators.repository.ts';
 import { createPgEffectLog } from '../storage/pg-effect.log.ts';
@@ -306,6 +308,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const handoff = await createHandoffModule({
     config: config.handoff,
     db: database.db,
+    handoffRecords: createHandoffRecordsRepository(database.db, now),
+    callbacks: createCallbacksRepository(database.db, now),
     engine,
     store,
     knowledge,
