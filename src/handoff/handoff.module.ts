@@ -9,6 +9,7 @@ import type { Realtime } from '../engine/realtime.port.ts';
 import type { Route } from '../server/route.table.ts';
 import type { CallbacksRepository } from '../storage/callbacks.repository.ts';
 import type { Db } from '../storage/database.ts';
+import type { DeskInboxRepository } from '../storage/desk-inbox.repository.ts';
 import type { HandoffRecordsRepository } from '../storage/handoff-records.repository.ts';
 import type { RedisClient } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
@@ -60,6 +61,7 @@ export interface HandoffModuleOptions {
   config: HandoffEnvConfig;
   db: Db;
   handoffRecords: HandoffRecordsRepository;
+  deskInbox: DeskInboxRepository;
   callbacks: CallbacksRepository;
   /** The engine, built before this module: its commits reach the effect worker through commit signals. */
   engine: Pick<Engine, 'view' | 'handle'>;
@@ -260,6 +262,7 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
   const { ingestDeskEvent } = createDeskIngest({ engine: options.engine, records, now: options.now });
   const desks = createDeskModule({
     db: options.db,
+    inbox: options.deskInbox,
     webhooks: config.webhooks,
     ...(config.slack?.signingSecret ? { slackSigningSecret: config.slack.signingSecret } : {}),
     clients: {

@@ -43,6 +43,7 @@ import { createAutoAssignRepository } from '../storage/auto-assign.repository.ts
 import { createCallbacksRepository } from '../storage/callbacks.repository.ts';
 import { createChannelSessionsRepository } from '../storage/channel-sessions.repository.ts';
 import { type Database, openDatabase, ping } from '../storage/database.ts';
+import { createDeskInboxRepository } from '../storage/desk-inbox.repository.ts';
 import type { EffectLog } from '../storage/effect.log.ts';
 import { createEscalationsRepository } from '../storage/escalations.repository.ts';
 import { createHandoffCountsRepository } from '../storage/handoff-counts.repository.ts';
@@ -55,6 +56,7 @@ import { createPgTimerStore } from '../storage/pg-timer.store.ts';
 import { openRedisBackend } from '../storage/redis-backend.ts';
 import { createRedisConnection } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
+import { createTicketCountersRepository } from '../storage/ticket-counters.repository.ts';
 import { analyticsRoutes } from './analytics.routes.ts';
 import { createApp } from './app.ts';
 import { createOperatorDirectory } from './auth.operators.ts';
@@ -232,7 +234,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   });
   const detector = buildDetector(config, knowledge, metrics.instrumentClassifier(classifier), keywordConfig);
 
-  const allocateTicketNumber = createTicketNumberAllocator(database.db, now);
+  const allocateTicketNumber = createTicketNumberAllocator(createTicketCountersRepository(database.db), now);
   const channelSessions = createChannelSessionsRepository(database.db, now);
   // The configured channels (WhatsApp, Evolution, the Zobot); a test's own adapters replace them by name.
   const channelsModule = createChannelsModule({
@@ -309,6 +311,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     config: config.handoff,
     db: database.db,
     handoffRecords: createHandoffRecordsRepository(database.db, now),
+    deskInbox: createDeskInboxRepository(database.db),
     callbacks: createCallbacksRepository(database.db, now),
     engine,
     store,
