@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../config/env.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Route } from '../server/route.table.ts';
+import type { ChannelInboxRepository } from '../storage/channel-inbox.repository.ts';
+import type { ChannelMessages } from '../storage/channel-messages.repository.ts';
 import type { Db } from '../storage/database.ts';
 import type { ChannelConversations } from './channel.conversations.ts';
 import {
@@ -15,7 +17,6 @@ import {
 } from './channel.inbox.ts';
 import { UNSUPPORTED_REPLY } from './channel.ingest.ts';
 import type { ChannelName, VisitorChannel } from './channel.port.ts';
-import { createChannelMessages } from './channel-messages.repo.ts';
 import type { ChannelsEnvConfig } from './channels.env.ts';
 import { createEvolutionChannel } from './evolution/evolution.channel.ts';
 import { createEvolutionClient } from './evolution/evolution.client.ts';
@@ -31,6 +32,8 @@ import { whatsAppContactRoutes } from './whatsapp/whatsapp-contacts.routes.ts';
 export interface ChannelsModuleOptions {
   config: ChannelsEnvConfig;
   db: Db;
+  messages: ChannelMessages;
+  inboxRecords: ChannelInboxRepository;
   logger: Logger;
   now?: () => Date;
   inbox?: { pollMs?: number; baseBackoffMs?: number; maxBackoffMs?: number; leaseMs?: number };
@@ -51,8 +54,8 @@ export interface ChannelWebhookDeps {
 export function createChannelsModule(options: ChannelsModuleOptions) {
   const { config, db, logger } = options;
   const now = options.now ?? (() => new Date());
-  const messages = createChannelMessages(db, now);
-  const inbox = createChannelInbox(db, now);
+  const { messages } = options;
+  const inbox = createChannelInbox(options.inboxRecords, now);
   const adapters = new Map<ChannelName, VisitorChannel>();
 
   if (config.whatsapp) {

@@ -41,6 +41,8 @@ import { createTicketThreadHandlers } from '../handoff/ticket-thread.handler.ts'
 import { qaRoutes } from '../qa/qa.routes.ts';
 import { createAutoAssignRepository } from '../storage/auto-assign.repository.ts';
 import { createCallbacksRepository } from '../storage/callbacks.repository.ts';
+import { createChannelInboxRepository } from '../storage/channel-inbox.repository.ts';
+import { createChannelMessages } from '../storage/channel-messages.repository.ts';
 import { createChannelSessionsRepository } from '../storage/channel-sessions.repository.ts';
 import { type Database, openDatabase, ping } from '../storage/database.ts';
 import { createDeskInboxRepository } from '../storage/desk-inbox.repository.ts';
@@ -237,9 +239,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const allocateTicketNumber = createTicketNumberAllocator(createTicketCountersRepository(database.db), now);
   const channelSessions = createChannelSessionsRepository(database.db, now);
   // The configured channels (WhatsApp, Evolution, the Zobot); a test's own adapters replace them by name.
+  const channelMessages = createChannelMessages(database.db, now);
   const channelsModule = createChannelsModule({
     config: config.channels,
     db: database.db,
+    messages: channelMessages,
+    inboxRecords: createChannelInboxRepository(database.db),
     logger: logger.child({ component: 'channels' }),
     now,
   });
@@ -389,6 +394,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     queue,
     directory,
     authors,
+    channelMessages,
     presence: tools.presence,
     logger,
     now,
