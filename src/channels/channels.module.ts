@@ -6,7 +6,6 @@ import type { Engine } from '../engine/engine.ts';
 import type { Route } from '../server/route.table.ts';
 import type { ChannelInboxRepository } from '../storage/channel-inbox.repository.ts';
 import type { ChannelMessages } from '../storage/channel-messages.repository.ts';
-import type { Db } from '../storage/database.ts';
 import type { ChannelConversations } from './channel.conversations.ts';
 import {
   createChannelInbox,
@@ -31,7 +30,6 @@ import { whatsAppContactRoutes } from './whatsapp/whatsapp-contacts.routes.ts';
 
 export interface ChannelsModuleOptions {
   config: ChannelsEnvConfig;
-  db: Db;
   messages: ChannelMessages;
   inboxRecords: ChannelInboxRepository;
   logger: Logger;
@@ -52,9 +50,8 @@ export interface ChannelWebhookDeps {
  * which hand messages to the engine, are attached once the engine exists.
  */
 export function createChannelsModule(options: ChannelsModuleOptions) {
-  const { config, db, logger } = options;
+  const { config, logger, messages } = options;
   const now = options.now ?? (() => new Date());
-  const { messages } = options;
   const inbox = createChannelInbox(options.inboxRecords, now);
   const adapters = new Map<ChannelName, VisitorChannel>();
 

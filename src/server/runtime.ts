@@ -242,7 +242,6 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const channelMessages = createChannelMessages(database.db, now);
   const channelsModule = createChannelsModule({
     config: config.channels,
-    db: database.db,
     messages: channelMessages,
     inboxRecords: createChannelInboxRepository(database.db),
     logger: logger.child({ component: 'channels' }),
