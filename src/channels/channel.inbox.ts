@@ -3,13 +3,10 @@
 // vendor retry; a processor then hands the messages to the engine. A person's messages are handled one at
 // a time in arrival order (a row is claimable only when no earlier row of the same (channel, external id)
 // is still pending), any number of processes may run processors, and a crashed one's claim runs out.
-import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { createLeasedPoller, retryDelay } from '../engine/leased.poller.ts';
-import type { Db } from '../storage/database.ts';
-import { rowsOf } from '../storage/pg-effect.log.ts';
-import { channelInbox } from '../storage/schema/index.ts';
+import type { ChannelInboxRepository } from '../storage/channel-inbox.repository.ts';
 import { CHANNEL_NAMES, type ChannelInbound } from './channel.port.ts';
 
 export const channelInboundSchema = z.object({
@@ -42,48 +39,27 @@ export type InboxOutcome =
 
 export type InboxHandler = (item: InboxItem) => Promise<InboxOutcome>;
 
-const claimedRow = z.object({
-  id: z.union([z.string(), z.number()]).transform(Number),
-  inbound: z.unknown(),
-  attempts: z.number(),
-});
-
-export function createChannelInbox(db: Db, now: () => Date = () => new Date()) {
+export function createChannelInbox(repository: ChannelInboxRepository, now: () => Date = () => new Date()) {
   return {
     /** Stores one message; `duplicate` when the vendor delivered this message id before. */
     async accept(inbound: ChannelInbound): Promise<'stored' | 'duplicate'> {
-      const rows = await db
-        .insert(channelInbox)
-        .values({
+      const stored = await repository.insert(
+        {
           channel: inbound.channel,
           externalId: inbound.externalId,
           messageId: inbound.clientMessageId,
           inbound,
-          receivedAt: now(),
-        })
-        .onConflictDoNothing()
-        .returning({ id: channelInbox.id });
-      return rows.length > 0 ? 'stored' : 'duplicate';
+        },
+        now(),
+      );
+      return stored ? 'stored' : 'duplicate';
     },
 
     async claim(limit: number, leaseMs: number): Promise<InboxItem[]> {
-      const at = now().toISOString();
-      const until = new Date(now().getTime() + leaseMs).toISOString();
-      const result = await db.execute(sql`
-        update ${channelInbox} set locked_until = ${until}, attempts = attempts + 1
-        where id in (
-          select i.id from ${channelInbox} i
-          where i.status = 'pending' and (i.locked_until is null or i.locked_until < ${at})
-            and not exists (
-              select 1 from ${channelInbox} e
-              where e.status = 'pending' and e.channel = i.channel and e.external_id = i.external_id
-                and e.id < i.id)
-          order by i.id limit ${limit}
-          for update skip locked)
-        returning id, inbound, attempts`);
+      const at = now();
+      const until = new Date(now().getTime() + leaseMs);
       const items: InboxItem[] = [];
-      for (const row of rowsOf(result)) {
-        const r = claimedRow.parse(row);
+      for (const r of await repository.claim(limit, at, until)) {
         items.push({ id: r.id, inbound: channelInboundSchema.parse(r.inbound), attempts: r.attempts });
       }
       return items.sort((a, b) => a.id - b.id);
@@ -94,32 +70,19 @@ export function createChannelInbox(db: Db, now: () => Date = () => new Date()) {
       status: 'done' | 'unsupported' | 'failed',
       detail: { sessionId?: string; error?: string },
     ) {
-      await db
-        .update(channelInbox)
-        .set({
-          status,
-          processedAt: now(),
-          lockedUntil: null,
-          ...(detail.sessionId ? { sessionId: detail.sessionId } : {}),
-          ...(detail.error ? { lastError: detail.error.slice(0, 2000) } : {}),
-        })
-        .where(eq(channelInbox.id, item.id));
+      await repository.finish(item.id, {
+        status,
+        processedAt: now(),
+        ...(detail.sessionId ? { sessionId: detail.sessionId } : {}),
+        ...(detail.error ? { lastError: detail.error.slice(0, 2000) } : {}),
+      });
     },
 
     async retry(item: InboxItem, error: string, delayMs: number) {
-      await db
-        .update(channelInbox)
-        .set({ lastError: error.slice(0, 2000), lockedUntil: new Date(now().getTime() + delayMs) })
-        .where(and(eq(channelInbox.id, item.id), eq(channelInbox.status, 'pending')));
+      await repository.postpone(item.id, error.slice(0, 2000), new Date(now().getTime() + delayMs));
     },
 
-    async pendingCount(): Promise<number> {
-      const [row] = await db
-        .select({ n: sql<number>`count(*)::int` })
-        .from(channelInbox)
-        .where(eq(channelInbox.status, 'pending'));
-      return row?.n ?? 0;
-    },
+    pendingCount: (): Promise<number> => repository.pendingCount(),
   };
 }
 

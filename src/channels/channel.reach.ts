@@ -1,8 +1,8 @@
 // What operators are told about reaching a channel visitor: the channel they wrote from and, when the last
 // delivery failed for good after the visitor's last message, why — in words, not codes.
 import type { ChatMessage } from '../engine/turn.types.ts';
+import type { ChannelMessages } from '../storage/channel-messages.repository.ts';
 import type { ChannelSessionsRepository } from '../storage/channel-sessions.repository.ts';
-import type { ChannelMessages } from './channel-messages.repo.ts';
 import { ZOBOT_NO_PUSH_CODE } from './salesiq/zobot.channel.ts';
 import { WINDOW_CLOSED_CODE } from './whatsapp/whatsapp.client.ts';
 

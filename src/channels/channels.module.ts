@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../config/env.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Route } from '../server/route.table.ts';
-import type { Db } from '../storage/database.ts';
+import type { ChannelInboxRepository } from '../storage/channel-inbox.repository.ts';
+import type { ChannelMessages } from '../storage/channel-messages.repository.ts';
 import type { ChannelConversations } from './channel.conversations.ts';
 import {
   createChannelInbox,
@@ -15,7 +16,6 @@ import {
 } from './channel.inbox.ts';
 import { UNSUPPORTED_REPLY } from './channel.ingest.ts';
 import type { ChannelName, VisitorChannel } from './channel.port.ts';
-import { createChannelMessages } from './channel-messages.repo.ts';
 import type { ChannelsEnvConfig } from './channels.env.ts';
 import { createEvolutionChannel } from './evolution/evolution.channel.ts';
 import { createEvolutionClient } from './evolution/evolution.client.ts';
@@ -30,7 +30,8 @@ import { whatsAppContactRoutes } from './whatsapp/whatsapp-contacts.routes.ts';
 
 export interface ChannelsModuleOptions {
   config: ChannelsEnvConfig;
-  db: Db;
+  messages: ChannelMessages;
+  inboxRecords: ChannelInboxRepository;
   logger: Logger;
   now?: () => Date;
   inbox?: { pollMs?: number; baseBackoffMs?: number; maxBackoffMs?: number; leaseMs?: number };
@@ -49,10 +50,9 @@ export interface ChannelWebhookDeps {
  * which hand messages to the engine, are attached once the engine exists.
  */
 export function createChannelsModule(options: ChannelsModuleOptions) {
-  const { config, db, logger } = options;
+  const { config, logger, messages } = options;
   const now = options.now ?? (() => new Date());
-  const messages = createChannelMessages(db, now);
-  const inbox = createChannelInbox(db, now);
+  const inbox = createChannelInbox(options.inboxRecords, now);
   const adapters = new Map<ChannelName, VisitorChannel>();
 
   if (config.whatsapp) {

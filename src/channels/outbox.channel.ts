@@ -2,6 +2,7 @@
 // (WhatsApp Cloud, Evolution): each transcript message becomes one or more vendor messages ("parts"), and
 // each part is recorded when sent, so a redelivered effect sends only the parts that did not go out.
 
+import type { ChannelMessages } from '../storage/channel-messages.repository.ts';
 import type {
   ChannelAddress,
   ChannelDelivery,
@@ -9,7 +10,6 @@ import type {
   OutboundMessage,
   VisitorChannel,
 } from './channel.port.ts';
-import type { ChannelMessages } from './channel-messages.repo.ts';
 
 /** What a vendor's send API answers for one part. */
 export type VendorSend =

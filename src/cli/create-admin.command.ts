@@ -5,6 +5,7 @@ import { parseEnv } from '../config/env.ts';
 import { createOperatorDirectory } from '../server/auth.operators.ts';
 import { passwordProblem } from '../server/auth.password.ts';
 import { openDatabase } from '../storage/database.ts';
+import { createOperatorsRepository } from '../storage/operators.repository.ts';
 import { runningServer } from './local-admin.client.ts';
 
 export const CREATE_ADMIN_USAGE = `usage: switchboard create-admin --email EMAIL [--name NAME] (--password-stdin | --password PASSWORD)
@@ -85,7 +86,7 @@ export async function createAdminCommand(args: string[]): Promise<void> {
     owner: 'create-admin',
   });
   try {
-    const directory = createOperatorDirectory(database.db, {
+    const directory = createOperatorDirectory(createOperatorsRepository(database.db), {
       tokenTtlSeconds: config.operators.tokenTtlSeconds,
       now: () => new Date(),
     });

@@ -7,7 +7,10 @@ import type { Knowledge } from '../content/knowledge.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Realtime } from '../engine/realtime.port.ts';
 import type { Route } from '../server/route.table.ts';
+import type { CallbacksRepository } from '../storage/callbacks.repository.ts';
 import type { Db } from '../storage/database.ts';
+import type { DeskInboxRepository } from '../storage/desk-inbox.repository.ts';
+import type { HandoffRecordsRepository } from '../storage/handoff-records.repository.ts';
 import type { RedisClient } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { CrmPort } from './crm.port.ts';
@@ -57,6 +60,9 @@ export interface HandoffModuleOverrides {
 export interface HandoffModuleOptions {
   config: HandoffEnvConfig;
   db: Db;
+  handoffRecords: HandoffRecordsRepository;
+  deskInbox: DeskInboxRepository;
+  callbacks: CallbacksRepository;
   /** The engine, built before this module: its commits reach the effect worker through commit signals. */
   engine: Pick<Engine, 'view' | 'handle'>;
   store: Pick<SessionStore, 'trace'>;
@@ -204,7 +210,11 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     crm = createHubSpotCrm(createHubSpotClient({ ...config.hubspot, timeoutMs }));
     targets.hubspot = createCrmTarget(crm);
   }
-  const records = createHandoffRecords(options.db, options.now);
+  const records = createHandoffRecords({
+    repository: options.handoffRecords,
+    callbacks: options.callbacks,
+    now: options.now,
+  });
   const routes: Route[] = [];
   if (config.slack && routing.slack) {
     const slackConfig = routing.slack;
@@ -252,6 +262,7 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
   const { ingestDeskEvent } = createDeskIngest({ engine: options.engine, records, now: options.now });
   const desks = createDeskModule({
     db: options.db,
+    inbox: options.deskInbox,
     webhooks: config.webhooks,
     ...(config.slack?.signingSecret ? { slackSigningSecret: config.slack.signingSecret } : {}),
     clients: {

@@ -1,19 +1,15 @@
-// The handoff's durable record in Postgres: one `escalations` row per handoff (keyed by the effect's
-// idempotency key, carrying the frozen packet), one `escalation_integrations` row per (handoff, target)
-// saying whether that delivery happened (and its external id), and the `support_tickets` row of a ticket.
-// These rows are what makes a retried or re-run effect skip work that is already done.
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+// The handoff's durable record: one `escalations` row per handoff (keyed by the effect's idempotency key,
+// carrying the frozen packet), one `escalation_integrations` row per (handoff, target) saying whether that
+// delivery happened (and its external id), and the `support_tickets` row of a ticket. These rows are what
+// makes a retried or re-run effect skip work that is already done; the statements are in
+// src/storage/handoff-records.repository.ts.
 import { z } from 'zod';
-import { createCallbacksRepository } from '../storage/callbacks.repository.ts';
-import type { Db } from '../storage/database.ts';
-import {
-  type ESCALATION_STATUSES,
-  escalationIntegrations,
-  escalations,
-  supportTickets,
-  type TICKET_STATUSES,
-} from '../storage/schema/index.ts';
+import type { CallbacksRepository } from '../storage/callbacks.repository.ts';
+import type {
+  EscalationStatusChange,
+  HandoffRecordsRepository,
+} from '../storage/handoff-records.repository.ts';
+import type { ESCALATION_STATUSES, TICKET_STATUSES } from '../storage/schema/index.ts';
 import { callbackWindow } from './callback.window.ts';
 import type { DeskTicketStatus } from './desk-event.port.ts';
 import type { TargetName } from './handoff.target.ts';
@@ -60,22 +56,21 @@ const ALLOWED_FROM: Record<EscalationStatus, Array<(typeof ESCALATION_STATUSES)[
 
 const metadataSchema = z.object({ inDoubt: z.boolean().optional() }).passthrough();
 
-export function createHandoffRecords(db: Db, now: () => Date) {
-  const callbackList = createCallbacksRepository(db, now);
+export interface HandoffRecordsDeps {
+  repository: HandoffRecordsRepository;
+  callbacks: Pick<CallbacksRepository, 'schedule'>;
+  now: () => Date;
+}
+
+export function createHandoffRecords({ repository, callbacks, now }: HandoffRecordsDeps) {
   async function findEscalation(handoffKey: string): Promise<EscalationRecord | null> {
-    const [row] = await db
-      .select({ id: escalations.id, status: escalations.status, packet: escalations.packet })
-      .from(escalations)
-      .where(eq(escalations.idempotencyKey, handoffKey));
+    const row = await repository.escalationByKey(handoffKey);
     if (!row) return null;
     return { id: row.id, status: row.status, packet: handoffPacketSchema.parse(row.packet) };
   }
 
   async function integration(key: string, target: TargetName): Promise<IntegrationRecord | null> {
-    const [row] = await db
-      .select()
-      .from(escalationIntegrations)
-      .where(and(eq(escalationIntegrations.idempotencyKey, key), eq(escalationIntegrations.target, target)));
+    const row = await repository.integration(key, target);
     if (!row) return null;
     return {
       status: deliveryStatus(row.status),
@@ -87,39 +82,31 @@ export function createHandoffRecords(db: Db, now: () => Date) {
     };
   }
 
-  const patchMetadata = (patch: Record<string, unknown>) =>
-    sql`${escalationIntegrations.metadata} || ${JSON.stringify(patch)}::jsonb`;
-
   return {
     findEscalation,
     integration,
 
     /** Inserts the escalation with its packet unless it exists; returns whichever row won. */
     async ensureEscalation(packet: HandoffPacket): Promise<EscalationRecord> {
-      await db
-        .insert(escalations)
-        .values({
-          conversationId: packet.sessionId,
-          segment: packet.segment,
-          channel: packet.channel,
-          sourceType: packet.source?.type ?? 'web',
-          sourcePhoneNumber: packet.source?.phone ?? null,
-          summary: summaryText(packet),
-          subject: packet.subject,
-          category: packet.category,
-          priority: packet.priority,
-          triggers: packet.triggers,
-          aiConfidence: packet.aiConfidence,
-          customerSentiment: packet.sentiment.label,
-          sentimentScore: packet.sentiment.score,
-          journeyStage: packet.journeyStage,
-          keywords: packet.keywords,
-          status: 'queued',
-          idempotencyKey: packet.handoffKey,
-          packet,
-          createdAt: now(),
-        })
-        .onConflictDoNothing({ target: escalations.idempotencyKey });
+      await repository.insertEscalation({
+        conversationId: packet.sessionId,
+        segment: packet.segment,
+        channel: packet.channel,
+        sourceType: packet.source?.type ?? 'web',
+        sourcePhoneNumber: packet.source?.phone ?? null,
+        summary: summaryText(packet),
+        subject: packet.subject,
+        category: packet.category,
+        priority: packet.priority,
+        triggers: packet.triggers,
+        aiConfidence: packet.aiConfidence,
+        customerSentiment: packet.sentiment.label,
+        sentimentScore: packet.sentiment.score,
+        journeyStage: packet.journeyStage,
+        keywords: packet.keywords,
+        idempotencyKey: packet.handoffKey,
+        packet,
+      });
       const row = await findEscalation(packet.handoffKey);
       if (!row) throw new Error(`escalation ${packet.handoffKey} vanished right after its insert`);
       return row;
@@ -127,56 +114,22 @@ export function createHandoffRecords(db: Db, now: () => Date) {
 
     /** Marks an attempt as started: until its outcome is recorded, it counts as "in doubt". */
     async beginAttempt(key: string, target: TargetName, escalation: { id: string; conversationId: string }) {
-      await db
-        .insert(escalationIntegrations)
-        .values({
-          escalationId: escalation.id,
-          conversationId: escalation.conversationId,
-          target,
-          status: 'pending',
-          attempts: 1,
-          metadata: { inDoubt: true },
-          idempotencyKey: key,
-          createdAt: now(),
-          updatedAt: now(),
-        })
-        .onConflictDoUpdate({
-          target: [escalationIntegrations.idempotencyKey, escalationIntegrations.target],
-          set: {
-            attempts: sql`${escalationIntegrations.attempts} + 1`,
-            metadata: patchMetadata({ inDoubt: true }),
-            updatedAt: now(),
-          },
-        });
+      await repository.beginAttempt(key, target, escalation);
     },
 
     async recordOutcome(key: string, target: TargetName, result: DeliveryResult) {
-      const where = and(
-        eq(escalationIntegrations.idempotencyKey, key),
-        eq(escalationIntegrations.target, target),
-      );
       if (result.outcome === 'delivered') {
-        await db
-          .update(escalationIntegrations)
-          .set({
-            status: 'delivered',
-            externalId: result.externalId,
-            externalUrl: result.externalUrl ?? null,
-            lastError: null,
-            metadata: patchMetadata({ ...result.metadata, inDoubt: false }),
-            updatedAt: now(),
-          })
-          .where(where);
+        await repository.markDelivered(key, target, {
+          externalId: result.externalId,
+          externalUrl: result.externalUrl ?? null,
+          metadata: { ...result.metadata, inDoubt: false },
+        });
       } else {
-        await db
-          .update(escalationIntegrations)
-          .set({
-            status: result.outcome === 'failed' ? 'failed' : 'pending',
-            lastError: result.error.slice(0, 2000),
-            metadata: patchMetadata({ inDoubt: result.outcome === 'retry' && result.inDoubt }),
-            updatedAt: now(),
-          })
-          .where(where);
+        await repository.markUndelivered(key, target, {
+          status: result.outcome === 'failed' ? 'failed' : 'pending',
+          lastError: result.error.slice(0, 2000),
+          inDoubt: result.outcome === 'retry' && result.inDoubt,
+        });
       }
     },
 
@@ -188,37 +141,18 @@ export function createHandoffRecords(db: Db, now: () => Date) {
       externalId: string,
       metadata: Record<string, unknown> = {},
     ) {
-      await db
-        .insert(escalationIntegrations)
-        .values({
-          escalationId: escalation.id,
-          conversationId: escalation.conversationId,
-          target,
-          externalId,
-          status: 'delivered',
-          attempts: 1,
-          metadata,
-          idempotencyKey: key,
-          createdAt: now(),
-          updatedAt: now(),
-        })
-        .onConflictDoNothing();
+      await repository.insertDelivered(key, target, escalation, externalId, metadata);
     },
 
     /** The worker gave up: whatever is not delivered for this handoff is failed for good. */
     async failUndelivered(key: string, error: string) {
-      await db
-        .update(escalationIntegrations)
-        .set({ status: 'failed', lastError: error.slice(0, 2000), updatedAt: now() })
-        .where(
-          and(eq(escalationIntegrations.idempotencyKey, key), eq(escalationIntegrations.status, 'pending')),
-        );
+      await repository.failPending(key, error.slice(0, 2000));
     },
 
     /** The callbacks row of a callback handoff (one per handoff), due when the visitor's window opens. */
     async scheduleCallback(packet: HandoffPacket, escalationId: string) {
       const window = callbackWindow(packet.visitor.callbackWindow, new Date(packet.createdAt));
-      return callbackList.schedule({
+      return callbacks.schedule({
         sessionId: packet.sessionId,
         escalationId,
         idempotencyKey: packet.handoffKey,
@@ -238,42 +172,32 @@ export function createHandoffRecords(db: Db, now: () => Date) {
     /** The support_tickets row of a ticket handoff (exactly one per handoff, whatever the helpdesk does). */
     async ensureSupportTicket(packet: HandoffPacket): Promise<{ ticketNumber: string }> {
       if (!packet.ticketNumber) throw new Error(`ticket handoff ${packet.handoffKey} has no ticket number`);
-      await db
-        .insert(supportTickets)
-        .values({
-          ticketNumber: packet.ticketNumber,
-          customerEmail: packet.visitor.email ?? null,
-          sessionId: packet.sessionId,
-          sourceType: packet.source?.type ?? 'web',
-          sourceReferenceId: packet.source?.externalId ?? packet.sessionId,
-          sourcePhoneNumber: packet.source?.phone ?? packet.visitor.phone ?? null,
-          subject: packet.subject,
-          description: packet.visitor.description ?? summaryText(packet),
-          escalationReason: packet.reason,
-          escalationCategory: packet.category,
-          priority: packet.priority,
-          status: 'open',
-          botDetectedSentiment: packet.sentiment.label,
-          customerJourneyStage: packet.journeyStage,
-          metadata: {
-            summary: summaryText(packet),
-            lastMessages: packet.summary,
-            keywords: packet.keywords,
-            triggers: packet.triggers,
-            statePath: packet.statePath,
-            stepsTried: packet.stepsTried,
-            botConfidence: packet.aiConfidence,
-            sentimentScore: packet.sentiment.score,
-          },
-          idempotencyKey: packet.handoffKey,
-          createdAt: now(),
-          updatedAt: now(),
-        })
-        .onConflictDoNothing({ target: supportTickets.idempotencyKey });
-      const [row] = await db
-        .select({ ticketNumber: supportTickets.ticketNumber })
-        .from(supportTickets)
-        .where(eq(supportTickets.idempotencyKey, packet.handoffKey));
+      const row = await repository.ensureSupportTicket({
+        ticketNumber: packet.ticketNumber,
+        customerEmail: packet.visitor.email ?? null,
+        sessionId: packet.sessionId,
+        sourceType: packet.source?.type ?? 'web',
+        sourceReferenceId: packet.source?.externalId ?? packet.sessionId,
+        sourcePhoneNumber: packet.source?.phone ?? packet.visitor.phone ?? null,
+        subject: packet.subject,
+        description: packet.visitor.description ?? summaryText(packet),
+        escalationReason: packet.reason,
+        escalationCategory: packet.category,
+        priority: packet.priority,
+        botDetectedSentiment: packet.sentiment.label,
+        customerJourneyStage: packet.journeyStage,
+        metadata: {
+          summary: summaryText(packet),
+          lastMessages: packet.summary,
+          keywords: packet.keywords,
+          triggers: packet.triggers,
+          statePath: packet.statePath,
+          stepsTried: packet.stepsTried,
+          botConfidence: packet.aiConfidence,
+          sentimentScore: packet.sentiment.score,
+        },
+        idempotencyKey: packet.handoffKey,
+      });
       if (!row)
         throw new Error(`support ticket ${packet.ticketNumber} was not recorded (number already taken?)`);
       return row;
@@ -285,23 +209,18 @@ export function createHandoffRecords(db: Db, now: () => Date) {
       status: EscalationStatus,
       details: { at: Date; agentId?: string; notes?: string; resolutionCategory?: string },
     ): Promise<boolean> {
-      const set: PgUpdateSetSource<typeof escalations> = { status };
+      const change: EscalationStatusChange = { status };
       if (status === 'assigned') {
-        set.assignedAt = details.at;
-        if (details.agentId) set.assignedTo = details.agentId;
+        change.assignedAt = details.at;
+        if (details.agentId) change.assignedTo = details.agentId;
       }
       if (status === 'resolved') {
-        set.resolvedAt = details.at;
-        if (details.agentId) set.assignedTo = sql`coalesce(${escalations.assignedTo}, ${details.agentId})`;
-        if (details.notes !== undefined) set.resolutionSummary = details.notes;
-        if (details.resolutionCategory !== undefined) set.resolutionCategory = details.resolutionCategory;
+        change.resolvedAt = details.at;
+        if (details.agentId) change.assignedToIfUnset = details.agentId;
+        if (details.notes !== undefined) change.resolutionSummary = details.notes;
+        if (details.resolutionCategory !== undefined) change.resolutionCategory = details.resolutionCategory;
       }
-      const changed = await db
-        .update(escalations)
-        .set(set)
-        .where(and(eq(escalations.idempotencyKey, key), inArray(escalations.status, ALLOWED_FROM[status])))
-        .returning({ id: escalations.id });
-      return changed.length > 0;
+      return repository.changeEscalationStatus(key, change, ALLOWED_FROM[status]);
     },
 
     /** The handoff a desk's conversation / ticket belongs to: the session and the handoff key. */
@@ -309,44 +228,22 @@ export function createHandoffRecords(db: Db, now: () => Date) {
       target: TargetName,
       externalId: string,
     ): Promise<{ sessionId: string; handoffKey: string } | null> {
-      const [row] = await db
-        .select({
-          sessionId: escalationIntegrations.conversationId,
-          key: escalationIntegrations.idempotencyKey,
-        })
-        .from(escalationIntegrations)
-        .where(
-          and(eq(escalationIntegrations.target, target), eq(escalationIntegrations.externalId, externalId)),
-        )
-        .orderBy(desc(escalationIntegrations.createdAt))
-        .limit(1);
+      const row = await repository.byExternalId(target, externalId);
       return row ? { sessionId: row.sessionId, handoffKey: row.key } : null;
     },
 
     /** Our ticket follows the desk's status (a redelivered change sets the same value again). */
     async setTicketStatus(key: string, status: DeskTicketStatus, at: Date): Promise<boolean> {
       const ours = TICKET_STATUS_OF[status];
-      const changed = await db
-        .update(supportTickets)
-        .set({
-          status: ours,
-          updatedAt: at,
-          ...(ours === 'resolved' || ours === 'closed' ? { resolvedAt: at } : {}),
-        })
-        .where(eq(supportTickets.idempotencyKey, key))
-        .returning({ id: supportTickets.id });
-      return changed.length > 0;
+      return repository.setTicketStatus(key, {
+        status: ours,
+        updatedAt: at,
+        ...(ours === 'resolved' || ours === 'closed' ? { resolvedAt: at } : {}),
+      });
     },
 
     /** The first operator reply sets first_response_at; later ones leave it alone. */
-    async setFirstResponse(key: string, at: Date): Promise<boolean> {
-      const changed = await db
-        .update(escalations)
-        .set({ firstResponseAt: at })
-        .where(and(eq(escalations.idempotencyKey, key), isNull(escalations.firstResponseAt)))
-        .returning({ id: escalations.id });
-      return changed.length > 0;
-    },
+    setFirstResponse: (key: string, at: Date): Promise<boolean> => repository.setFirstResponse(key, at),
   };
 }
 

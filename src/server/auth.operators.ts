@@ -1,12 +1,14 @@
 // Operator accounts and their bearer tokens, in Postgres (`operators`, `operator_tokens`). Tokens are 32
 // random bytes given to the client once; only their sha256 is stored, with an expiry.
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, eq, gt, isNull, lt, ne } from 'drizzle-orm';
-import type { Db } from '../storage/database.ts';
-import { type OPERATOR_ROLES, operators, operatorTokens } from '../storage/schema/index.ts';
+import type {
+  OperatorRecord,
+  OperatorRecordRole,
+  OperatorsRepository,
+} from '../storage/operators.repository.ts';
 import { dummyHash, hashPassword, verifyPassword } from './auth.password.ts';
 
-export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+export type OperatorRole = OperatorRecordRole;
 
 export interface Operator {
   id: string;
@@ -34,8 +36,7 @@ export function isUniqueViolation(error: unknown): boolean {
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
 
-type Row = typeof operators.$inferSelect;
-const toOperator = (row: Row): Operator => ({
+const toOperator = (row: OperatorRecord): Operator => ({
   id: row.id,
   email: row.email,
   displayName: row.displayName,
@@ -50,23 +51,21 @@ export interface OperatorDirectoryOptions {
 
 export type OperatorDirectory = ReturnType<typeof createOperatorDirectory>;
 
-export function createOperatorDirectory(db: Db, options: OperatorDirectoryOptions) {
+const isOperatorId = (id: string) => /^[0-9a-f-]{36}$/i.test(id);
+
+export function createOperatorDirectory(repository: OperatorsRepository, options: OperatorDirectoryOptions) {
   async function create(
     input: NewOperator,
   ): Promise<{ outcome: 'created'; operator: Operator } | { outcome: 'email_taken' }> {
     const passwordHash = await hashPassword(input.password);
     try {
-      const [row] = await db
-        .insert(operators)
-        .values({
-          email: normalizeEmail(input.email),
-          displayName: input.displayName.trim(),
-          role: input.role,
-          passwordHash,
-          createdAt: options.now(),
-        })
-        .returning();
-      if (!row) throw new Error('insert returned no row');
+      const row = await repository.insert({
+        email: normalizeEmail(input.email),
+        displayName: input.displayName.trim(),
+        role: input.role,
+        passwordHash,
+        createdAt: options.now(),
+      });
       return { outcome: 'created', operator: toOperator(row) };
     } catch (error) {
       if (isUniqueViolation(error)) return { outcome: 'email_taken' };
@@ -75,31 +74,18 @@ export function createOperatorDirectory(db: Db, options: OperatorDirectoryOption
   }
 
   async function get(id: string): Promise<Operator | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    const [row] = await db
-      .select()
-      .from(operators)
-      .where(and(eq(operators.id, id), isNull(operators.disabledAt)))
-      .limit(1);
+    if (!isOperatorId(id)) return null;
+    const row = await repository.activeById(id);
     return row ? toOperator(row) : null;
   }
 
   async function list(): Promise<Operator[]> {
-    const rows = await db
-      .select()
-      .from(operators)
-      .where(isNull(operators.disabledAt))
-      .orderBy(asc(operators.displayName));
-    return rows.map(toOperator);
+    return (await repository.listActive()).map(toOperator);
   }
 
   /** The operator when the password matches; null otherwise, in the same time whether or not the e-mail exists. */
   async function checkPassword(email: string, password: string): Promise<Operator | null> {
-    const [row] = await db
-      .select()
-      .from(operators)
-      .where(eq(operators.email, normalizeEmail(email)))
-      .limit(1);
+    const row = await repository.byEmail(normalizeEmail(email));
     const ok = await verifyPassword(password, row?.passwordHash ?? (await dummyHash()));
     if (!row || !ok || row.disabledAt) return null;
     return toOperator(row);
@@ -109,89 +95,42 @@ export function createOperatorDirectory(db: Db, options: OperatorDirectoryOption
     const token = randomBytes(32).toString('base64url');
     const now = options.now();
     const expiresAt = new Date(now.getTime() + options.tokenTtlSeconds * 1000);
-    await db
-      .insert(operatorTokens)
-      .values({ tokenHash: tokenHash(token), operatorId, createdAt: now, expiresAt });
+    await repository.insertToken({ tokenHash: tokenHash(token), operatorId, createdAt: now, expiresAt });
     // Housekeeping: expired tokens of this operator are useless; drop them while we are here.
-    await db
-      .delete(operatorTokens)
-      .where(and(eq(operatorTokens.operatorId, operatorId), lt(operatorTokens.expiresAt, now)));
+    await repository.deleteExpiredTokens(operatorId, now);
     return { token, expiresAt: expiresAt.toISOString() };
   }
 
   async function authenticate(token: string): Promise<Operator | null> {
     if (token.length < 20 || token.length > 100) return null;
-    const [row] = await db
-      .select({ operator: operators })
-      .from(operatorTokens)
-      .innerJoin(operators, eq(operators.id, operatorTokens.operatorId))
-      .where(
-        and(
-          eq(operatorTokens.tokenHash, tokenHash(token)),
-          gt(operatorTokens.expiresAt, options.now()),
-          isNull(operators.disabledAt),
-        ),
-      )
-      .limit(1);
-    return row ? toOperator(row.operator) : null;
+    const row = await repository.activeByToken(tokenHash(token), options.now());
+    return row ? toOperator(row) : null;
   }
 
   async function revoke(token: string): Promise<void> {
-    await db.delete(operatorTokens).where(eq(operatorTokens.tokenHash, tokenHash(token)));
+    await repository.deleteToken(tokenHash(token));
   }
 
-  async function hasAdmin(): Promise<boolean> {
-    const rows = await db
-      .select({ id: operators.id })
-      .from(operators)
-      .where(and(eq(operators.role, 'admin'), isNull(operators.disabledAt)))
-      .limit(1);
-    return rows.length > 0;
-  }
+  const hasAdmin = (): Promise<boolean> => repository.activeAdminExists();
 
   /** The operator's id, role and whether they are active; null for no such account. */
   async function account(id: string): Promise<{ id: string; role: OperatorRole; active: boolean } | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    const [row] = await db
-      .select({ id: operators.id, role: operators.role, disabledAt: operators.disabledAt })
-      .from(operators)
-      .where(eq(operators.id, id))
-      .limit(1);
+    if (!isOperatorId(id)) return null;
+    const row = await repository.byId(id);
     return row ? { id: row.id, role: row.role, active: row.disabledAt === null } : null;
   }
 
   /** Whether an active admin other than `id` exists: the last admin is never demoted or deactivated. */
-  async function hasOtherAdmin(id: string): Promise<boolean> {
-    const rows = await db
-      .select({ id: operators.id })
-      .from(operators)
-      .where(and(eq(operators.role, 'admin'), isNull(operators.disabledAt), ne(operators.id, id)))
-      .limit(1);
-    return rows.length > 0;
-  }
+  const hasOtherAdmin = (id: string): Promise<boolean> => repository.activeAdminExists(id);
 
-  async function setRole(id: string, role: OperatorRole): Promise<void> {
-    await db.update(operators).set({ role }).where(eq(operators.id, id));
-  }
+  const setRole = (id: string, role: OperatorRole): Promise<void> => repository.setRole(id, role);
 
   /** No login from now on and every token revoked: the next request with one answers 401. */
-  async function deactivate(id: string): Promise<void> {
-    await db.transaction(async (tx) => {
-      await tx
-        .update(operators)
-        .set({ disabledAt: options.now(), availability: 'offline', presentUntil: null })
-        .where(and(eq(operators.id, id), isNull(operators.disabledAt)));
-      await tx.delete(operatorTokens).where(eq(operatorTokens.operatorId, id));
-    });
-  }
+  const deactivate = (id: string): Promise<void> => repository.disable(id, options.now());
 
   /** A new password (already checked against the rules); the operator's tokens are revoked with the old one. */
   async function setPassword(id: string, password: string): Promise<void> {
-    const passwordHash = await hashPassword(password);
-    await db.transaction(async (tx) => {
-      await tx.update(operators).set({ passwordHash }).where(eq(operators.id, id));
-      await tx.delete(operatorTokens).where(eq(operatorTokens.operatorId, id));
-    });
+    await repository.setPasswordHash(id, await hashPassword(password));
   }
 
   return {

@@ -4,17 +4,15 @@
 // assign command as that agent, so the one policy decides: a chat somebody already holds is refused
 // (another agent) or a duplicate (the same agent, same idempotency key), never assigned twice.
 // Picks are kept (`auto_assign_picks`) so a chat offered again goes to the agent it was given to.
-import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { Engine } from '../engine/engine.ts';
-import type { Db } from '../storage/database.ts';
-import { rowsOf } from '../storage/pg-effect.log.ts';
-import { escalations } from '../storage/schema/index.ts';
+import type { AutoAssignRepository } from '../storage/auto-assign.repository.ts';
+import type { EscalationsRepository } from '../storage/escalations.repository.ts';
 import type { OperatorDirectory } from './auth.operators.ts';
 
 export interface AutoAssignOptions {
-  db: Db;
+  picks: AutoAssignRepository;
+  escalations: Pick<EscalationsRepository, 'waitingLiveChats'>;
   engine: Pick<Engine, 'handle'>;
   directory: Pick<OperatorDirectory, 'get'>;
   logger: Logger;
@@ -25,9 +23,6 @@ export interface AutoAssignOptions {
 
 export type AutoAssign = ReturnType<typeof createAutoAssign>;
 
-const pickedRow = z.object({ id: z.string() });
-/** One lock for all picks (an arbitrary constant: "auto-assign"). */
-const PICK_LOCK = 0x617574;
 /** A pick whose escalation never showed the assignment stops counting after this long. */
 const PICK_COUNTS_MS = 5 * 60_000;
 
@@ -37,7 +32,7 @@ export type Offered =
   | { outcome: 'refused'; reason: string };
 
 export function createAutoAssign(options: AutoAssignOptions) {
-  const { db, logger } = options;
+  const { picks, logger } = options;
 
   /**
    * The agent for the turn that queued this chat: the one already picked for it, or the next available
@@ -47,42 +42,17 @@ export function createAutoAssign(options: AutoAssignOptions) {
    */
   async function pickAgent(sessionId: string, turnKey: string): Promise<string | null> {
     const now = options.now();
-    const at = now.toISOString();
-    const recent = new Date(now.getTime() - PICK_COUNTS_MS).toISOString();
-    return db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${PICK_LOCK})`);
-      const [already] = rowsOf(
-        await tx.execute(sql`select agent_id as id from auto_assign_picks where turn_key = ${turnKey}`),
-      );
-      if (already) return pickedRow.parse(already).id;
-      const [row] = rowsOf(
-        await tx.execute(sql`
-          select o.id from operators o
-          where o.disabled_at is null
-            and o.availability = 'online'
-            and o.present_until > ${at}
-            and (select count(*) from escalations e
-                 where e.status = 'assigned' and e.assigned_to = o.id::text)
-              + (select count(*) from auto_assign_picks p
-                 where p.agent_id = o.id and p.picked_at > ${recent}
-                   and not exists (select 1 from escalations e
-                                   where e.idempotency_key like p.turn_key || ':%' and e.status <> 'queued'))
-              < coalesce(o.capacity, ${options.defaultCapacity})
-          order by o.last_auto_assigned_at asc nulls first, o.id
-          limit 1`),
-      );
-      if (!row) return null;
-      const { id } = pickedRow.parse(row);
-      await tx.execute(sql`update operators set last_auto_assigned_at = ${at} where id = ${id}`);
-      await tx.execute(sql`
-        insert into auto_assign_picks (turn_key, conversation_id, agent_id, picked_at)
-        values (${turnKey}, ${sessionId}, ${id}, ${at})`);
-      return id;
+    return picks.pick({
+      sessionId,
+      turnKey,
+      at: now,
+      countPicksSince: new Date(now.getTime() - PICK_COUNTS_MS),
+      defaultCapacity: options.defaultCapacity,
     });
   }
 
   async function forget(turnKey: string) {
-    await db.execute(sql`delete from auto_assign_picks where turn_key = ${turnKey}`);
+    await picks.forget(turnKey);
   }
 
   /**
@@ -117,12 +87,7 @@ export function createAutoAssign(options: AutoAssignOptions) {
 
   /** Chats still waiting (an agent came online, or one has room again): oldest first, until nobody has room. */
   async function drain(limit = 20): Promise<number> {
-    const waiting = await db
-      .select({ conversationId: escalations.conversationId, key: escalations.idempotencyKey })
-      .from(escalations)
-      .where(and(eq(escalations.status, 'queued'), eq(escalations.channel, 'instant_chat')))
-      .orderBy(asc(escalations.createdAt))
-      .limit(limit);
+    const waiting = await options.escalations.waitingLiveChats(limit);
     let assigned = 0;
     for (const w of waiting) {
       // The escalation's key is the queuing turn's effect key, `<session>:<seq>:<index>`.

@@ -7,7 +7,10 @@ import type { Config } from '../config/env.ts';
 import type { EffectHandler } from '../engine/effect.worker.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Realtime } from '../engine/realtime.port.ts';
+import type { AutoAssignRepository } from '../storage/auto-assign.repository.ts';
 import type { Db } from '../storage/database.ts';
+import type { EscalationsRepository } from '../storage/escalations.repository.ts';
+import type { OperatorPresenceRepository } from '../storage/operator-presence.repository.ts';
 import type { OperatorDirectory } from './auth.operators.ts';
 import { createAutoAssign } from './auto-assign.ts';
 import { createCannedReplies } from './canned-replies.repository.ts';
@@ -21,6 +24,9 @@ import { teamRoutes } from './team.routes.ts';
 export interface OperatorToolsDeps {
   config: Config;
   db: Db;
+  escalations: EscalationsRepository;
+  presence: OperatorPresenceRepository;
+  autoAssignPicks: AutoAssignRepository;
   /** Reached only when a request or an effect runs (the engine is built after the effect handlers). */
   engine: Pick<Engine, 'view' | 'handle'>;
   directory: OperatorDirectory;
@@ -34,7 +40,8 @@ export function createOperatorToolsModule(deps: OperatorToolsDeps) {
   const logger = deps.logger.child({ component: 'operator-tools' });
   const settings = config.operators.autoAssign;
   const autoAssign = createAutoAssign({
-    db,
+    picks: deps.autoAssignPicks,
+    escalations: deps.escalations,
     engine: deps.engine,
     directory,
     logger,
@@ -44,7 +51,7 @@ export function createOperatorToolsModule(deps: OperatorToolsDeps) {
   const drain = async () => {
     if (settings.enabled) await autoAssign.drain();
   };
-  const presence = createPresence(db, {
+  const presence = createPresence(deps.presence, {
     now,
     graceMs: config.operators.offlineAfterMs,
     // Chats that waited while nobody had room: offered again every refresh (every process; the policy and

@@ -4,10 +4,10 @@
 
 import type { Logger } from 'pino';
 import { createChannelReach } from '../channels/channel.reach.ts';
-import { createChannelMessages } from '../channels/channel-messages.repo.ts';
 import type { Config } from '../config/env.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Realtime } from '../engine/realtime.port.ts';
+import type { ChannelMessages } from '../storage/channel-messages.repository.ts';
 import { createChannelSessionsRepository } from '../storage/channel-sessions.repository.ts';
 import type { Database } from '../storage/database.ts';
 import type { RedisClient } from '../storage/redis-client.ts';
@@ -36,6 +36,8 @@ export interface OperatorModuleDeps {
   queue: EscalationQueue;
   directory: OperatorDirectory;
   authors: MessageAuthors;
+  /** What the messaging channels sent (the reply box says whether a WhatsApp visitor can still be reached). */
+  channelMessages: ChannelMessages;
   /** Where the console stream reports an operator's open consoles (availability). */
   presence?: SseRoutesOptions['presence'];
   logger: Logger;
@@ -86,7 +88,7 @@ export async function createOperatorModule(deps: OperatorModuleDeps): Promise<Op
       maxMessageChars: config.server.maxMessageChars,
       reach: createChannelReach(
         createChannelSessionsRepository(deps.database.db, deps.now),
-        createChannelMessages(deps.database.db, deps.now),
+        deps.channelMessages,
       ),
     }),
     ...sseRoutes({

@@ -1,44 +1,20 @@
 // The escalation queue as the console reads it: rows of the `escalations` table (written by the handoff
 // effects), filtered, sorted by priority then waiting time, paged; and a visitor's place in that queue.
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  getTableName,
-  gte,
-  inArray,
-  isNotNull,
-  or,
-  type SQL,
-  sql,
-} from 'drizzle-orm';
 import { PRIORITIES, type Priority } from '../detection/detection.types.ts';
 import { deskSummary } from '../handoff/desk/desk.records.ts';
 import { deliveryStatus } from '../handoff/handoff.records.ts';
 import { targetLabel } from '../handoff/handoff.target.ts';
-import type { Db } from '../storage/database.ts';
-import { type ESCALATION_STATUSES, escalationIntegrations, escalations } from '../storage/schema/index.ts';
+import type {
+  EscalationFilter,
+  EscalationRecord,
+  EscalationRecordStatus,
+  EscalationsRepository,
+} from '../storage/escalations.repository.ts';
 
-export type EscalationStatus = (typeof ESCALATION_STATUSES)[number];
+export type EscalationStatus = EscalationRecordStatus;
 export type SlaSeconds = Record<Priority, number>;
 
-export interface QueueFilter {
-  status: EscalationStatus[];
-  priority: Priority[];
-  category: string[];
-  channel: string[];
-  /** Where the visitor wrote from (web, whatsapp, evolution, salesiq). */
-  source?: string[];
-  assignedTo?: string;
-  /** An agent's view (the read policy): the waiting items and their own, nothing a colleague holds. */
-  visibleTo?: string;
-  conversationId?: string;
-  q?: string;
-  page: number;
-  pageSize: number;
-}
+export type QueueFilter = EscalationFilter;
 
 /** Where one handoff went: the built-in console, a vendor (SalesIQ chat, Zendesk ticket …) or a record. */
 export interface DeliveryItem {
@@ -83,20 +59,6 @@ export interface EscalationItem {
   handledIn: string | null;
 }
 
-/** Higher number, more urgent: the sort key for "priority first". */
-const priorityRank = sql<number>`case ${escalations.priority} when 'urgent' then 4 when 'high' then 3 when 'medium' then 2 else 1 end`;
-
-/** The external live chat holding an escalation: a SalesIQ delivery that has not failed for good. */
-// The outer row's id is spelled out with its table: in a select list drizzle renders `${escalations.id}`
-// as a bare "id", which inside the subquery would mean the integration's own id.
-const escalationId = sql`${sql.identifier(getTableName(escalations))}.${sql.identifier('id')}`;
-const handledInSql = sql<string | null>`(select i.target from ${escalationIntegrations} i
-  where i.escalation_id = ${escalationId} and i.target in ('salesiq') and i.status in ('pending', 'delivered')
-  limit 1)`;
-
-/** Live chats our operators serve: the ones a visitor waits for in this console's queue. */
-const servedHere = sql`(${escalations.channel} = 'instant_chat' and ${handledInSql} is null)`;
-
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
 const asPriority = (p: string): Priority => (PRIORITIES.includes(p as Priority) ? (p as Priority) : 'low');
 
@@ -111,8 +73,11 @@ export function liveChatElsewhere(latest: EscalationItem | null): string | null 
   return latest.handledIn;
 }
 
-export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: () => Date }) {
-  function toItem(row: typeof escalations.$inferSelect, handledIn: string | null): EscalationItem {
+export function createEscalationQueue(
+  repository: EscalationsRepository,
+  options: { sla: SlaSeconds; now: () => Date },
+) {
+  function toItem(row: EscalationRecord, handledIn: string | null): EscalationItem {
     const priority = asPriority(row.priority);
     return {
       id: row.id,
@@ -142,50 +107,14 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
     };
   }
 
-  function where(f: QueueFilter): SQL | undefined {
-    const conditions: SQL[] = [];
-    if (f.status.length) conditions.push(inArray(escalations.status, f.status));
-    if (f.priority.length) conditions.push(inArray(escalations.priority, f.priority));
-    if (f.category.length) conditions.push(inArray(escalations.category, f.category));
-    if (f.channel.length) conditions.push(inArray(escalations.channel, f.channel));
-    if (f.source?.length) conditions.push(inArray(escalations.sourceType, f.source));
-    if (f.assignedTo) conditions.push(eq(escalations.assignedTo, f.assignedTo));
-    if (f.visibleTo) {
-      const visible = or(eq(escalations.status, 'queued'), eq(escalations.assignedTo, f.visibleTo));
-      if (visible) conditions.push(visible);
-    }
-    if (f.conversationId) conditions.push(eq(escalations.conversationId, f.conversationId));
-    if (f.q) {
-      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      conditions.push(
-        sql`(${escalations.summary} ilike ${like} or ${escalations.subject} ilike ${like} or ${escalations.conversationId} ilike ${like} or ${escalations.category} ilike ${like} or ${escalations.keywords}::text ilike ${like})`,
-      );
-    }
-    return conditions.length ? and(...conditions) : undefined;
-  }
-
   async function list(f: QueueFilter): Promise<{ items: EscalationItem[]; total: number }> {
-    const condition = where(f);
-    const [rows, totals] = await Promise.all([
-      db
-        .select({ row: escalations, handledIn: handledInSql })
-        .from(escalations)
-        .where(condition)
-        .orderBy(desc(priorityRank), asc(escalations.createdAt), asc(escalations.id))
-        .limit(f.pageSize)
-        .offset((f.page - 1) * f.pageSize),
-      db.select({ n: count() }).from(escalations).where(condition),
-    ]);
-    return { items: rows.map((r) => toItem(r.row, r.handledIn)), total: Number(totals[0]?.n ?? 0) };
+    const { rows, total } = await repository.list(f);
+    return { items: rows.map((r) => toItem(r.row, r.handledIn)), total };
   }
 
   /** Every escalation of one conversation, newest first. */
   async function ofConversation(conversationId: string): Promise<EscalationItem[]> {
-    const rows = await db
-      .select({ row: escalations, handledIn: handledInSql })
-      .from(escalations)
-      .where(eq(escalations.conversationId, conversationId))
-      .orderBy(desc(escalations.createdAt));
+    const rows = await repository.ofConversation(conversationId);
     return rows.map((r) => toItem(r.row, r.handledIn));
   }
 
@@ -199,42 +128,13 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
   async function position(
     conversationId: string,
   ): Promise<{ position: number; estimatedWaitSeconds: number | null } | null> {
-    const [mine] = await db
-      .select({ createdAt: escalations.createdAt, rank: priorityRank, id: escalations.id })
-      .from(escalations)
-      .where(
-        and(eq(escalations.conversationId, conversationId), eq(escalations.status, 'queued'), servedHere),
-      )
-      .orderBy(desc(escalations.createdAt))
-      .limit(1);
+    const mine = await repository.queuedLiveChat(conversationId);
     if (!mine) return null;
-    const [ahead] = await db
-      .select({ n: count() })
-      .from(escalations)
-      .where(
-        and(
-          eq(escalations.status, 'queued'),
-          servedHere,
-          sql`(${priorityRank} > ${mine.rank} or (${priorityRank} = ${mine.rank} and (${escalations.createdAt}, ${escalations.id}) < (${mine.createdAt}, ${mine.id})))`,
-        ),
-      );
+    const ahead = await repository.queuedLiveChatsAhead(mine);
     const since = new Date(options.now().getTime() - 24 * 3600 * 1000);
-    const recent = await db
-      .select({
-        waited: sql<number>`extract(epoch from (${escalations.assignedAt} - ${escalations.createdAt}))::float8`,
-      })
-      .from(escalations)
-      .where(
-        and(
-          isNotNull(escalations.assignedAt),
-          gte(escalations.createdAt, since),
-          eq(escalations.channel, 'instant_chat'),
-        ),
-      )
-      .orderBy(desc(escalations.assignedAt))
-      .limit(20);
-    const place = Number(ahead?.n ?? 0) + 1;
-    const waits = recent.map((r) => Number(r.waited)).filter((w) => Number.isFinite(w) && w >= 0);
+    const recent = await repository.recentLiveChatWaits(since, 20);
+    const place = ahead + 1;
+    const waits = recent.filter((w) => Number.isFinite(w) && w >= 0);
     const average = waits.length ? waits.reduce((a, b) => a + b, 0) / waits.length : null;
     return {
       position: place,
@@ -244,11 +144,7 @@ export function createEscalationQueue(db: Db, options: { sla: SlaSeconds; now: (
 
   /** Every delivery of the conversation's handoffs, oldest first. */
   async function deliveries(conversationId: string): Promise<DeliveryItem[]> {
-    const rows = await db
-      .select()
-      .from(escalationIntegrations)
-      .where(eq(escalationIntegrations.conversationId, conversationId))
-      .orderBy(asc(escalationIntegrations.createdAt), asc(escalationIntegrations.target));
+    const rows = await repository.deliveries(conversationId);
     return rows.map((row) => ({
       escalationId: row.escalationId,
       target: row.target,

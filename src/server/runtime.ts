@@ -39,16 +39,26 @@ import {
 import { createTicketNumberAllocator } from '../handoff/ticket-number.ts';
 import { createTicketThreadHandlers } from '../handoff/ticket-thread.handler.ts';
 import { qaRoutes } from '../qa/qa.routes.ts';
+import { createAutoAssignRepository } from '../storage/auto-assign.repository.ts';
+import { createCallbacksRepository } from '../storage/callbacks.repository.ts';
+import { createChannelInboxRepository } from '../storage/channel-inbox.repository.ts';
+import { createChannelMessages } from '../storage/channel-messages.repository.ts';
 import { createChannelSessionsRepository } from '../storage/channel-sessions.repository.ts';
 import { type Database, openDatabase, ping } from '../storage/database.ts';
+import { createDeskInboxRepository } from '../storage/desk-inbox.repository.ts';
 import type { EffectLog } from '../storage/effect.log.ts';
+import { createEscalationsRepository } from '../storage/escalations.repository.ts';
 import { createHandoffCountsRepository } from '../storage/handoff-counts.repository.ts';
+import { createHandoffRecordsRepository } from '../storage/handoff-records.repository.ts';
+import { createOperatorPresenceRepository } from '../storage/operator-presence.repository.ts';
+import { createOperatorsRepository } from '../storage/operators.repository.ts';
 import { createPgEffectLog } from '../storage/pg-effect.log.ts';
 import { createPgSessionStore } from '../storage/pg-session.store.ts';
 import { createPgTimerStore } from '../storage/pg-timer.store.ts';
 import { openRedisBackend } from '../storage/redis-backend.ts';
 import { createRedisConnection } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
+import { createTicketCountersRepository } from '../storage/ticket-counters.repository.ts';
 import { analyticsRoutes } from './analytics.routes.ts';
 import { createApp } from './app.ts';
 import { createOperatorDirectory } from './auth.operators.ts';
@@ -226,12 +236,14 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   });
   const detector = buildDetector(config, knowledge, metrics.instrumentClassifier(classifier), keywordConfig);
 
-  const allocateTicketNumber = createTicketNumberAllocator(database.db, now);
+  const allocateTicketNumber = createTicketNumberAllocator(createTicketCountersRepository(database.db), now);
   const channelSessions = createChannelSessionsRepository(database.db, now);
   // The configured channels (WhatsApp, Evolution, the Zobot); a test's own adapters replace them by name.
+  const channelMessages = createChannelMessages(database.db, now);
   const channelsModule = createChannelsModule({
     config: config.channels,
-    db: database.db,
+    messages: channelMessages,
+    inboxRecords: createChannelInboxRepository(database.db),
     logger: logger.child({ component: 'channels' }),
     now,
   });
@@ -245,8 +257,13 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ? { type: row.channel, externalId: row.externalId, ...(row.phone ? { phone: row.phone } : {}) }
       : { type: 'web' as const };
   };
-  const queue = createEscalationQueue(database.db, { sla: config.operators.firstResponseSla, now });
-  const directory = createOperatorDirectory(database.db, {
+  const escalationsRepository = createEscalationsRepository(database.db);
+  const operatorsRepository = createOperatorsRepository(database.db);
+  const queue = createEscalationQueue(escalationsRepository, {
+    sla: config.operators.firstResponseSla,
+    now,
+  });
+  const directory = createOperatorDirectory(operatorsRepository, {
     tokenTtlSeconds: config.operators.tokenTtlSeconds,
     now,
   });
@@ -297,6 +314,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const handoff = await createHandoffModule({
     config: config.handoff,
     db: database.db,
+    handoffRecords: createHandoffRecordsRepository(database.db, now),
+    deskInbox: createDeskInboxRepository(database.db),
+    callbacks: createCallbacksRepository(database.db, now),
     engine,
     store,
     knowledge,
@@ -313,6 +333,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const tools = createOperatorToolsModule({
     config,
     db: database.db,
+    escalations: escalationsRepository,
+    presence: createOperatorPresenceRepository(database.db),
+    autoAssignPicks: createAutoAssignRepository(database.db),
     engine,
     directory,
     realtime,
@@ -370,6 +393,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     queue,
     directory,
     authors,
+    channelMessages,
     presence: tools.presence,
     logger,
     now,

@@ -12,6 +12,7 @@ import {
   type InboxItem,
 } from '../../src/channels/channel.inbox.ts';
 import type { ChannelInbound } from '../../src/channels/channel.port.ts';
+import { createChannelInboxRepository } from '../../src/storage/channel-inbox.repository.ts';
 import { type Database, openDatabase } from '../../src/storage/database.ts';
 import { databaseUrl, freshPostgresDatabase, isCI } from '../support/servers.ts';
 
@@ -81,7 +82,7 @@ describe.each(backends)('channel inbox on %s', (_name, open) => {
 
   it('stores a redelivered message id once', async () => {
     {
-      const inbox = createChannelInbox(h.first.db);
+      const inbox = createChannelInbox(createChannelInboxRepository(h.first.db));
       expect(await inbox.accept(message('+9', 'wamid.1'))).toBe('stored');
       expect(await inbox.accept(message('+9', 'wamid.1'))).toBe('duplicate');
       expect(await inbox.pendingCount()).toBeGreaterThanOrEqual(1);
@@ -103,9 +104,19 @@ describe.each(backends)('channel inbox on %s', (_name, open) => {
         active.set(who, (active.get(who) ?? 1) - 1);
         return { outcome: 'done' as const };
       };
-      const a = createInboxProcessor({ inbox: createChannelInbox(h.first.db), handle, logger, pollMs: 10 });
-      const b = createInboxProcessor({ inbox: createChannelInbox(h.second.db), handle, logger, pollMs: 10 });
-      const inbox = createChannelInbox(h.first.db);
+      const a = createInboxProcessor({
+        inbox: createChannelInbox(createChannelInboxRepository(h.first.db)),
+        handle,
+        logger,
+        pollMs: 10,
+      });
+      const b = createInboxProcessor({
+        inbox: createChannelInbox(createChannelInboxRepository(h.second.db)),
+        handle,
+        logger,
+        pollMs: 10,
+      });
+      const inbox = createChannelInbox(createChannelInboxRepository(h.first.db));
       for (let i = 1; i <= 6; i++) {
         await inbox.accept(message('+11', `a${i}`));
         await inbox.accept(message('+12', `b${i}`));
@@ -123,7 +134,7 @@ describe.each(backends)('channel inbox on %s', (_name, open) => {
 
   it('retries a failing message before the next one of that person, and lets others through meanwhile', async () => {
     {
-      const inbox = createChannelInbox(h.first.db);
+      const inbox = createChannelInbox(createChannelInboxRepository(h.first.db));
       await inbox.accept(message('+21', 'x1'));
       await inbox.accept(message('+21', 'x2'));
       await inbox.accept(message('+22', 'y1'));

@@ -13,10 +13,10 @@ import type {
   VisitorChannel,
 } from '../../src/channels/channel.port.ts';
 import { CHANNEL_NAMES } from '../../src/channels/channel.port.ts';
-import { createChannelMessages } from '../../src/channels/channel-messages.repo.ts';
 import { webChannel } from '../../src/channels/web/web.channel.ts';
 import { createWhatsAppChannel } from '../../src/channels/whatsapp/whatsapp.channel.ts';
 import { createWhatsAppClient } from '../../src/channels/whatsapp/whatsapp.client.ts';
+import { createChannelMessages } from '../../src/storage/channel-messages.repository.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { startWhatsAppGraphFake, type WhatsAppGraphFake } from '../fakes/whatsapp-graph.fake.ts';
 import { startTestRuntime, startVisitor, type TestRuntime } from '../support/runtime.ts';

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { createHandoffRecords } from '../../src/handoff/handoff.records.ts';
 import { slackSignature } from '../../src/handoff/slack/slack.signature.ts';
 import { createMemoryTokenCache } from '../../src/handoff/zoho/memory-token.cache.ts';
+import { createCallbacksRepository } from '../../src/storage/callbacks.repository.ts';
+import { createHandoffRecordsRepository } from '../../src/storage/handoff-records.repository.ts';
 import { escalationIntegrations, escalations, supportTickets } from '../../src/storage/schema/index.ts';
 import { newOperator } from '../operator/operator.support.ts';
 import { api, startVisitor, type TestRuntime, type Visitor } from '../support/runtime.ts';
@@ -547,7 +549,12 @@ describe('tickets, callbacks and the built-in console', () => {
       .from(escalations)
       .where(eq(escalations.conversationId, visitor.sessionId));
     const key = row?.idempotencyKey ?? '';
-    const records = createHandoffRecords(db, () => new Date());
+    const now = () => new Date();
+    const records = createHandoffRecords({
+      repository: createHandoffRecordsRepository(db, now),
+      callbacks: createCallbacksRepository(db, now),
+      now,
+    });
     expect(
       await records.updateEscalationStatus(key, 'resolved', { at: new Date(), agentId: 'a1', notes: 'done' }),
     ).toBe(true);

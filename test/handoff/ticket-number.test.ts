@@ -5,15 +5,22 @@ import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createTicketNumberAllocator, formatTicketNumber } from '../../src/handoff/ticket-number.ts';
 import { type Database, openDatabase } from '../../src/storage/database.ts';
+import { createTicketCountersRepository } from '../../src/storage/ticket-counters.repository.ts';
 import { databaseUrl, freshPostgresDatabase } from '../support/servers.ts';
 import { freshDataDir } from '../support/templates.ts';
 
 async function fiftyAtOnce(database: Database) {
-  const allocate = createTicketNumberAllocator(database.db, () => new Date('2031-06-01T12:00:00Z'));
+  const allocate = createTicketNumberAllocator(
+    createTicketCountersRepository(database.db),
+    () => new Date('2031-06-01T12:00:00Z'),
+  );
   const numbers = await Promise.all(Array.from({ length: 50 }, () => allocate()));
   expect(new Set(numbers).size).toBe(50);
   expect([...numbers].sort()).toEqual(Array.from({ length: 50 }, (_, i) => formatTicketNumber(2031, i + 1)));
-  const nextYear = createTicketNumberAllocator(database.db, () => new Date('2032-01-01T00:00:01Z'));
+  const nextYear = createTicketNumberAllocator(
+    createTicketCountersRepository(database.db),
+    () => new Date('2032-01-01T00:00:01Z'),
+  );
   expect(await nextYear()).toBe('TKT-2032-0001');
   expect(await allocate()).toBe('TKT-2031-0051');
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminCommand } from '../../src/cli/create-admin.command.ts';
 import { createOperatorDirectory } from '../../src/server/auth.operators.ts';
 import { openDatabase } from '../../src/storage/database.ts';
+import { createOperatorsRepository } from '../../src/storage/operators.repository.ts';
 import { databaseUrl, freshPostgresDatabase } from '../support/servers.ts';
 import { freshDataDir } from '../support/templates.ts';
 
@@ -71,7 +72,10 @@ describe('switchboard create-admin', () => {
       dataDir: env.DATA_DIR ?? '',
     });
     try {
-      const directory = createOperatorDirectory(database.db, { tokenTtlSeconds: 60, now: () => new Date() });
+      const directory = createOperatorDirectory(createOperatorsRepository(database.db), {
+        tokenTtlSeconds: 60,
+        now: () => new Date(),
+      });
       const admin = await directory.checkPassword('root@example.com', 'a-very-long-password');
       expect(admin).toMatchObject({ role: 'admin', displayName: 'Root' });
       expect(await directory.checkPassword('root@example.com', 'a-very-long-password\n')).toBeNull();

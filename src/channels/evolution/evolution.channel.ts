@@ -1,8 +1,8 @@
 // Evolution API as a visitor channel: like WhatsApp Cloud, every outbound message goes out from the outbox,
 // part by part (outbox.channel.ts).
 
+import type { ChannelMessages } from '../../storage/channel-messages.repository.ts';
 import type { VisitorChannel } from '../channel.port.ts';
-import type { ChannelMessages } from '../channel-messages.repo.ts';
 import { createOutboxChannel } from '../outbox.channel.ts';
 import type { EvolutionClient } from './evolution.client.ts';
 import { toEvolutionTexts } from './evolution.mapping.ts';

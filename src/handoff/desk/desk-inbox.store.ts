@@ -1,11 +1,8 @@
 // The durable inbox of desk events (table desk_inbox): a webhook writes what it received and answers; a
 // worker claims rows with a lease (FOR UPDATE SKIP LOCKED, so several processes share the work) and marks
 // them done, ignored or failed. Writing is idempotent by (desk, event id): a replayed delivery is a no-op.
-import { and, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
-import type { Db } from '../../storage/database.ts';
-import { rowsOf } from '../../storage/pg-effect.log.ts';
-import { deskInbox } from '../../storage/schema/index.ts';
+// The statements are in src/storage/desk-inbox.repository.ts.
+import type { DeskInboxRepository } from '../../storage/desk-inbox.repository.ts';
 import type { DeskEvent } from '../desk-event.port.ts';
 import { deskEventSchema } from './desk-event.schema.ts';
 
@@ -15,52 +12,24 @@ export interface InboxItem {
   event: DeskEvent;
 }
 
-const claimedRow = z.object({
-  id: z.union([z.string(), z.number()]).transform(Number),
-  attempts: z.number(),
-  event: z.unknown(),
-});
-
-export function createDeskInbox(db: Db, now: () => Date) {
+export function createDeskInbox(repository: DeskInboxRepository, now: () => Date) {
   return {
     /** Writes the events; answers how many were new (the rest had been received before). */
     async accept(events: DeskEvent[]): Promise<{ accepted: number; duplicates: number }> {
       if (events.length === 0) return { accepted: 0, duplicates: 0 };
-      const at = now();
-      const inserted = await db
-        .insert(deskInbox)
-        .values(
-          events.map((e) => ({
-            desk: e.desk,
-            eventId: e.eventId,
-            externalId: e.externalId,
-            event: e,
-            status: 'pending' as const,
-            availableAt: at,
-            receivedAt: at,
-          })),
-        )
-        .onConflictDoNothing({ target: [deskInbox.desk, deskInbox.eventId] })
-        .returning({ id: deskInbox.id });
-      return { accepted: inserted.length, duplicates: events.length - inserted.length };
+      const accepted = await repository.insertPending(
+        events.map((e) => ({ desk: e.desk, eventId: e.eventId, externalId: e.externalId, event: e })),
+        now(),
+      );
+      return { accepted, duplicates: events.length - accepted };
     },
 
     /** Claims due rows, oldest first; a row whose lease ran out (a crashed worker) is claimed again. */
     async claim(limit: number, leaseMs: number): Promise<InboxItem[]> {
       const at = now();
-      const until = new Date(at.getTime() + leaseMs);
-      const result = await db.execute(sql`
-        update ${deskInbox} set locked_until = ${until.toISOString()}, attempts = attempts + 1
-        where id in (
-          select id from ${deskInbox}
-          where status = 'pending' and available_at <= ${at.toISOString()}
-            and (locked_until is null or locked_until < ${at.toISOString()})
-          order by id limit ${limit}
-          for update skip locked)
-        returning id, attempts, event`);
+      const rows = await repository.claim(limit, at, new Date(at.getTime() + leaseMs));
       const items: InboxItem[] = [];
-      for (const raw of rowsOf(result)) {
-        const row = claimedRow.parse(raw);
+      for (const row of rows) {
         const event = deskEventSchema.safeParse(row.event);
         if (event.success) items.push({ id: row.id, attempts: row.attempts, event: event.data });
         else await this.finish(row.id, 'failed', `unreadable event: ${event.error.message.slice(0, 500)}`);
@@ -69,30 +38,14 @@ export function createDeskInbox(db: Db, now: () => Date) {
     },
 
     async finish(id: number, status: 'done' | 'ignored' | 'failed', note: string | null = null) {
-      await db
-        .update(deskInbox)
-        .set({ status, note: note?.slice(0, 2000) ?? null, processedAt: now(), lockedUntil: null })
-        .where(eq(deskInbox.id, id));
+      await repository.finish(id, status, note?.slice(0, 2000) ?? null, now());
     },
 
     async retry(id: number, delayMs: number, note: string) {
-      await db
-        .update(deskInbox)
-        .set({
-          note: note.slice(0, 2000),
-          availableAt: new Date(now().getTime() + delayMs),
-          lockedUntil: null,
-        })
-        .where(and(eq(deskInbox.id, id), eq(deskInbox.status, 'pending')));
+      await repository.postpone(id, new Date(now().getTime() + delayMs), note.slice(0, 2000));
     },
 
-    async pendingCount(): Promise<number> {
-      const [row] = await db
-        .select({ n: sql<number>`count(*)::int` })
-        .from(deskInbox)
-        .where(eq(deskInbox.status, 'pending'));
-      return row?.n ?? 0;
-    },
+    pendingCount: (): Promise<number> => repository.pendingCount(),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Route } from '../../server/route.table.ts';
 import type { Db } from '../../storage/database.ts';
+import type { DeskInboxRepository } from '../../storage/desk-inbox.repository.ts';
 import type { DeskEvent } from '../desk-event.port.ts';
 import type { FreshdeskClient } from '../freshdesk/freshdesk.client.ts';
 import { parseFreshdeskWebhook } from '../freshdesk/freshdesk.events.ts';
@@ -41,6 +42,7 @@ export const DESK_WEBHOOK_PATHS = {
 
 export interface DeskModuleOptions {
   db: Db;
+  inbox: DeskInboxRepository;
   webhooks: DeskWebhookEnv;
   slackSigningSecret?: string;
   clients: { zendesk?: ZendeskClient; freshdesk?: FreshdeskClient; slack?: SlackClient };
@@ -55,7 +57,7 @@ export function createDeskModule(options: DeskModuleOptions) {
   const { db, webhooks, logger, now } = options;
   const log = logger.child({ component: 'desks' });
   const nowSeconds = options.nowSeconds ?? (() => Date.now() / 1000);
-  const inbox = createDeskInbox(db, now);
+  const inbox = createDeskInbox(options.inbox, now);
   const records = createDeskRecords(db, now);
   const slack = options.clients.slack;
   const names = new Map<string, string>();

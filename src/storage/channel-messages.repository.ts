@@ -2,13 +2,9 @@
 // a message already sent before sending (at least once from the outbox, but each part once), and the
 // vendor's status webhooks (sent → delivered → read, or failed) move a part's status forward only.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../storage/database.ts';
-import {
-  type CHANNEL_MESSAGE_STATUSES,
-  channelMessages,
-  channelStatusEvents,
-} from '../storage/schema/index.ts';
-import type { ChannelName } from './channel.port.ts';
+import type { ChannelName } from '../channels/channel.port.ts';
+import type { Db } from './database.ts';
+import { type CHANNEL_MESSAGE_STATUSES, channelMessages, channelStatusEvents } from './schema/index.ts';
 
 export type ChannelMessageStatus = (typeof CHANNEL_MESSAGE_STATUSES)[number];
 

@@ -1,0 +1,22 @@
+// One counter row per year (`ticket_counters`), bumped by a single upsert: Postgres locks the row for the
+// statement, so concurrent callers in any process always get distinct numbers.
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from './database.ts';
+import { rowsOf } from './pg-effect.log.ts';
+
+export function createTicketCountersRepository(db: Db) {
+  return {
+    /** The year's next number, 1 for its first ticket. */
+    async next(year: number): Promise<number> {
+      const result = await db.execute(sql`
+      insert into ticket_counters (year, last) values (${year}, 1)
+      on conflict (year) do update set last = ticket_counters.last + 1
+      returning last`);
+      const [row] = rowsOf(result);
+      return z.object({ last: z.coerce.number().int().positive() }).parse(row).last;
+    },
+  };
+}
+
+export type TicketCountersRepository = ReturnType<typeof createTicketCountersRepository>;
