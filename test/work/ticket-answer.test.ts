@@ -95,6 +95,12 @@ describe.each(backends)("the requester's answer comes back into the ticket (%s)"
     // The agent's next reply still reaches the chat; once the ticket is resolved, the visitor is asked to rate.
     await call('POST', `/tickets/${ticket.id}/replies`, { body: 'Please reinstall 4.3 from the store.' });
     await v.send('That fixed it, thanks');
+    // The answer reaches the thread from the outbox, after the turn answered: wait for it before resolving.
+    await waitFor('the second answer on the ticket', async () => {
+      const r = await call('GET', `/tickets/${ticket.id}`);
+      const answers = r.body.replies.filter((x: { authorType: string }) => x.authorType === 'customer');
+      return answers.length === 2 ? answers : null;
+    });
     const resolved = await call('PATCH', `/tickets/${ticket.id}`, {
       status: 'resolved',
       resolutionNotes: 'Reinstalling 4.3 fixed the crash',
