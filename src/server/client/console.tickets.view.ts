@@ -99,13 +99,22 @@ export function ticketsView(shell: ConsoleShell, openConversation: (id: string) 
     if (open) await load(open.id);
   }
 
+  // Loads overlap (a stream-set refresh, an action's own reload): only the latest one started may show its
+  // answer, or an older read that arrives last puts a closed ticket back on screen as it was before.
+  let loads = 0;
   async function load(id: string) {
+    const mine = ++loads;
+    let next: Ticket | null;
+    let problem: string | null = null;
     try {
-      open = await shell.api<Ticket>(`/tickets/${encodeURIComponent(id)}`);
+      next = await shell.api<Ticket>(`/tickets/${encodeURIComponent(id)}`);
     } catch (e) {
-      open = null;
-      status.textContent = `Could not open the ticket: ${(e as Error).message}`;
+      next = null;
+      problem = `Could not open the ticket: ${(e as Error).message}`;
     }
+    if (mine !== loads) return;
+    open = next;
+    if (problem) status.textContent = problem;
     renderList();
     renderDetail();
   }
