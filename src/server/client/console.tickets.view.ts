@@ -99,22 +99,13 @@ export function ticketsView(shell: ConsoleShell, openConversation: (id: string) 
     if (open) await load(open.id);
   }
 
-  // Loads overlap (a stream-set refresh, an action's own reload): only the latest one started may show its
-  // answer, or an older read that arrives last puts a closed ticket back on screen as it was before.
-  let loads = 0;
   async function load(id: string) {
-    const mine = ++loads;
-    let next: Ticket | null;
-    let problem: string | null = null;
     try {
-      next = await shell.api<Ticket>(`/tickets/${encodeURIComponent(id)}`);
+      open = await shell.api<Ticket>(`/tickets/${encodeURIComponent(id)}`);
     } catch (e) {
-      next = null;
-      problem = `Could not open the ticket: ${(e as Error).message}`;
+      open = null;
+      status.textContent = `Could not open the ticket: ${(e as Error).message}`;
     }
-    if (mine !== loads) return;
-    open = next;
-    if (problem) status.textContent = problem;
     renderList();
     renderDetail();
   }
