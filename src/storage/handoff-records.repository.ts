@@ -2,7 +2,7 @@
 // `escalation_integrations` (one per handoff and target) and the `support_tickets` row of a ticket. The
 // statements only; what goes into them (the packet's fields, which status may follow which) is the
 // handoff records' business.
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import {
   type ESCALATION_STATUSES,
@@ -217,10 +217,12 @@ export function createHandoffRecordsRepository(db: Db, now: () => Date) {
       key: string,
       change: { status: TicketRowStatus; updatedAt: Date; resolvedAt?: Date },
     ): Promise<boolean> {
+      // Closed is final: a desk status that arrives after an operator closed the ticket (the effect of the
+      // earlier "resolved" running late) must not put it back to resolved.
       const changed = await db
         .update(supportTickets)
         .set(change)
-        .where(eq(supportTickets.idempotencyKey, key))
+        .where(and(eq(supportTickets.idempotencyKey, key), ne(supportTickets.status, 'closed')))
         .returning({ id: supportTickets.id });
       return changed.length > 0;
     },
