@@ -6,7 +6,7 @@ export const GREETING_STATE = 'greeting';
 
 export interface SessionTtl {
   sessionTtlSeconds: number;
-  /** Unset: greeting-only sessions live as long as any other. */
+  /** Unset: greeting-only sessions keep the ordinary session lifetime. */
   greetingTtlSeconds?: number;
 }
 
