@@ -4,6 +4,7 @@
 // Not reached: a live session's state in Redis (REDIS_URL) keeps the visitor's details until it expires
 // (SESSION_TTL_SECONDS); the Postgres copy is redacted.
 import { asc, eq, inArray, or, sql } from 'drizzle-orm';
+import type { ContactsRepository } from '../storage/contacts.repository.ts';
 import type { Db } from '../storage/database.ts';
 import {
   activities,
@@ -24,7 +25,6 @@ import {
   traces,
 } from '../storage/schema/index.ts';
 import { lockContacts, survivorOf } from './contact.linker.ts';
-import type { ContactsRepository } from './contacts.repository.ts';
 
 export const ERASED = '[erased]';
 

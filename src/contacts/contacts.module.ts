@@ -5,6 +5,7 @@ import type { EffectHandler } from '../engine/effect.worker.ts';
 import type { TraceEntry } from '../engine/turn.types.ts';
 import type { VisitorInfo } from '../machines/conversation.context.ts';
 import { contactRoutes } from '../server/contacts.routes.ts';
+import { createContactsRepository } from '../storage/contacts.repository.ts';
 import type { Db } from '../storage/database.ts';
 import { RECORD_CONTACT } from './contact.effect.ts';
 import { validIdentities } from './contact.identity.ts';
@@ -12,7 +13,6 @@ import { createContactLinker } from './contact.linker.ts';
 import { createContactPrivacy } from './contact.privacy.ts';
 import type { CustomerFacts } from './contact.types.ts';
 import { createRecordContactHandler } from './contact-memory.handler.ts';
-import { createContactsRepository } from './contacts.repository.ts';
 
 export interface ContactsModuleDeps {
   db: Db;

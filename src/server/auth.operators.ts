@@ -6,6 +6,7 @@ import type {
   OperatorRecordRole,
   OperatorsRepository,
 } from '../storage/operators.repository.ts';
+import { isUniqueViolation } from '../storage/pg.errors.ts';
 import { dummyHash, hashPassword, verifyPassword } from './auth.password.ts';
 
 export type OperatorRole = OperatorRecordRole;
@@ -23,14 +24,6 @@ export interface NewOperator {
   displayName: string;
   role: OperatorRole;
   password: string;
-}
-
-const UNIQUE_VIOLATION = '23505';
-export function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
-  }
-  return false;
 }
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();

@@ -2,8 +2,8 @@
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { CannedReplies, Saved } from '../storage/canned-replies.repository.ts';
 import { operatorOf } from './auth.routes.ts';
-import type { CannedReplies, Saved } from './canned-replies.repository.ts';
 import { sendError } from './http.errors.ts';
 import { type Route, route } from './route.table.ts';
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ContactLinker } from '../contacts/contact.linker.ts';
 import type { ContactPrivacy } from '../contacts/contact.privacy.ts';
 import { parseContactsCsv } from '../contacts/contacts.csv.ts';
-import type { ContactsRepository } from '../contacts/contacts.repository.ts';
+import type { ContactsRepository } from '../storage/contacts.repository.ts';
 import { operatorOf } from './auth.routes.ts';
 import {
   contactHistory,

@@ -10,6 +10,7 @@ import {
   turnResponseSchema,
 } from '../engine/turn.types.ts';
 import type { Db } from './database.ts';
+import { isUniqueViolation } from './pg.errors.ts';
 import { rowsOf } from './pg-effect.log.ts';
 import { messages, sessions, traces } from './schema/index.ts';
 import type {
@@ -21,15 +22,6 @@ import type {
   TurnCommit,
 } from './session.store.ts';
 import { expiryOf, GREETING_STATE, type SessionTtl } from './session.ttl.ts';
-
-const UNIQUE_VIOLATION = '23505';
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
-  }
-  return false;
-}
 
 export interface PgSessionStoreOptions extends SessionTtl {
   /**

@@ -1,8 +1,8 @@
 // Canned replies in Postgres (`canned_replies`): admins write them, every operator reads them.
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../storage/database.ts';
-import { cannedReplies } from '../storage/schema/index.ts';
-import { isUniqueViolation } from './auth.operators.ts';
+import type { Db } from './database.ts';
+import { isUniqueViolation } from './pg.errors.ts';
+import { cannedReplies } from './schema/index.ts';
 
 export interface CannedReply {
   id: string;

@@ -2,8 +2,8 @@
 // the transcript, so nothing that reads the transcript (the widget, its stream, channels, desks, the
 // visitor's copy) can show one.
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../storage/database.ts';
-import { conversationNotes, type NOTE_KINDS } from '../storage/schema/index.ts';
+import type { Db } from './database.ts';
+import { conversationNotes, type NOTE_KINDS } from './schema/index.ts';
 
 export interface ConversationNote {
   id: string;

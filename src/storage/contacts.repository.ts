@@ -2,7 +2,16 @@
 // (identities, conversations, tickets, callbacks, leads, activities, satisfaction); tier, tags and custom
 // fields; the facts the customer priority rules read; and the audit trail of what admins did.
 import { and, desc, eq, gte, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
-import type { Db } from '../storage/database.ts';
+import { normalizeIdentity } from '../contacts/contact.identity.ts';
+import { survivorOf } from '../contacts/contact.linker.ts';
+import type {
+  Contact,
+  ContactIdentity,
+  ContactReader,
+  CustomerFacts,
+  IdentityKind,
+} from '../contacts/contact.types.ts';
+import type { Db } from './database.ts';
 import {
   activities,
   auditLog,
@@ -16,16 +25,7 @@ import {
   satisfactionRatings,
   sessions,
   supportTickets,
-} from '../storage/schema/index.ts';
-import { normalizeIdentity } from './contact.identity.ts';
-import { survivorOf } from './contact.linker.ts';
-import type {
-  Contact,
-  ContactIdentity,
-  ContactReader,
-  CustomerFacts,
-  IdentityKind,
-} from './contact.types.ts';
+} from './schema/index.ts';
 
 type ContactRow = typeof contacts.$inferSelect;
 
