@@ -62,6 +62,11 @@ export interface HandoffRecordsDeps {
   now: () => Date;
 }
 
+function escalatedAt(packet: HandoffPacket, now: () => Date): Date {
+  const at = new Date(packet.createdAt);
+  return Number.isNaN(at.getTime()) ? now() : at;
+}
+
 export function createHandoffRecords({ repository, callbacks, now }: HandoffRecordsDeps) {
   async function findEscalation(handoffKey: string): Promise<EscalationRecord | null> {
     const row = await repository.escalationByKey(handoffKey);
@@ -106,6 +111,8 @@ export function createHandoffRecords({ repository, callbacks, now }: HandoffReco
         keywords: packet.keywords,
         idempotencyKey: packet.handoffKey,
         packet,
+        // The queue orders by waiting time: it starts when the visitor asked, however late the effect runs.
+        createdAt: escalatedAt(packet, now),
       });
       const row = await findEscalation(packet.handoffKey);
       if (!row) throw new Error(`escalation ${packet.handoffKey} vanished right after its insert`);

@@ -14,7 +14,10 @@ import {
 
 type EscalationRowStatus = (typeof ESCALATION_STATUSES)[number];
 type TicketRowStatus = (typeof TICKET_STATUSES)[number];
-export type NewEscalationRecord = Omit<typeof escalations.$inferInsert, 'id' | 'status' | 'createdAt'>;
+/** `createdAt` is when the visitor asked (the turn's time), not when the outbox got round to the insert. */
+export type NewEscalationRecord = Omit<typeof escalations.$inferInsert, 'id' | 'status' | 'createdAt'> & {
+  createdAt: Date;
+};
 export type NewSupportTicketRecord = Omit<
   typeof supportTickets.$inferInsert,
   'id' | 'status' | 'createdAt' | 'updatedAt'
@@ -58,7 +61,7 @@ export function createHandoffRecordsRepository(db: Db, now: () => Date) {
     async insertEscalation(values: NewEscalationRecord): Promise<void> {
       await db
         .insert(escalations)
-        .values({ ...values, status: 'queued', createdAt: now() })
+        .values({ ...values, status: 'queued' })
         .onConflictDoNothing({ target: escalations.idempotencyKey });
     },
 

@@ -8,6 +8,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createHandoffRecords } from '../../src/handoff/handoff.records.ts';
+import { handoffPacketSchema } from '../../src/handoff/packet.ts';
 import { slackSignature } from '../../src/handoff/slack/slack.signature.ts';
 import { createMemoryTokenCache } from '../../src/handoff/zoho/memory-token.cache.ts';
 import { createCallbacksRepository } from '../../src/storage/callbacks.repository.ts';
@@ -567,6 +568,36 @@ describe('tickets, callbacks and the built-in console', () => {
     const first = new Date('2030-01-01T00:00:00Z');
     expect(await records.setFirstResponse(key, first)).toBe(true);
     expect(await records.setFirstResponse(key, new Date())).toBe(false);
+  });
+
+  // Risk: the queue's "longest waiting first" followed when the outbox ran the escalation effect, not when
+  // the visitor asked, so a visitor whose effect ran late (a retry, another session's effect first) was
+  // listed behind people who asked after them (seen in CI as an operator-queue order flake).
+  it('an escalation waits from the moment the visitor asked, however late its effect runs', async () => {
+    const visitor = await liveChat(t);
+    await idle(t);
+    const db = t.runtime.database.db;
+    const [row] = await db
+      .select()
+      .from(escalations)
+      .where(eq(escalations.conversationId, visitor.sessionId));
+    const packet = handoffPacketSchema.parse(row?.packet);
+    expect(row?.createdAt.toISOString()).toBe(new Date(packet.createdAt).toISOString());
+
+    const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const now = () => new Date();
+    const records = createHandoffRecords({
+      repository: createHandoffRecordsRepository(db, now),
+      callbacks: createCallbacksRepository(db, now),
+      now,
+    });
+    const late = await records.ensureEscalation({
+      ...packet,
+      handoffKey: `${packet.handoffKey}:late`,
+      createdAt: anHourAgo,
+    });
+    const [lateRow] = await db.select().from(escalations).where(eq(escalations.id, late.id));
+    expect(lateRow?.createdAt.toISOString()).toBe(anHourAgo);
   });
 
   it('an operator escalation is handled like a visitor one (channel instant_chat, reason kept)', async () => {
