@@ -13,7 +13,7 @@ import { executePrepared } from './prepared.statement.ts';
 import { traces } from './schema/index.ts';
 import { expiryOf, type SessionTtl } from './session.ttl.ts';
 
-function writeStatement(records: TraceRecord[], ttl: SessionTtl) {
+function writeParams(records: TraceRecord[], ttl: SessionTtl) {
   const traceRows = records.map((r) => ({
     session_id: r.sessionId,
     seq: r.seq,
@@ -87,7 +87,7 @@ export function createPgTraceWriter(db: Db, options: SessionTtl): TraceWriter {
   return {
     async write(records: TraceRecord[]) {
       if (records.length === 0) return;
-      await executePrepared(db, 'switchboard_trace_write_v1', WRITE_SQL, writeStatement(records, options));
+      await executePrepared(db, 'switchboard_trace_write_v1', WRITE_SQL, writeParams(records, options));
     },
   };
 }

@@ -541,6 +541,15 @@ describe('tickets, callbacks and the built-in console', () => {
     });
   });
 
+  function handoffRecordsOver(db: TestRuntime['runtime']['database']['db']) {
+    const now = () => new Date();
+    return createHandoffRecords({
+      repository: createHandoffRecordsRepository(db, now),
+      callbacks: createCallbacksRepository(db, now),
+      now,
+    });
+  }
+
   it('escalation status only moves forward, so effects running out of order cannot undo a resolution', async () => {
     const visitor = await liveChat(t);
     await idle(t);
@@ -550,12 +559,7 @@ describe('tickets, callbacks and the built-in console', () => {
       .from(escalations)
       .where(eq(escalations.conversationId, visitor.sessionId));
     const key = row?.idempotencyKey ?? '';
-    const now = () => new Date();
-    const records = createHandoffRecords({
-      repository: createHandoffRecordsRepository(db, now),
-      callbacks: createCallbacksRepository(db, now),
-      now,
-    });
+    const records = handoffRecordsOver(db);
     expect(
       await records.updateEscalationStatus(key, 'resolved', { at: new Date(), agentId: 'a1', notes: 'done' }),
     ).toBe(true);
@@ -585,12 +589,7 @@ describe('tickets, callbacks and the built-in console', () => {
     expect(row?.createdAt.toISOString()).toBe(new Date(packet.createdAt).toISOString());
 
     const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
-    const now = () => new Date();
-    const records = createHandoffRecords({
-      repository: createHandoffRecordsRepository(db, now),
-      callbacks: createCallbacksRepository(db, now),
-      now,
-    });
+    const records = handoffRecordsOver(db);
     const late = await records.ensureEscalation({
       ...packet,
       handoffKey: `${packet.handoffKey}:late`,
