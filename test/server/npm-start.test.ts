@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { freePort, runSwitchboard } from '../support/process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,6 +21,14 @@ const dataDir = () => {
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Every process under `pid`, deepest first, so a parent cannot respawn or outlive what it started. */
+function descendantsOf(pid: number): number[] {
+  return childrenOf(pid).flatMap((line) => {
+    const child = Number(line.trim().split(' ')[0]);
+    return [...descendantsOf(child), child];
+  });
+}
 
 const childrenOf = (pid: number) =>
   spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
@@ -53,6 +61,15 @@ describe('npm start', () => {
       output += d;
     });
     const exited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
+    // A failed assertion below must not leave npm and the server it started serving after the run (a
+    // leftover server took CPU from a whole later CI run on this 2-core machine).
+    onTestFinished(() => {
+      if (npm.pid === undefined) return;
+      for (const pid of [...descendantsOf(npm.pid), npm.pid])
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+    });
     const health = `http://127.0.0.1:${port}/healthz`;
     const deadline = Date.now() + 90_000;
     while (!(await reachable(health))) {
