@@ -1,16 +1,18 @@
-// Support tickets as work: the list operators filter, one ticket with its thread, guarded status changes
-// (a change applies only if the status is still the one it was checked against: two agents never both
-// win), replies, and tickets the service API opens. The only module that touches support_tickets rows
-// after the handoff created them.
+// Support tickets as work: the list operators filter, one ticket with its thread (the replies are
+// ticket-replies.repository's), guarded status changes (a change applies only if the status is still the
+// one it was checked against: two agents never both win), and tickets the service API opens. The only
+// module that touches support_tickets rows after the handoff created them.
 import { and, asc, count, desc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Priority } from '../detection/detection.types.ts';
 import type { TicketStatus } from '../handoff/ticket.lifecycle.ts';
 import type { Db } from './database.ts';
-import { supportTickets, type TICKET_REPLY_AUTHORS, ticketReplies } from './schema/index.ts';
+import { supportTickets } from './schema/index.ts';
+import { createTicketReplies } from './ticket-replies.repository.ts';
+
+export type { NewReply, TicketReplyRow } from './ticket-replies.repository.ts';
 
 export type TicketRow = typeof supportTickets.$inferSelect;
-export type TicketReplyRow = typeof ticketReplies.$inferSelect;
 
 export interface TicketFilter {
   status: TicketStatus[];
@@ -32,48 +34,51 @@ export interface TicketPatch {
   resolutionCategory?: string;
 }
 
-export interface NewReply {
-  ticketId: string;
-  authorType: (typeof TICKET_REPLY_AUTHORS)[number];
-  authorId: string | null;
-  authorName: string | null;
-  body: string;
-  isPublic: boolean;
-  deliveredVia: 'chat' | 'email' | 'none';
-  deliveryStatus: 'pending' | 'sent' | 'failed' | 'not_sent';
-  deliveryError?: string | null;
-  externalMessageId?: string | null;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const priorityRank = sql<number>`case ${supportTickets.priority} when 'urgent' then 4 when 'high' then 3 when 'medium' then 2 else 1 end`;
 
-export function createTicketsRepository(db: Db, now: () => Date) {
-  function where(f: TicketFilter): SQL | undefined {
-    const conditions: SQL[] = [];
-    if (f.status.length) conditions.push(inArray(supportTickets.status, f.status));
-    if (f.priority.length) conditions.push(inArray(supportTickets.priority, f.priority));
-    if (f.category.length) conditions.push(inArray(supportTickets.escalationCategory, f.category));
-    if (f.channel.length) conditions.push(inArray(supportTickets.sourceType, f.channel));
-    if (f.assignee === null) conditions.push(isNull(supportTickets.assignedToAgentId));
-    else if (f.assignee) conditions.push(eq(supportTickets.assignedToAgentId, f.assignee));
-    if (f.q) {
-      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      const search = or(
-        sql`${supportTickets.ticketNumber} ilike ${like}`,
-        sql`${supportTickets.subject} ilike ${like}`,
-        sql`${supportTickets.description} ilike ${like}`,
-        sql`${supportTickets.customerEmail} ilike ${like}`,
-        sql`${supportTickets.sourcePhoneNumber} ilike ${like}`,
-      );
-      if (search) conditions.push(search);
-    }
-    return conditions.length ? and(...conditions) : undefined;
+/** The tickets a filter shows; undefined for all of them. */
+function filterCondition(f: TicketFilter): SQL | undefined {
+  const conditions: SQL[] = [];
+  if (f.status.length) conditions.push(inArray(supportTickets.status, f.status));
+  if (f.priority.length) conditions.push(inArray(supportTickets.priority, f.priority));
+  if (f.category.length) conditions.push(inArray(supportTickets.escalationCategory, f.category));
+  if (f.channel.length) conditions.push(inArray(supportTickets.sourceType, f.channel));
+  if (f.assignee === null) conditions.push(isNull(supportTickets.assignedToAgentId));
+  else if (f.assignee) conditions.push(eq(supportTickets.assignedToAgentId, f.assignee));
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const search = or(
+      sql`${supportTickets.ticketNumber} ilike ${like}`,
+      sql`${supportTickets.subject} ilike ${like}`,
+      sql`${supportTickets.description} ilike ${like}`,
+      sql`${supportTickets.customerEmail} ilike ${like}`,
+      sql`${supportTickets.sourcePhoneNumber} ilike ${like}`,
+    );
+    if (search) conditions.push(search);
   }
+  return conditions.length ? and(...conditions) : undefined;
+}
 
+/** The columns a patch changes at `at`; resolving stamps resolved_at, reopening clears it. */
+function changesOf(patch: TicketPatch, at: Date): PgUpdateSetSource<typeof supportTickets> {
+  const set: PgUpdateSetSource<typeof supportTickets> = { updatedAt: at };
+  if (patch.status) set.status = patch.status;
+  if (patch.assignedToAgentId !== undefined) set.assignedToAgentId = patch.assignedToAgentId;
+  if (patch.priority) set.priority = patch.priority;
+  if (patch.resolutionNotes !== undefined) set.resolutionNotes = patch.resolutionNotes;
+  if (patch.resolutionCategory !== undefined) set.resolutionCategory = patch.resolutionCategory;
+  if (patch.status === 'resolved') set.resolvedAt = at;
+  if (patch.status === 'in_progress' || patch.status === 'open') set.resolvedAt = null;
+  return set;
+}
+
+export function createTicketsRepository(db: Db, now: () => Date) {
   return {
+    ...createTicketReplies(db, now),
+
     async list(f: TicketFilter): Promise<{ rows: TicketRow[]; total: number }> {
-      const condition = where(f);
+      const condition = filterCondition(f);
       const [rows, totals] = await Promise.all([
         db
           .select()
@@ -115,18 +120,9 @@ export function createTicketsRepository(db: Db, now: () => Date) {
       expected: { status: TicketStatus; assignee: string | null },
       patch: TicketPatch,
     ): Promise<TicketRow | null> {
-      const at = now();
-      const set: PgUpdateSetSource<typeof supportTickets> = { updatedAt: at };
-      if (patch.status) set.status = patch.status;
-      if (patch.assignedToAgentId !== undefined) set.assignedToAgentId = patch.assignedToAgentId;
-      if (patch.priority) set.priority = patch.priority;
-      if (patch.resolutionNotes !== undefined) set.resolutionNotes = patch.resolutionNotes;
-      if (patch.resolutionCategory !== undefined) set.resolutionCategory = patch.resolutionCategory;
-      if (patch.status === 'resolved') set.resolvedAt = at;
-      if (patch.status === 'in_progress' || patch.status === 'open') set.resolvedAt = null;
       const [row] = await db
         .update(supportTickets)
-        .set(set)
+        .set(changesOf(patch, now()))
         .where(
           and(
             eq(supportTickets.id, id),
@@ -146,69 +142,6 @@ export function createTicketsRepository(db: Db, now: () => Date) {
         .update(supportTickets)
         .set({ firstResponseAt: at })
         .where(and(eq(supportTickets.id, id), isNull(supportTickets.firstResponseAt)));
-    },
-
-    async addReply(reply: NewReply): Promise<TicketReplyRow> {
-      const [row] = await db
-        .insert(ticketReplies)
-        .values({ ...reply, createdAt: now() })
-        .returning();
-      if (!row) throw new Error(`reply to ticket ${reply.ticketId} was not stored`);
-      return row;
-    },
-
-    /** The requester's answer in their conversation, once per `messageKey`; null when already stored. */
-    async addRequesterAnswer(answer: {
-      ticketId: string;
-      messageKey: string;
-      body: string;
-      authorName: string | null;
-    }): Promise<TicketReplyRow | null> {
-      const [row] = await db
-        .insert(ticketReplies)
-        .values({
-          ticketId: answer.ticketId,
-          authorType: 'customer',
-          authorId: null,
-          authorName: answer.authorName,
-          body: answer.body,
-          isPublic: true,
-          deliveredVia: 'chat',
-          deliveryStatus: 'sent',
-          externalMessageId: answer.messageKey,
-          createdAt: now(),
-        })
-        .onConflictDoNothing()
-        .returning();
-      return row ?? null;
-    },
-
-    async setReplyDelivery(
-      id: string,
-      delivery: {
-        status: 'sent' | 'failed';
-        via?: 'chat' | 'email';
-        error?: string | null;
-        externalMessageId?: string | null;
-      },
-    ): Promise<void> {
-      await db
-        .update(ticketReplies)
-        .set({
-          ...(delivery.via ? { deliveredVia: delivery.via } : {}),
-          deliveryStatus: delivery.status,
-          deliveryError: delivery.error ?? null,
-          externalMessageId: delivery.externalMessageId ?? null,
-        })
-        .where(eq(ticketReplies.id, id));
-    },
-
-    async replies(ticketId: string): Promise<TicketReplyRow[]> {
-      return db
-        .select()
-        .from(ticketReplies)
-        .where(eq(ticketReplies.ticketId, ticketId))
-        .orderBy(asc(ticketReplies.createdAt), asc(ticketReplies.id));
     },
 
     async byIdempotencyKey(key: string): Promise<TicketRow | null> {
