@@ -108,7 +108,7 @@ function nounRequest(m: HumanRequestMatcher, clause: Clause): Escalation | null 
     if (!noun) continue;
     const nounText = span(raw, i, nEnd);
     // Another sense covering this noun ("delivery agent", "user agent string", "human error").
-    if (otherSenseCovers(m.lexicon, tok, cs, ce, i)) {
+    if (otherSenseCovers(m.lexicon, clause, i)) {
       blocked.push(`"${nounText}" is another sense`);
       i = nEnd - 1;
       continue;
@@ -128,9 +128,9 @@ function nounRuledOut(
   nEnd: number,
   nounText: string,
 ): boolean {
-  const { tok, start: cs, end: ce, blocked } = clause;
+  const { tok, start: cs, blocked } = clause;
   const { linkers, negWords, negAdjacent, dismissals } = m.lexicon;
-  if (questionAbout(m, tok, cs, ce, i, nEnd)) {
+  if (questionAbout(m, clause, i, nEnd)) {
     blocked.push(`"${nounText}" in a question about hours/contact details/availability`);
     return true;
   }
@@ -147,7 +147,7 @@ function nounRuledOut(
     blocked.push(`"${nounText}" is a possessive`);
     return true;
   }
-  if (pastAfter(m, tok, nEnd, ce)) {
+  if (pastAfter(m, clause, nEnd)) {
     blocked.push(`"${nounText}" is a past mention`);
     return true;
   }
@@ -170,16 +170,15 @@ function requestAround(
   const before = requestVerbBefore(m, clause, i, nEnd, noun, nounText);
   if (before === 'blocked') return null;
   if (before) return before;
-  const { tok, start: cs, end: ce, blocked } = clause;
-  if (negatedBefore(m.lexicon, tok, cs, i)) {
-    blocked.push(`"${nounText}" negated`);
+  if (negatedBefore(m.lexicon, clause, i)) {
+    clause.blocked.push(`"${nounText}" negated`);
     return null;
   }
-  if (noun.strong && keywordOnly(m, tok, cs, ce, i, nEnd)) {
+  if (noun.strong && keywordOnly(m, clause, i, nEnd)) {
     return {
       confidence: m.confidence.escalationKeywordOnly,
-      start: cs,
-      end: ce,
+      start: clause.start,
+      end: clause.end,
       reason: `keyword-only request "${noun.phrase}"`,
     };
   }
@@ -276,12 +275,12 @@ function seedRequest(m: HumanRequestMatcher, clause: Clause): Escalation | null 
     if (end < 0) continue;
     const seed = seeds.lastValue;
     if (!seed) continue;
-    if (seed.bare && !keywordOnly(m, tok, cs, ce, i, end)) continue;
+    if (seed.bare && !keywordOnly(m, clause, i, end)) continue;
     if (
-      questionAbout(m, tok, cs, ce, i, end) ||
-      otherSenseCovers(m.lexicon, tok, cs, ce, i) ||
-      negatedBefore(m.lexicon, tok, cs, i) ||
-      pastAfter(m, tok, end, ce)
+      questionAbout(m, clause, i, end) ||
+      otherSenseCovers(m.lexicon, clause, i) ||
+      negatedBefore(m.lexicon, clause, i) ||
+      pastAfter(m, clause, end)
     ) {
       blocked.push(`seed "${seed.phrase}" not a request here`);
       continue;
@@ -301,26 +300,15 @@ function seedRequest(m: HumanRequestMatcher, clause: Clause): Escalation | null 
 }
 
 /** Whether an other-sense phrase starting up to three tokens before `i` covers the token at `i`. */
-function otherSenseCovers(
-  lex: HumanLexicon,
-  tok: readonly string[],
-  cs: number,
-  ce: number,
-  i: number,
-): boolean {
+function otherSenseCovers(lex: HumanLexicon, clause: Clause, i: number): boolean {
+  const { tok, start: cs, end: ce } = clause;
   for (let j = Math.max(cs, i - 3); j <= i; j++) if (lex.otherSenses.longestAt(tok, j, ce) > i) return true;
   return false;
 }
 
-/** A question about hours, contact details, availability or identity around [s, e) of clause [cs, ce). */
-function questionAbout(
-  m: HumanRequestMatcher,
-  tok: readonly string[],
-  cs: number,
-  ce: number,
-  s: number,
-  e: number,
-): boolean {
+/** A question about hours, contact details, availability or identity around [s, e). */
+function questionAbout(m: HumanRequestMatcher, clause: Clause, s: number, e: number): boolean {
+  const { tok, start: cs, end: ce } = clause;
   const { questionCues, contactCues } = m.lexicon;
   return (
     questionCues.anyIn(tok, cs, s, ce) ||
@@ -360,14 +348,8 @@ function chainBlock(
 }
 
 /** Whether the clause is nothing but the noun at [s, e) and fillers ("operator!", "live agent pls"). */
-function keywordOnly(
-  m: HumanRequestMatcher,
-  tok: readonly string[],
-  cs: number,
-  ce: number,
-  s: number,
-  e: number,
-): boolean {
+function keywordOnly(m: HumanRequestMatcher, clause: Clause, s: number, e: number): boolean {
+  const { tok, start: cs, end: ce } = clause;
   if (ce - cs > m.thresholds.keywordOnlyMaxTokens) return false;
   for (let k = cs; k < ce; k++) {
     if (k >= s && k < e) continue;
@@ -376,7 +358,9 @@ function keywordOnly(
   return true;
 }
 
-function negatedBefore(lex: HumanLexicon, tok: readonly string[], cs: number, s: number): boolean {
+/** Whether a negation before `s` in the clause applies ("i can not reach anyone" is no negation). */
+function negatedBefore(lex: HumanLexicon, clause: Clause, s: number): boolean {
+  const { tok, start: cs } = clause;
   for (let k = cs; k < s; k++) {
     const w = tok[k] ?? '';
     if (lex.negWords.has(w) && !lex.inability.has(tok[k - 1] ?? '') && !lex.inability.has(tok[k + 1] ?? ''))
@@ -386,7 +370,9 @@ function negatedBefore(lex: HumanLexicon, tok: readonly string[], cs: number, s:
   return false;
 }
 
-function pastAfter(m: HumanRequestMatcher, tok: readonly string[], e: number, ce: number): boolean {
+/** Whether a past cue follows soon after `e` ("the agent i spoke to"). */
+function pastAfter(m: HumanRequestMatcher, clause: Clause, e: number): boolean {
+  const { tok, end: ce } = clause;
   const limit = Math.min(ce, e + m.thresholds.pastCueWindow);
   for (let k = e; k < limit; k++) if (m.lexicon.past.longestAt(tok, k, ce) > 0) return true;
   return false;
