@@ -4,7 +4,7 @@
 // does not match the schema — yields a `failed` layer result: the turn completes with the local layers, the
 // failure is in the trace and the intent log, and it counts towards the circuit breaker, which skips the
 // call entirely for a while after repeated failures.
-import { ApiError, GoogleGenAI } from '@google/genai';
+import { GoogleGenAI } from '@google/genai';
 import type { Logger } from 'pino';
 import {
   type BreakerState,
@@ -14,17 +14,18 @@ import {
 } from './circuit-breaker.ts';
 import type { Classifier, ClassifierInput } from './classifier.port.ts';
 import type { LayerResult } from './detection.types.ts';
+import {
+  classifyError,
+  failedLayerResult,
+  isTransient,
+  type LlmFailure,
+  type LlmFailureKind,
+} from './gemini.failure.ts';
 import { toLayerResult } from './gemini.mapping.ts';
-import { buildPrompt, DEFAULT_PROMPT_LIMITS } from './gemini.prompt.ts';
-import { LLM_ANSWER_JSON_SCHEMA, parseLlmAnswer } from './gemini.schema.ts';
+import { type BuiltPrompt, buildPrompt, DEFAULT_PROMPT_LIMITS, type PromptLimits } from './gemini.prompt.ts';
+import { callGemini, type GeminiRequestSettings, validAnswer } from './gemini.request.ts';
 
-export type LlmFailureKind =
-  | 'timeout'
-  | 'rate_limited'
-  | 'server_error'
-  | 'client_error'
-  | 'network'
-  | 'invalid_answer';
+export type { LlmFailureKind } from './gemini.failure.ts';
 
 export interface LlmStats {
   calls: number;
@@ -67,47 +68,62 @@ export interface GeminiClassifier extends Classifier {
   stats(): LlmStats;
 }
 
-class LlmFailure extends Error {
-  constructor(
-    readonly kind: LlmFailureKind,
-    message: string,
-    readonly detail: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
+/** What every classification of one classifier shares. */
+interface GeminiContext {
+  ai: GoogleGenAI;
+  request: GeminiRequestSettings;
+  limits: PromptLimits;
+  retryDelayMs: number;
+  logger: Logger;
+  now: () => number;
+  stats: Omit<LlmStats, 'breaker'>;
+  breaker: CircuitBreaker;
+  onOutcome: ((outcome: LlmOutcome) => void) | undefined;
 }
 
-const TRANSIENT: readonly LlmFailureKind[] = ['rate_limited', 'server_error', 'network'];
-
-function classifyError(error: unknown, signal: AbortSignal, timeoutMs: number): LlmFailure {
-  if (error instanceof LlmFailure) return error;
-  if (signal.aborted) return new LlmFailure('timeout', `no answer within ${timeoutMs} ms`);
-  if (error instanceof ApiError) {
-    const detail = { status: error.status };
-    const message = error.message.slice(0, 300);
-    if (error.status === 429) return new LlmFailure('rate_limited', message, detail);
-    if (error.status >= 500) return new LlmFailure('server_error', message, detail);
-    return new LlmFailure('client_error', message, detail);
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new LlmFailure('network', message.slice(0, 300));
+/** One classification in progress. */
+interface Classification {
+  input: ClassifierInput;
+  prompt: BuiltPrompt;
+  signal: AbortSignal;
+  started: number;
+  attempts: number;
+  /** The model's last answer as text (kept in the failed result when it does not parse). */
+  answerText: string | undefined;
 }
 
 export function createGeminiClassifier(options: GeminiClassifierOptions): GeminiClassifier {
   const { logger, model, timeoutMs } = options;
   const now = options.now ?? (() => performance.now());
-  const retryDelayMs = options.retryDelayMs ?? 150;
-  const ai = new GoogleGenAI({
-    apiKey: options.apiKey,
-    // No SDK-level retries: the one retry we allow is ours, inside the same time budget.
-    httpOptions: options.baseUrl ? { baseUrl: options.baseUrl } : undefined,
-  });
-  const limits = {
-    ...DEFAULT_PROMPT_LIMITS,
-    historyMessages: options.historyMessages ?? DEFAULT_PROMPT_LIMITS.historyMessages,
-    maxMessageChars: options.maxMessageChars ?? DEFAULT_PROMPT_LIMITS.maxMessageChars,
+  const ctx: GeminiContext = {
+    ai: new GoogleGenAI({
+      apiKey: options.apiKey,
+      // No SDK-level retries: the one retry we allow is ours, inside the same time budget.
+      httpOptions: options.baseUrl ? { baseUrl: options.baseUrl } : undefined,
+    }),
+    request: { model, timeoutMs, thinkingBudget: options.thinkingBudget },
+    limits: {
+      ...DEFAULT_PROMPT_LIMITS,
+      historyMessages: options.historyMessages ?? DEFAULT_PROMPT_LIMITS.historyMessages,
+      maxMessageChars: options.maxMessageChars ?? DEFAULT_PROMPT_LIMITS.maxMessageChars,
+    },
+    retryDelayMs: options.retryDelayMs ?? 150,
+    logger,
+    now,
+    stats: emptyStats(),
+    breaker: createLlmBreaker(options, now),
+    onOutcome: options.onOutcome,
   };
-  const stats: Omit<LlmStats, 'breaker'> = {
+  return {
+    enabled: true,
+    model,
+    classify: (input) => classify(ctx, input),
+    stats: () => ({ ...ctx.stats, failures: { ...ctx.stats.failures }, breaker: ctx.breaker.state() }),
+  };
+}
+
+function emptyStats(): Omit<LlmStats, 'breaker'> {
+  return {
     calls: 0,
     ok: 0,
     retries: 0,
@@ -121,140 +137,112 @@ export function createGeminiClassifier(options: GeminiClassifierOptions): Gemini
       invalid_answer: 0,
     },
   };
-  const breaker: CircuitBreaker = (options.createBreaker ?? createCircuitBreaker)({
+}
+
+function createLlmBreaker(options: GeminiClassifierOptions, now: () => number): CircuitBreaker {
+  const { logger } = options;
+  const cooldownMs = options.breaker?.cooldownMs ?? 30_000;
+  return (options.createBreaker ?? createCircuitBreaker)({
     failureThreshold: options.breaker?.failureThreshold ?? 5,
-    cooldownMs: options.breaker?.cooldownMs ?? 30_000,
+    cooldownMs,
     now,
     onStateChange: (state, failures) =>
       state === 'open'
-        ? logger.warn(
-            { failures, cooldownMs: options.breaker?.cooldownMs ?? 30_000 },
-            'LLM circuit open: skipping calls',
-          )
+        ? logger.warn({ failures, cooldownMs }, 'LLM circuit open: skipping calls')
         : logger.info({ state }, `LLM circuit ${state}`),
   });
+}
 
-  function observe(outcome: LlmOutcome) {
-    try {
-      options.onOutcome?.(outcome);
-    } catch (error) {
-      logger.warn({ err: error }, 'LLM outcome observer threw');
-    }
+function observe(ctx: GeminiContext, outcome: LlmOutcome): void {
+  try {
+    ctx.onOutcome?.(outcome);
+  } catch (error) {
+    ctx.logger.warn({ err: error }, 'LLM outcome observer threw');
   }
+}
 
-  async function callOnce(
-    prompt: ReturnType<typeof buildPrompt>,
-    signal: AbortSignal,
-  ): Promise<{ text: string | undefined; usage: unknown; finishReason: unknown }> {
-    const response = await ai.models.generateContent({
-      model,
-      contents: [{ role: 'user', parts: [{ text: prompt.userText }] }],
-      config: {
-        systemInstruction: prompt.systemInstruction,
-        responseMimeType: 'application/json',
-        responseJsonSchema: LLM_ANSWER_JSON_SCHEMA,
-        temperature: 0,
-        candidateCount: 1,
-        abortSignal: signal,
-        ...(options.thinkingBudget !== undefined && options.thinkingBudget >= 0
-          ? { thinkingConfig: { thinkingBudget: options.thinkingBudget } }
-          : {}),
-      },
-    });
-    if (signal.aborted) throw new LlmFailure('timeout', `no answer within ${timeoutMs} ms`);
-    return {
-      text: response.text,
-      usage: response.usageMetadata,
-      finishReason: response.candidates?.[0]?.finishReason,
-    };
+async function classify(ctx: GeminiContext, input: ClassifierInput): Promise<LayerResult | null> {
+  if (!(await ctx.breaker.allow())) {
+    ctx.stats.skipped++;
+    observe(ctx, { outcome: 'skipped' });
+    ctx.logger.debug({ state: input.state }, 'LLM skipped: circuit open');
+    return null;
   }
-
-  async function classify(input: ClassifierInput): Promise<LayerResult | null> {
-    if (!(await breaker.allow())) {
-      stats.skipped++;
-      observe({ outcome: 'skipped' });
-      logger.debug({ state: input.state }, 'LLM skipped: circuit open');
-      return null;
-    }
-    stats.calls++;
-    const prompt = buildPrompt(input, limits);
-    const started = now();
-    const signal = AbortSignal.timeout(timeoutMs);
-    let attempts = 0;
-    let answerText: string | undefined;
-    try {
-      for (;;) {
-        attempts++;
-        try {
-          const { text, usage, finishReason } = await callOnce(prompt, signal);
-          answerText = text;
-          const parsed = parseLlmAnswer(text);
-          if (!parsed.ok)
-            throw new LlmFailure('invalid_answer', parsed.problem, { finishReason: finishReason ?? null });
-          const latencyMs = Math.round(now() - started);
-          const result = toLayerResult({
-            answer: parsed.answer,
-            acceptedIntents: input.acceptedIntents,
-            model,
-            latencyMs,
-          });
-          await breaker.success();
-          stats.ok++;
-          observe({ outcome: 'ok', latencyMs, attempts });
-          logger.debug({ latencyMs, attempts, usage, intent: parsed.answer.intent }, 'LLM answered');
-          return result;
-        } catch (error) {
-          const failure = classifyError(error, signal, timeoutMs);
-          const remaining = timeoutMs - (now() - started);
-          if (attempts === 1 && TRANSIENT.includes(failure.kind) && remaining > retryDelayMs + 250) {
-            stats.retries++;
-            logger.info({ kind: failure.kind, ...failure.detail }, 'LLM call failed; retrying once');
-            await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
-            if (!signal.aborted) continue;
-          }
-          throw failure;
-        }
-      }
-    } catch (error) {
-      const failure = classifyError(error, signal, timeoutMs);
-      const latencyMs = Math.round(now() - started);
-      await breaker.failure();
-      stats.failures[failure.kind]++;
-      observe({ outcome: 'failed', kind: failure.kind, latencyMs, attempts });
-      logger.warn(
-        {
-          kind: failure.kind,
-          ...failure.detail,
-          attempts,
-          latencyMs,
-          failures: stats.failures,
-          breaker: breaker.state(),
-        },
-        `LLM call failed (${failure.kind}): the turn goes on with the local layers`,
-      );
-      return {
-        layer: 'llm',
-        decided: false,
-        intent: null,
-        confidence: 0,
-        reason: `failed (${failure.kind}): ${failure.message}`,
-        failed: true,
-        model,
-        latencyMs,
-        raw: {
-          error: failure.kind,
-          message: failure.message,
-          ...failure.detail,
-          ...(answerText !== undefined ? { text: answerText.slice(0, 2000) } : {}),
-        },
-      };
-    }
-  }
-
-  return {
-    enabled: true,
-    model,
-    classify,
-    stats: () => ({ ...stats, failures: { ...stats.failures }, breaker: breaker.state() }),
+  ctx.stats.calls++;
+  const call: Classification = {
+    input,
+    prompt: buildPrompt(input, ctx.limits),
+    started: ctx.now(),
+    signal: AbortSignal.timeout(ctx.request.timeoutMs),
+    attempts: 0,
+    answerText: undefined,
   };
+  try {
+    return await withOneRetry(ctx, call);
+  } catch (error) {
+    return await failed(ctx, call, classifyError(error, call.signal, ctx.request.timeoutMs));
+  }
+}
+
+/** Attempts the call, and once more after a pause for a transient failure when the budget allows. */
+async function withOneRetry(ctx: GeminiContext, call: Classification): Promise<LayerResult> {
+  const { timeoutMs } = ctx.request;
+  for (;;) {
+    call.attempts++;
+    try {
+      return await attempt(ctx, call);
+    } catch (error) {
+      const failure = classifyError(error, call.signal, timeoutMs);
+      const remaining = timeoutMs - (ctx.now() - call.started);
+      if (call.attempts === 1 && isTransient(failure) && remaining > ctx.retryDelayMs + 250) {
+        ctx.stats.retries++;
+        ctx.logger.info({ kind: failure.kind, ...failure.detail }, 'LLM call failed; retrying once');
+        await new Promise((resolve) => setTimeout(resolve, ctx.retryDelayMs));
+        if (!call.signal.aborted) continue;
+      }
+      throw failure;
+    }
+  }
+}
+
+/** One call to Gemini, its answer validated and mapped; success closes the breaker's count. */
+async function attempt(ctx: GeminiContext, call: Classification): Promise<LayerResult> {
+  const response = await callGemini(ctx.ai, ctx.request, call.prompt, call.signal);
+  call.answerText = response.text;
+  const answer = validAnswer(response);
+  const latencyMs = Math.round(ctx.now() - call.started);
+  const result = toLayerResult({
+    answer,
+    acceptedIntents: call.input.acceptedIntents,
+    model: ctx.request.model,
+    latencyMs,
+  });
+  await ctx.breaker.success();
+  ctx.stats.ok++;
+  observe(ctx, { outcome: 'ok', latencyMs, attempts: call.attempts });
+  ctx.logger.debug(
+    { latencyMs, attempts: call.attempts, usage: response.usage, intent: answer.intent },
+    'LLM answered',
+  );
+  return result;
+}
+
+async function failed(ctx: GeminiContext, call: Classification, failure: LlmFailure): Promise<LayerResult> {
+  const { stats } = ctx;
+  const latencyMs = Math.round(ctx.now() - call.started);
+  await ctx.breaker.failure();
+  stats.failures[failure.kind]++;
+  observe(ctx, { outcome: 'failed', kind: failure.kind, latencyMs, attempts: call.attempts });
+  ctx.logger.warn(
+    {
+      kind: failure.kind,
+      ...failure.detail,
+      attempts: call.attempts,
+      latencyMs,
+      failures: stats.failures,
+      breaker: ctx.breaker.state(),
+    },
+    `LLM call failed (${failure.kind}): the turn goes on with the local layers`,
+  );
+  return failedLayerResult(failure, ctx.request.model, latencyMs, call.answerText);
 }
