@@ -57,10 +57,8 @@ function resolveForm(shell: ConsoleShell) {
     if (!notes.value.trim())
       return shell.convo.trigger.actionFailed({ error: 'Write a short note on what was done.' });
     const body = { notes: notes.value, resolutionCategory: category.value };
-    if (
-      await shell.act('resolve', body, 'Resolved. The visitor’s next message starts a new bot conversation.')
-    )
-      notes.value = '';
+    const notice = 'Resolved. The visitor’s next message starts a new bot conversation.';
+    if (await shell.act('resolve', body, notice)) notes.value = '';
   });
   notes.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) form.requestSubmit();
