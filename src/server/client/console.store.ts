@@ -221,6 +221,8 @@ export function createConversationStore() {
 export type AuthStore = ReturnType<typeof createAuthStore>;
 export type QueueStore = ReturnType<typeof createQueueStore>;
 export type ConversationStore = ReturnType<typeof createConversationStore>;
+/** What the conversation store holds: the open conversation, its transcript, the form and notice shown. */
+export type OpenConversation = ReturnType<ConversationStore['getSnapshot']>['context'];
 
 /** "3m 05s", "45s", "1h 02m". */
 export function formatDuration(ms: number): string {
