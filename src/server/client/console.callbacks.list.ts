@@ -3,6 +3,7 @@
 import type { CallbackItem } from '../tickets.schemas.ts';
 import { STATUS_NAMES, when, windowWords } from './console.callbacks.model.ts';
 import { label } from './console.format.ts';
+import { replaceRows } from './console.work.ts';
 import { h, selectBox } from './dom.ts';
 
 export function callbackFilters() {
@@ -64,7 +65,8 @@ function callbackRow(c: CallbackItem, current: boolean) {
 
 /** Redraws the rows, keeping the focus on the row that had it. */
 export function renderCallbackList(list: HTMLElement, items: CallbackItem[], openId: string | null) {
-  const focused = (document.activeElement as HTMLElement | null)?.dataset?.id;
-  list.replaceChildren(...items.map((c) => callbackRow(c, c.id === openId)));
-  if (focused) list.querySelector<HTMLElement>(`button[data-id="${CSS.escape(focused)}"]`)?.focus();
+  replaceRows(
+    list,
+    items.map((c) => callbackRow(c, c.id === openId)),
+  );
 }

@@ -12,7 +12,7 @@ import {
   renderCallbackList,
 } from './console.callbacks.list.ts';
 import type { ConsoleShell } from './console.shell.ts';
-import { noticeLine } from './console.work.ts';
+import { noticeLine, workPanel } from './console.work.ts';
 import { h } from './dom.ts';
 
 interface CallbacksTab {
@@ -81,28 +81,11 @@ export function callbacksView(shell: ConsoleShell) {
     openId: null,
     busy: false,
   };
-  const element = h(
-    'section',
-    {
-      class: 'work',
-      id: 'callbacks-panel',
-      role: 'tabpanel',
-      'aria-labelledby': 'kind-callbacks',
-      hidden: true,
-    },
-    h(
-      'div',
-      { class: 'work-list' },
-      h('h2', { class: 'sr-only' }, 'Callbacks'),
-      h('div', { class: 'work-filters selects' }, filters.status, filters.assignee),
-      tab.status,
-      tab.list,
-    ),
-    tab.detail,
-  );
+  const selects = Object.values(filters);
+  const { status, list, detail } = tab;
+  const element = workPanel('callbacks', 'Callbacks', { filters: selects, status, list, detail });
 
-  for (const select of [filters.status, filters.assignee])
-    select.addEventListener('change', () => void refresh(tab));
+  for (const select of selects) select.addEventListener('change', () => void refresh(tab));
   tab.list.addEventListener('click', (event) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('button.item');
     if (!button?.dataset.id) return;

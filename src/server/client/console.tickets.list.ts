@@ -11,6 +11,7 @@ import {
   slaText,
   type TicketListItem,
 } from './console.tickets.model.ts';
+import { replaceRows } from './console.work.ts';
 import { h, selectBox } from './dom.ts';
 
 export function ticketFilters() {
@@ -81,10 +82,11 @@ export function renderTicketList(
   openId: string | undefined,
   shell: ConsoleShell,
 ) {
-  const focused = (document.activeElement as HTMLElement | null)?.dataset?.id;
-  list.replaceChildren(...items.map((t) => ticketRow(t, openId === t.id, shell)));
+  replaceRows(
+    list,
+    items.map((t) => ticketRow(t, openId === t.id, shell)),
+  );
   tickSla(list, items);
-  if (focused) list.querySelector<HTMLElement>(`button[data-id="${CSS.escape(focused)}"]`)?.focus();
 }
 
 /** The SLA countdowns of the rows, brought up to now. */

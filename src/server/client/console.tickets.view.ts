@@ -16,7 +16,7 @@ import {
   tickSla,
 } from './console.tickets.list.ts';
 import type { Ticket, TicketListItem } from './console.tickets.model.ts';
-import { noticeLine } from './console.work.ts';
+import { noticeLine, workPanel } from './console.work.ts';
 import { h } from './dom.ts';
 
 export { slaText } from './console.tickets.model.ts';
@@ -136,29 +136,12 @@ export function ticketsView(shell: ConsoleShell, openConversation: (id: string) 
     open: null,
     busy: false,
   };
-  const element = h(
-    'section',
-    {
-      class: 'work',
-      id: 'tickets-panel',
-      role: 'tabpanel',
-      'aria-labelledby': 'kind-tickets',
-      hidden: true,
-    },
-    h(
-      'div',
-      { class: 'work-list' },
-      h('h2', { class: 'sr-only' }, 'Tickets'),
-      h('div', { class: 'work-filters selects' }, filters.status, filters.priority, filters.assignee),
-      tab.status,
-      tab.list,
-    ),
-    tab.detail,
-  );
+  const selects = Object.values(filters);
+  const { status, list, detail } = tab;
+  const element = workPanel('tickets', 'Tickets', { filters: selects, status, list, detail });
   renderDetail(tab);
 
-  for (const select of [filters.status, filters.priority, filters.assignee])
-    select.addEventListener('change', () => void refresh(tab));
+  for (const select of selects) select.addEventListener('change', () => void refresh(tab));
   tab.list.addEventListener('click', (event) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('button.item');
     if (button?.dataset.id) void load(tab, button.dataset.id);
