@@ -4,6 +4,7 @@
 import { h } from './dom.ts';
 import type { PrechatMode } from './widget.config.ts';
 import type { MessageKey, Say } from './widget.messages.ts';
+import type { WidgetPanel } from './widget.panel.ts';
 
 export interface PrechatAnswer {
   name?: string;
@@ -80,4 +81,26 @@ export function prechatForm(
     onDone({ ...(name ? { name } : {}), ...(email ? { email } : {}) });
   });
   return form;
+}
+
+/**
+ * The chat waits behind the pre-chat form until it is sent (or skipped, when it is optional): the chat's
+ * parts are hidden meanwhile, the form stands before the error line, and the answer starts the session.
+ */
+export function holdForPrechat(
+  parts: Pick<WidgetPanel, 'panel' | 'waiting' | 'log' | 'typing' | 'buttons' | 'form' | 'error' | 'input'>,
+  mode: Exclude<PrechatMode, 'off'>,
+  say: Say,
+  onAnswer: (answer: PrechatAnswer) => void,
+) {
+  const { waiting, log, typing, buttons, form } = parts;
+  const chat = [waiting, log, typing, buttons, form];
+  for (const part of chat) part.hidden = true;
+  const prechat = prechatForm(mode, say, (answer) => {
+    prechat.remove();
+    for (const part of chat) part.hidden = part === waiting;
+    parts.input.focus();
+    onAnswer(answer);
+  });
+  parts.panel.insertBefore(prechat, parts.error);
 }
