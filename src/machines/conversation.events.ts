@@ -92,3 +92,8 @@ export type ConversationEventType = ConversationEvent['type'];
 export type VisitorEvent = Extract<ConversationEvent, { signals: Signals }>;
 export type OperatorEvent = Extract<ConversationEvent, { agentId: string }>;
 export type DeskMachineEvent = Extract<ConversationEvent, { desk: string }>;
+
+/** The text of a typed message; empty for every other event. */
+export function textOf(event: ConversationEvent): string {
+  return event.type === 'VISITOR.TEXT' ? event.text : '';
+}

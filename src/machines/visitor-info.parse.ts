@@ -12,7 +12,7 @@ export interface InputProblem {
   length?: 'too_short' | 'too_long' | 'wrong_length';
 }
 
-type Parsed = { ok: true; value: string } | { ok: false; problem: InputProblem };
+export type Parsed = { ok: true; value: string } | { ok: false; problem: InputProblem };
 const problem = (key: string, facts: Omit<InputProblem, 'key'> = {}): Parsed => ({
   ok: false,
   problem: { key, ...facts },
