@@ -1,16 +1,16 @@
 // The analytics API under /api/v1/analytics/* (admins only) and the charts page's script. Each route parses
-// the period, runs one query module from src/analytics, and answers JSON typed against its response schema.
+// the period, runs one query module from src/storage/analytics, and answers JSON typed against its response schema.
 import type { z } from 'zod';
-import type { Period } from '../analytics/analytics.query.ts';
-import { conversationsByChannel } from '../analytics/channels.query.ts';
-import { csat } from '../analytics/csat.query.ts';
-import { detectionLayers } from '../analytics/detection-layers.query.ts';
-import { escalationRate } from '../analytics/escalation-rate.query.ts';
-import { funnel } from '../analytics/funnel.query.ts';
-import { handoffOutcomes } from '../analytics/handoff-outcomes.query.ts';
-import { llmUsage } from '../analytics/llm-usage.query.ts';
-import { responseTimes } from '../analytics/response-times.query.ts';
-import { sentimentOutcomes } from '../analytics/sentiment.query.ts';
+import type { Period } from '../storage/analytics/analytics.query.ts';
+import { conversationsByChannel } from '../storage/analytics/channels.query.ts';
+import { csat } from '../storage/analytics/csat.query.ts';
+import { detectionLayers } from '../storage/analytics/detection-layers.query.ts';
+import { escalationRate } from '../storage/analytics/escalation-rate.query.ts';
+import { funnel } from '../storage/analytics/funnel.query.ts';
+import { handoffOutcomes } from '../storage/analytics/handoff-outcomes.query.ts';
+import { llmUsage } from '../storage/analytics/llm-usage.query.ts';
+import { responseTimes } from '../storage/analytics/response-times.query.ts';
+import { sentimentOutcomes } from '../storage/analytics/sentiment.query.ts';
 import type { Db } from '../storage/database.ts';
 import {
   channelsResponse,

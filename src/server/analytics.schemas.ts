@@ -1,7 +1,7 @@
 // Query and response shapes of the analytics API (admins only). The OpenAPI document is generated from
 // these; the routes type their answers against them.
 import { z } from 'zod';
-import { BUCKETS } from '../analytics/analytics.query.ts';
+import { BUCKETS } from '../storage/analytics/analytics.query.ts';
 
 const DAY_MS = 86_400_000;
 const BUCKET_MS = { hour: 3_600_000, day: DAY_MS, week: 7 * DAY_MS } as const;

@@ -3,14 +3,14 @@
 // in the wrong day or category, a handoff failure counted as a new escalation, an inactivity close counted
 // as a resolution, the LLM rate dated by when its log row was written rather than by the turn.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Period } from '../../src/analytics/analytics.query.ts';
-import { detectionLayers } from '../../src/analytics/detection-layers.query.ts';
-import { escalationRate } from '../../src/analytics/escalation-rate.query.ts';
-import { funnel } from '../../src/analytics/funnel.query.ts';
-import { handoffOutcomes } from '../../src/analytics/handoff-outcomes.query.ts';
-import { llmUsage } from '../../src/analytics/llm-usage.query.ts';
-import { responseTimes } from '../../src/analytics/response-times.query.ts';
-import { sentimentOutcomes } from '../../src/analytics/sentiment.query.ts';
+import type { Period } from '../../src/storage/analytics/analytics.query.ts';
+import { detectionLayers } from '../../src/storage/analytics/detection-layers.query.ts';
+import { escalationRate } from '../../src/storage/analytics/escalation-rate.query.ts';
+import { funnel } from '../../src/storage/analytics/funnel.query.ts';
+import { handoffOutcomes } from '../../src/storage/analytics/handoff-outcomes.query.ts';
+import { llmUsage } from '../../src/storage/analytics/llm-usage.query.ts';
+import { responseTimes } from '../../src/storage/analytics/response-times.query.ts';
+import { sentimentOutcomes } from '../../src/storage/analytics/sentiment.query.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { databaseUrl } from '../support/servers.ts';
 import {

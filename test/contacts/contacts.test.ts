@@ -8,10 +8,6 @@
 // identities behind (or takes the aggregates with it); CSV errors that do not say where.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  HANDOVER_ACTIVITIES_LAST_24_HOURS,
-  MOST_COMMON_HANDOVER_TRIGGERS,
-} from '../../src/analytics/handover-crm.sql.ts';
 import { redetector } from '../../src/cli/qa.context.ts';
 import { parseEnv } from '../../src/config/env.ts';
 import { RECORD_CONTACT } from '../../src/contacts/contact.effect.ts';
@@ -19,6 +15,10 @@ import { loadKnowledge } from '../../src/content/knowledge.ts';
 import { buildMachine } from '../../src/engine/behaviour.build.ts';
 import { replayTrace } from '../../src/engine/replay.ts';
 import { parseTrace, serializeTrace } from '../../src/engine/trace.format.ts';
+import {
+  HANDOVER_ACTIVITIES_LAST_24_HOURS,
+  MOST_COMMON_HANDOVER_TRIGGERS,
+} from '../../src/storage/analytics/handover-crm.sql.ts';
 import { rowsOf } from '../../src/storage/pg-effect.log.ts';
 import { databaseUrl } from '../support/servers.ts';
 import {

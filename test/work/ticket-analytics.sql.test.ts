@@ -8,7 +8,7 @@ import {
   AVG_RESPONSE_TIME_BY_PRIORITY,
   ESCALATION_RATE_BY_CATEGORY,
   SENTIMENT_RESOLUTION_RATE,
-} from '../../src/analytics/support-tickets.sql.ts';
+} from '../../src/storage/analytics/support-tickets.sql.ts';
 import { rowsOf } from '../../src/storage/pg-effect.log.ts';
 import { type LoggedIn, newOperator } from '../operator/operator.support.ts';
 import { api, startTestRuntime, type TestRuntime } from '../support/runtime.ts';

@@ -1,12 +1,12 @@
 // The analytics page for admins (/analytics): picks a period, fetches every /api/v1/analytics/* report and
 // draws it as SVG. Logs in with the console's token (same sessionStorage key), or with its own form.
-import type { DetectionLayerRow } from '../../analytics/detection-layers.query.ts';
-import type { EscalationRateRow } from '../../analytics/escalation-rate.query.ts';
-import type { FunnelRow } from '../../analytics/funnel.query.ts';
-import type { HandoffOutcomeRow } from '../../analytics/handoff-outcomes.query.ts';
-import type { LlmUsageRow } from '../../analytics/llm-usage.query.ts';
-import type { ResponseTimeRow } from '../../analytics/response-times.query.ts';
-import type { SentimentRow } from '../../analytics/sentiment.query.ts';
+import type { DetectionLayerRow } from '../../storage/analytics/detection-layers.query.ts';
+import type { EscalationRateRow } from '../../storage/analytics/escalation-rate.query.ts';
+import type { FunnelRow } from '../../storage/analytics/funnel.query.ts';
+import type { HandoffOutcomeRow } from '../../storage/analytics/handoff-outcomes.query.ts';
+import type { LlmUsageRow } from '../../storage/analytics/llm-usage.query.ts';
+import type { ResponseTimeRow } from '../../storage/analytics/response-times.query.ts';
+import type { SentimentRow } from '../../storage/analytics/sentiment.query.ts';
 import {
   type BarRow,
   barChart,

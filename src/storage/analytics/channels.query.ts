@@ -3,8 +3,8 @@
 // its first trace entry records it (entries without one are web widget sessions, as before channels).
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../storage/database.ts';
-import { traces } from '../storage/schema/index.ts';
+import type { Db } from '../database.ts';
+import { traces } from '../schema/index.ts';
 import { at, bucketOf, instant, int, type Period, queryRows } from './analytics.query.ts';
 
 export interface ChannelsRow {

@@ -4,9 +4,9 @@
 
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ENDED_STATES as MACHINE_ENDED_STATES } from '../machines/conversation.ended.ts';
-import type { Db } from '../storage/database.ts';
-import { traces } from '../storage/schema/index.ts';
+import { ENDED_STATES as MACHINE_ENDED_STATES } from '../../machines/conversation.ended.ts';
+import type { Db } from '../database.ts';
+import { traces } from '../schema/index.ts';
 
 export const BUCKETS = ['hour', 'day', 'week'] as const;
 export type Bucket = (typeof BUCKETS)[number];

@@ -3,8 +3,8 @@
 // (traces). A call is dated by its turn (the trace), so both sides of the rate use the same clock.
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../storage/database.ts';
-import { intentAnalysisLog, traces } from '../storage/schema/index.ts';
+import type { Db } from '../database.ts';
+import { intentAnalysisLog, traces } from '../schema/index.ts';
 import { at, bucketOf, instant, int, num, type Period, queryRows } from './analytics.query.ts';
 
 export interface LlmUsageRow {

@@ -2,8 +2,8 @@
 // escalation_integrations: deliveries by status, attempts, and how long a delivery took.
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../storage/database.ts';
-import { escalationIntegrations } from '../storage/schema/index.ts';
+import type { Db } from '../database.ts';
+import { escalationIntegrations } from '../schema/index.ts';
 import { at, int, num, type Period, queryRows } from './analytics.query.ts';
 
 export interface HandoffOutcomeRow {

@@ -3,7 +3,7 @@
 // in a state that is not an end is where visitors drop off.
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../storage/database.ts';
+import type { Db } from '../database.ts';
 import { ENDED_STATES, int, type Period, queryRows, startedCte, turnsCte } from './analytics.query.ts';
 
 export interface FunnelRow {

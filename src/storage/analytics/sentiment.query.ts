@@ -3,7 +3,7 @@
 // bot (the visitor confirmed) or by an operator. An inactivity close is not a resolution.
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../storage/database.ts';
+import type { Db } from '../database.ts';
 import { int, type Period, queryRows, startedCte, turnsCte } from './analytics.query.ts';
 
 export interface SentimentRow {

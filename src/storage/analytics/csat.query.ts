@@ -3,8 +3,8 @@
 // definition; the average is shown beside it.
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../storage/database.ts';
-import { satisfactionRatings } from '../storage/schema/index.ts';
+import type { Db } from '../database.ts';
+import { satisfactionRatings } from '../schema/index.ts';
 import { at, bucketOf, int, num, type Period, queryRows } from './analytics.query.ts';
 
 export interface CsatRow {

@@ -4,7 +4,7 @@
 // machine event's: explicit_request, frustration, solution_failed, operator_escalation). A handoff failure that returns to the options is not a new trigger.
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../storage/database.ts';
+import type { Db } from '../database.ts';
 import { int, type Period, queryRows, startedCte, turnsCte } from './analytics.query.ts';
 
 export interface DetectionLayerRow {

@@ -3,7 +3,7 @@
 // The category is the first one detected in the conversation ("none" when it never got that far).
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../storage/database.ts';
+import type { Db } from '../database.ts';
 import { bucketOf, instant, int, type Period, queryRows, startedCte, turnsCte } from './analytics.query.ts';
 
 export interface EscalationRateRow {

@@ -3,8 +3,8 @@
 // escalations created in the period that have the timestamp (unanswered ones count in `open`).
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../storage/database.ts';
-import { escalations, supportTickets } from '../storage/schema/index.ts';
+import type { Db } from '../database.ts';
+import { escalations, supportTickets } from '../schema/index.ts';
 import { at, int, num, type Period, queryRows } from './analytics.query.ts';
 
 export interface DurationStats {
