@@ -55,15 +55,19 @@ export interface DeskModuleOptions {
   worker?: Partial<Pick<DeskInboxWorkerOptions, 'pollMs' | 'leaseMs' | 'unknownCaseAttempts' | 'retryMs'>>;
 }
 
+function deskRecordsOver(db: Db, now: () => Date) {
+  return createDeskRecords({
+    cases: createDeskCasesRepository(db, now),
+    outbound: createDeskOutboundRepository(db, now),
+  });
+}
+
 export function createDeskModule(options: DeskModuleOptions) {
   const { db, webhooks, logger, now } = options;
   const log = logger.child({ component: 'desks' });
   const nowSeconds = options.nowSeconds ?? (() => Date.now() / 1000);
   const inbox = createDeskInbox(options.inbox, now);
-  const records = createDeskRecords({
-    cases: createDeskCasesRepository(db, now),
-    outbound: createDeskOutboundRepository(db, now),
-  });
+  const records = deskRecordsOver(db, now);
   const slack = options.clients.slack;
   const names = new Map<string, string>();
   const worker = createDeskInboxWorker({

@@ -77,6 +77,14 @@ const isForwardingDesk = (desk: string): desk is ForwardingDesk =>
 const metadataOf = (raw: unknown): Record<string, unknown> =>
   raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
 
+/** A desk holding a conversation's latest handoff that takes the visitor's messages. */
+export interface OpenDesk {
+  desk: ForwardingDesk;
+  externalId: string;
+  handoffKey: string;
+  metadata: Record<string, unknown>;
+}
+
 export interface DeskRecordsDeps {
   cases: DeskCasesRepository;
   outbound: DeskOutboundRepository;
@@ -143,16 +151,7 @@ export function createDeskRecords({ cases, outbound }: DeskRecordsDeps) {
     openCases: (limit: number) => cases.openCases(limit),
 
     /** The desks of a conversation's latest handoff that take the visitor's messages (ticket or thread). */
-    async openDesks(
-      conversationId: string,
-    ): Promise<
-      Array<{
-        desk: ForwardingDesk;
-        externalId: string;
-        handoffKey: string;
-        metadata: Record<string, unknown>;
-      }>
-    > {
+    async openDesks(conversationId: string): Promise<OpenDesk[]> {
       const rows = await cases.deliveriesOfConversation(conversationId, [...FORWARDING_DESKS]);
       const latest = rows[0]?.handoffKey;
       return rows.flatMap((r) =>
