@@ -1,7 +1,6 @@
-// Builds the handoff side from the configuration: routing, the vendor targets that are switched on, the
-// shared Zoho token (Redis when REDIS_URL is set, this process's memory otherwise), the effect handlers and
-// the Slack interaction route. The runtime registers what this returns.
-import { createHash } from 'node:crypto';
+// Builds the handoff side from the configuration: routing, the vendor targets that are switched on
+// (handoff.vendors.ts), the desks' inbound side, the effect handlers and the routes. The runtime registers
+// what this returns.
 import type { Logger } from 'pino';
 import type { Knowledge } from '../content/knowledge.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -13,33 +12,17 @@ import type { DeskInboxRepository } from '../storage/desk-inbox.repository.ts';
 import type { HandoffRecordsRepository } from '../storage/handoff-records.repository.ts';
 import type { RedisClient } from '../storage/redis-client.ts';
 import type { SessionStore } from '../storage/session.store.ts';
-import type { CrmPort } from './crm.port.ts';
-import { createCrmTarget } from './crm.target.ts';
 import { createDeskModule, type DeskModuleOptions } from './desk/desk.module.ts';
 import type { DeskApplyOutcome } from './desk/desk-inbox.worker.ts';
 import { createDeskIngest, type DeskIngest, type DeskIngestResult } from './desk.ingest.ts';
-import { createFreshdeskClient, type FreshdeskClient } from './freshdesk/freshdesk.client.ts';
-import { createFreshdeskTarget } from './freshdesk/freshdesk.target.ts';
 import type { HandoffEnvConfig } from './handoff.env.ts';
 import { createHandoffHandlers, type HandoffHandlerDeps } from './handoff.handlers.ts';
 import { createHandoffRecords } from './handoff.records.ts';
-import type { HandoffTarget, TargetName } from './handoff.target.ts';
-import { createHubSpotClient } from './hubspot/hubspot.client.ts';
-import { createHubSpotCrm } from './hubspot/hubspot.crm.ts';
+import { createVendors } from './handoff.vendors.ts';
 import { loadRouting, type Routing } from './routing.ts';
-import { createSalesIqClient, type SalesIqClient } from './salesiq/salesiq.client.ts';
-import { createSalesIqTarget } from './salesiq/salesiq.target.ts';
-import { createSlackClient, type SlackClient } from './slack/slack.client.ts';
-import { slackRoutes } from './slack/slack.routes.ts';
-import { createSlackTarget } from './slack/slack.target.ts';
 import type { Fetch } from './vendor.http.ts';
-import { createZendeskClient, type ZendeskClient } from './zendesk/zendesk.client.ts';
-import { createZendeskTarget } from './zendesk/zendesk.target.ts';
-import { createMemoryTokenCache } from './zoho/memory-token.cache.ts';
-import { createRedisTokenCache } from './zoho/redis-token.cache.ts';
 import type { TokenCache } from './zoho/token-cache.port.ts';
-import { createZohoOAuthClient } from './zoho/zoho-oauth.client.ts';
-import { createZohoTokenProvider, type ZohoTokenProviderOptions } from './zoho/zoho-token.provider.ts';
+import type { ZohoTokenProviderOptions } from './zoho/zoho-token.provider.ts';
 
 /** Knobs tests turn (short waits); production uses the defaults. */
 export interface HandoffModuleOverrides {
@@ -118,12 +101,29 @@ function deskOutcome(result: DeskIngestResult): DeskApplyOutcome {
   }
 }
 
-/** A stable cache key per Zoho credential set, without putting a secret into Redis key names. */
-function tokenKey(c: { accountsUrl: string; clientId: string; refreshToken: string }): string {
-  return createHash('sha256')
-    .update(`${c.accountsUrl}\n${c.clientId}\n${c.refreshToken}`)
-    .digest('hex')
-    .slice(0, 24);
+/** One SalesIQ attempt must fit in the effect lease, or another worker may start the same handoff too. */
+function warnOnShortLease(config: HandoffEnvConfig, effectLeaseMs: number | undefined, log: Logger) {
+  const timeoutMs = config.httpTimeoutMs;
+  // Worst SalesIQ attempt: refresh + create, invalid token, refresh + create again.
+  const worstAttemptMs = 2 * (Math.max(timeoutMs, 10_000) + timeoutMs);
+  if (config.salesiq && effectLeaseMs !== undefined && effectLeaseMs < worstAttemptMs) {
+    log.warn(
+      { effectLeaseMs, worstAttemptMs },
+      'EFFECT_LEASE_MS is shorter than the slowest SalesIQ handoff attempt: raise it or lower HANDOFF_HTTP_TIMEOUT_MS, or a slow attempt may be run twice',
+    );
+  }
+}
+
+/** Which targets are on, for the start-up log line. */
+function summaryOf(routing: Routing, deskWebhooks: string): Record<string, string> {
+  return {
+    instantChat: routing.instantChat,
+    tickets: routing.tickets === 'local' ? 'local' : `local+${routing.tickets}`,
+    callbacks: routing.callbacks === 'local' ? 'console' : `console+${routing.callbacks}`,
+    slack: routing.slack ? `on (${routing.slack.notify.join(', ')})` : 'off',
+    crm: routing.crm ?? 'off',
+    deskWebhooks,
+  };
 }
 
 export async function createHandoffModule(options: HandoffModuleOptions): Promise<HandoffModule> {
@@ -131,132 +131,23 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
   const log = logger.child({ component: 'handoff' });
   const routing = loadRouting(config);
   const o = options.overrides ?? {};
-  const timeoutMs = config.httpTimeoutMs;
-  // Worst SalesIQ attempt: refresh + create, invalid token, refresh + create again.
-  const worstAttemptMs = 2 * (Math.max(timeoutMs, 10_000) + timeoutMs);
-  if (config.salesiq && options.effectLeaseMs !== undefined && options.effectLeaseMs < worstAttemptMs) {
-    log.warn(
-      { effectLeaseMs: options.effectLeaseMs, worstAttemptMs },
-      'EFFECT_LEASE_MS is shorter than the slowest SalesIQ handoff attempt: raise it or lower HANDOFF_HTTP_TIMEOUT_MS, or a slow attempt may be run twice',
-    );
-  }
-  const targets: Partial<Record<TargetName, HandoffTarget>> = {};
-  const closers: Array<() => Promise<void>> = [];
-  let salesiq: SalesIqClient | undefined;
-
-  if (config.salesiq) {
-    const s = config.salesiq;
-    const cache =
-      o.tokenCache ??
-      (options.redis
-        ? createRedisTokenCache({ client: options.redis, prefix: options.redisPrefix ?? 'switchboard:' })
-        : createMemoryTokenCache());
-    if (!o.tokenCache) closers.push(() => cache.close());
-    const oauth = createZohoOAuthClient({
-      accountsUrl: s.accountsUrl,
-      clientId: s.clientId,
-      clientSecret: s.clientSecret,
-      refreshToken: s.refreshToken,
-      // A refresh that times out after Zoho issued the token spends one of the ~10 tokens per 10 minutes
-      // for nothing: give it more time than ordinary calls (still well inside the refresh lock's lifetime).
-      timeoutMs: Math.max(timeoutMs, 10_000),
-      ...(o.fetch ? { fetch: o.fetch } : {}),
-    });
-    const tokens = createZohoTokenProvider({
-      cache,
-      refresh: () => oauth.refresh(),
-      key: tokenKey(s),
-      logger: log.child({ target: 'zoho' }),
-      ...o.token,
-    });
-    salesiq = createSalesIqClient({
-      serverUrl: s.serverUrl,
-      screenName: s.screenName,
-      tokens,
-      timeoutMs,
-      ...(o.fetch ? { fetch: o.fetch } : {}),
-    });
-    targets.salesiq = createSalesIqTarget({
-      client: salesiq,
-      appId: s.appId,
-      departmentFor: (packet) => routing.department(packet.category).salesiq ?? s.departmentId,
-    });
-  }
-  let zendesk: ZendeskClient | undefined;
-  let freshdesk: FreshdeskClient | undefined;
-  let slack: SlackClient | undefined;
-  if (config.zendesk) {
-    zendesk = createZendeskClient({ ...config.zendesk, timeoutMs, ...(o.fetch ? { fetch: o.fetch } : {}) });
-    targets.zendesk = createZendeskTarget({
-      client: zendesk,
-      groupFor: (packet) => routing.department(packet.category).zendeskGroup,
-      fields: routing.zendeskFields,
-    });
-  }
-  if (config.freshdesk) {
-    freshdesk = createFreshdeskClient({
-      ...config.freshdesk,
-      timeoutMs,
-      ...(o.fetch ? { fetch: o.fetch } : {}),
-    });
-    targets.freshdesk = createFreshdeskTarget({
-      client: freshdesk,
-      groupFor: (packet) => routing.department(packet.category).freshdeskGroup,
-      fields: routing.freshdeskFields,
-    });
-  }
-  let crm: CrmPort | undefined;
-  if (config.hubspot) {
-    crm = createHubSpotCrm(createHubSpotClient({ ...config.hubspot, timeoutMs }));
-    targets.hubspot = createCrmTarget(crm);
-  }
+  warnOnShortLease(config, options.effectLeaseMs, log);
   const records = createHandoffRecords({
     repository: options.handoffRecords,
     callbacks: options.callbacks,
     now: options.now,
   });
-  const routes: Route[] = [];
-  if (config.slack && routing.slack) {
-    const slackConfig = routing.slack;
-    const client = createSlackClient({
-      apiUrl: config.slack.apiUrl,
-      botToken: config.slack.botToken,
-      timeoutMs,
-      ...(o.fetch ? { fetch: o.fetch } : {}),
-    });
-    slack = client;
-    targets.slack = createSlackTarget({
-      client,
-      channelFor: () => slackConfig.channel,
-      linksFor: async (packet) => {
-        const links: Array<{ label: string; url: string }> = [];
-        for (const name of ['zendesk', 'freshdesk'] as const) {
-          const row = await records.integration(packet.handoffKey, name);
-          if (row?.externalUrl)
-            links.push({
-              label: `${name === 'zendesk' ? 'Zendesk' : 'Freshdesk'} ticket`,
-              url: row.externalUrl,
-            });
-        }
-        return links;
-      },
-    });
-    if (config.slack.signingSecret) {
-      routes.push(
-        ...slackRoutes({
-          signingSecret: config.slack.signingSecret,
-          engine: options.engine,
-          client,
-          logger: log.child({ target: 'slack' }),
-          ...(o.slackNowSeconds ? { nowSeconds: o.slackNowSeconds } : {}),
-        }),
-      );
-    } else {
-      log.warn(
-        'SLACK_SIGNING_SECRET is not set: the "Take case" button is shown but its clicks are not accepted',
-      );
-    }
-  }
+  const vendors = createVendors({
+    config,
+    routing,
+    overrides: o,
+    log,
+    redis: options.redis,
+    redisPrefix: options.redisPrefix,
+    records,
+    engine: options.engine,
+  });
+  const { salesiq, zendesk, freshdesk, slack, crm } = vendors;
 
   // What desk webhooks (SalesIQ, Zendesk, Freshdesk, Slack) call with a mapped DeskEvent: the inbox worker.
   const { ingestDeskEvent } = createDeskIngest({ engine: options.engine, records, now: options.now });
@@ -276,7 +167,6 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     ...(o.slackNowSeconds ? { nowSeconds: o.slackNowSeconds } : {}),
     ...(o.deskWorker ? { worker: o.deskWorker } : {}),
   });
-  routes.push(...desks.routes);
 
   const { handlers, onGaveUp } = createHandoffHandlers({
     desks: desks.forwarder,
@@ -285,7 +175,7 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     store: options.store,
     records,
     routing,
-    targets,
+    targets: vendors.targets,
     ...(salesiq ? { salesiq } : {}),
     knowledge: options.knowledge,
     realtime: options.realtime,
@@ -301,21 +191,14 @@ export async function createHandoffModule(options: HandoffModuleOptions): Promis
     handlers,
     onGaveUp,
     ingestDeskEvent,
-    routes,
-    summary: {
-      instantChat: routing.instantChat,
-      tickets: routing.tickets === 'local' ? 'local' : `local+${routing.tickets}`,
-      callbacks: routing.callbacks === 'local' ? 'console' : `console+${routing.callbacks}`,
-      slack: routing.slack ? `on (${routing.slack.notify.join(', ')})` : 'off',
-      crm: routing.crm ?? 'off',
-      deskWebhooks: desks.summary,
-    },
+    routes: [...vendors.routes, ...desks.routes],
+    summary: summaryOf(routing, desks.summary),
     start() {
       desks.worker.start();
     },
     async close() {
       await desks.worker.stop();
-      for (const close of closers) await close();
+      for (const close of vendors.closers) await close();
     },
   };
 }

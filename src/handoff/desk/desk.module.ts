@@ -3,7 +3,9 @@
 import type { Logger } from 'pino';
 import type { Route } from '../../server/route.table.ts';
 import type { Db } from '../../storage/database.ts';
+import { createDeskCasesRepository } from '../../storage/desk-cases.repository.ts';
 import type { DeskInboxRepository } from '../../storage/desk-inbox.repository.ts';
+import { createDeskOutboundRepository } from '../../storage/desk-outbound.repository.ts';
 import type { DeskEvent } from '../desk-event.port.ts';
 import type { FreshdeskClient } from '../freshdesk/freshdesk.client.ts';
 import { parseFreshdeskWebhook } from '../freshdesk/freshdesk.events.ts';
@@ -53,12 +55,19 @@ export interface DeskModuleOptions {
   worker?: Partial<Pick<DeskInboxWorkerOptions, 'pollMs' | 'leaseMs' | 'unknownCaseAttempts' | 'retryMs'>>;
 }
 
+function deskRecordsOver(db: Db, now: () => Date) {
+  return createDeskRecords({
+    cases: createDeskCasesRepository(db, now),
+    outbound: createDeskOutboundRepository(db, now),
+  });
+}
+
 export function createDeskModule(options: DeskModuleOptions) {
   const { db, webhooks, logger, now } = options;
   const log = logger.child({ component: 'desks' });
   const nowSeconds = options.nowSeconds ?? (() => Date.now() / 1000);
   const inbox = createDeskInbox(options.inbox, now);
-  const records = createDeskRecords(db, now);
+  const records = deskRecordsOver(db, now);
   const slack = options.clients.slack;
   const names = new Map<string, string>();
   const worker = createDeskInboxWorker({
