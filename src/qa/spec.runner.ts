@@ -7,7 +7,7 @@ import type { HandleResult, Inbound, OperatorCommand } from '../engine/inbound.t
 import { canonicalJson } from '../engine/replay.ts';
 import type { TraceEntry, TurnResponse } from '../engine/turn.types.ts';
 import type { DeskEvent } from '../handoff/desk-event.port.ts';
-import { ticketCounters } from '../storage/schema/index.ts';
+import { createTicketCountersRepository } from '../storage/ticket-counters.repository.ts';
 import type { LoadedSpec } from './spec.load.ts';
 import { DEFAULT_SPEC_START, type SpecRuntime, type SpecRuntimes } from './spec.runtime.ts';
 import { type DeskStep, durationMs, type Expect, matchesPattern, type Step } from './spec.schema.ts';
@@ -245,7 +245,7 @@ export async function runSpec(loaded: LoadedSpec, runtimes: SpecRuntimes): Promi
   rt.clock.set(spec.start?.at ?? DEFAULT_SPEC_START);
   // Every spec numbers its tickets from TKT-YYYY-0001, whatever ran before it on this runtime, so its
   // golden trace does not change when specs are added or reordered.
-  await rt.runtime.database.db.delete(ticketCounters);
+  await createTicketCountersRepository(rt.runtime.database.db).restartNumbering();
   const sessionId = rt.claimSessionId(specSessionId(file));
   const started = await rt.runtime.engine.start(spec.start?.visitor ? { visitor: spec.start.visitor } : {});
   let failure: SpecFailure | null = null;

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from './database.ts';
 import { rowsOf } from './pg-effect.log.ts';
+import { ticketCounters } from './schema/index.ts';
 
 export function createTicketCountersRepository(db: Db) {
   return {
@@ -15,6 +16,10 @@ export function createTicketCountersRepository(db: Db) {
       returning last`);
       const [row] = rowsOf(result);
       return z.object({ last: z.coerce.number().int().positive() }).parse(row).last;
+    },
+    /** Every year starts again at 1 (QA specs, so a golden trace does not depend on what ran before). */
+    async restartNumbering(): Promise<void> {
+      await db.delete(ticketCounters);
     },
   };
 }
