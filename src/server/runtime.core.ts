@@ -7,20 +7,12 @@ import { createCommitSignals } from '../engine/commit.signals.ts';
 import { type CommittedTurn, createEngine } from '../engine/engine.ts';
 import { timerChanges } from '../engine/timer.policy.ts';
 import { createTimerService } from '../engine/timer.service.ts';
-import type { ConversationMachine } from '../machines/conversation.machine.ts';
 import { createPgTimerStore } from '../storage/pg-timer.store.ts';
 import type { Metrics } from './metrics.registry.ts';
-import type { RuntimeChannels } from './runtime.channels.ts';
-import type { OperatorDirectory } from './runtime.operators.ts';
-import type { RuntimeContext } from './runtime.types.ts';
+import type { RuntimeContext, RuntimeParts } from './runtime.types.ts';
 
-export interface CoreParts {
-  machine: ConversationMachine;
+export interface CoreParts extends RuntimeParts {
   detector: Detector;
-  metrics: Metrics;
-  channels: RuntimeChannels;
-  people: OperatorDirectory;
-  allocateTicketNumber: () => Promise<string>;
 }
 
 /** The metrics see every turn; a caller's own observer (bench, profiling) after them. */

@@ -11,29 +11,20 @@ import { createSatisfactionHandlers } from '../engine/satisfaction.handlers.ts';
 import { DELIVER_TO_VISITOR } from '../engine/turn.output.ts';
 import { createHandoffModule, type HandoffModule } from '../handoff/handoff.module.ts';
 import { createTicketThreadHandlers } from '../handoff/ticket-thread.handler.ts';
-import type { ConversationMachine } from '../machines/conversation.machine.ts';
 import { createAutoAssignRepository } from '../storage/auto-assign.repository.ts';
 import { createCallbacksRepository } from '../storage/callbacks.repository.ts';
 import { createDeskInboxRepository } from '../storage/desk-inbox.repository.ts';
 import { createHandoffRecordsRepository } from '../storage/handoff-records.repository.ts';
 import { createOperatorPresenceRepository } from '../storage/operator-presence.repository.ts';
-import type { Metrics } from './metrics.registry.ts';
 import { createOperatorToolsModule } from './operator-tools.module.ts';
-import type { RuntimeChannels } from './runtime.channels.ts';
-import type { OperatorDirectory } from './runtime.operators.ts';
-import type { RuntimeContext } from './runtime.types.ts';
+import type { RuntimeContext, RuntimeParts } from './runtime.types.ts';
 
-export interface EffectParts {
-  machine: ConversationMachine;
-  metrics: Metrics;
+export interface EffectParts extends RuntimeParts {
   engine: Engine;
-  channels: RuntimeChannels;
-  people: OperatorDirectory;
   contacts: ContactsModule;
-  allocateTicketNumber: () => Promise<string>;
 }
 
-type OperatorTools = ReturnType<typeof createOperatorToolsModule>;
+export type OperatorTools = ReturnType<typeof createOperatorToolsModule>;
 
 /** Every effect type the machine can emit, and the runtime's own; a caller's handlers win by name. */
 function effectHandlers(

@@ -1,10 +1,7 @@
 // The HTTP side of a runtime: the operator API (accounts, queue, streams), tickets and callbacks as work,
 // the channels' webhooks, and the app that mounts every module's routes behind the shared guards.
 
-import type { ContactsModule } from '../contacts/contacts.module.ts';
-import type { Engine } from '../engine/engine.ts';
 import type { HandoffModule } from '../handoff/handoff.module.ts';
-import type { ConversationMachine } from '../machines/conversation.machine.ts';
 import { qaRoutes } from '../qa/qa.routes.ts';
 import { ping } from '../storage/database.ts';
 import { analyticsRoutes } from './analytics.routes.ts';
@@ -12,27 +9,18 @@ import { createApp } from './app.ts';
 import { operatorGuards } from './auth.routes.ts';
 import { createReadAccess } from './conversation.access.ts';
 import { healthRoutes } from './health.routes.ts';
-import type { Metrics } from './metrics.registry.ts';
 import { metricsRoutes } from './metrics.routes.ts';
 import { createOperatorModule } from './operator.module.ts';
-import type { createOperatorToolsModule } from './operator-tools.module.ts';
 import { redisRateLimitStore } from './rate-limit.redis.ts';
-import { attachChannelEdges, type RuntimeChannels } from './runtime.channels.ts';
-import type { OperatorDirectory } from './runtime.operators.ts';
+import { attachChannelEdges } from './runtime.channels.ts';
+import type { EffectParts, OperatorTools } from './runtime.effects.ts';
 import type { Serving } from './runtime.serving.ts';
 import type { RuntimeContext } from './runtime.types.ts';
 import { createWorkModule } from './work.module.ts';
 
-export interface HttpParts {
-  machine: ConversationMachine;
-  metrics: Metrics;
-  engine: Engine;
-  channels: RuntimeChannels;
-  people: OperatorDirectory;
-  contacts: ContactsModule;
+export interface HttpParts extends EffectParts {
   handoff: HandoffModule;
-  tools: ReturnType<typeof createOperatorToolsModule>;
-  allocateTicketNumber: () => Promise<string>;
+  tools: OperatorTools;
   serving: Serving;
 }
 

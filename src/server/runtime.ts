@@ -21,7 +21,7 @@ import { buildHttpModules } from './runtime.http.ts';
 import { type Infrastructure, openInfrastructure } from './runtime.infrastructure.ts';
 import { openOperatorDirectory } from './runtime.operators.ts';
 import { createServing } from './runtime.serving.ts';
-import type { Runtime, RuntimeContext, RuntimeOverrides } from './runtime.types.ts';
+import type { Runtime, RuntimeContext, RuntimeOverrides, RuntimeParts } from './runtime.types.ts';
 
 // Built in one light module so replay and coverage get the same behaviour without loading the server.
 export { buildDetector, buildMachine } from '../engine/behaviour.build.ts';
@@ -66,11 +66,11 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const allocateTicketNumber = createTicketNumberAllocator(createTicketCountersRepository(database.db), now);
   const channels = createRuntimeChannels(ctx);
   const people = openOperatorDirectory(ctx);
-  const core = { machine, metrics, channels, people, allocateTicketNumber };
-  const { contacts, engine, timers } = buildConversationCore(ctx, { ...core, detector });
-  const { handoff, tools, worker } = await buildEffects(ctx, { ...core, engine, contacts });
+  const parts: RuntimeParts = { machine, metrics, channels, people, allocateTicketNumber };
+  const { contacts, engine, timers } = buildConversationCore(ctx, { ...parts, detector });
+  const { handoff, tools, worker } = await buildEffects(ctx, { ...parts, engine, contacts });
   const serving = createServing(config, logger);
-  const http = await buildHttpModules(ctx, { ...core, engine, contacts, handoff, tools, serving });
+  const http = await buildHttpModules(ctx, { ...parts, engine, contacts, handoff, tools, serving });
   const { operators, work, app } = http;
   const traceSink = redis?.traceSink ?? null;
 

@@ -16,13 +16,16 @@ import type { Realtime } from '../engine/realtime.port.ts';
 import type { TimerService } from '../engine/timer.service.ts';
 import type { TraceSink } from '../engine/trace-sink.ts';
 import type { HandoffModule, HandoffModuleOverrides } from '../handoff/handoff.module.ts';
+import type { ConversationMachine } from '../machines/conversation.machine.ts';
 import type { Database } from '../storage/database.ts';
 import type { EffectLog } from '../storage/effect.log.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { createApp } from './app.ts';
 import type { Metrics } from './metrics.registry.ts';
 import type { OperatorModule } from './operator.module.ts';
+import type { RuntimeChannels } from './runtime.channels.ts';
 import type { Infrastructure } from './runtime.infrastructure.ts';
+import type { OperatorDirectory } from './runtime.operators.ts';
 import type { WorkModule } from './work.module.ts';
 
 export interface RuntimeOverrides {
@@ -93,4 +96,13 @@ export interface RuntimeContext extends Infrastructure {
   /** Session ids: the override, else random UUIDs. */
   newId: () => string;
   knowledge: Knowledge;
+}
+
+/** What createRuntime builds first and hands to every later builder. */
+export interface RuntimeParts {
+  machine: ConversationMachine;
+  metrics: Metrics;
+  channels: RuntimeChannels;
+  people: OperatorDirectory;
+  allocateTicketNumber: () => Promise<string>;
 }
