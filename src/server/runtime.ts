@@ -67,12 +67,16 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const channels = createRuntimeChannels(ctx);
   const people = openOperatorDirectory(ctx);
   const parts: RuntimeParts = { machine, metrics, channels, people, allocateTicketNumber };
-  const { contacts, engine, timers } = buildConversationCore(ctx, { ...parts, detector });
+  const { contacts, engine, timers, commitSignals } = buildConversationCore(ctx, { ...parts, detector });
   const { handoff, tools, worker } = await buildEffects(ctx, { ...parts, engine, contacts });
   const serving = createServing(config, logger);
   const http = await buildHttpModules(ctx, { ...parts, engine, contacts, handoff, tools, serving });
   const { operators, work, app } = http;
   const traceSink = redis?.traceSink ?? null;
+  // A commit wakes what consumes it, so its effects and trace entries do not wait for the next poll (the
+  // poll stays the safety net for what another process committed).
+  commitSignals.onEffectsCommitted(() => worker.kick());
+  if (traceSink) commitSignals.onCommitted(() => traceSink.kick());
 
   if (overrides.runWorker !== false) {
     worker.start();
