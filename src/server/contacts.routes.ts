@@ -1,20 +1,28 @@
 // The contacts API as a route table: agents read (search, one contact's history, a conversation's
 // contact); admins change, merge and undo, import CSV, export and erase. Every admin change leaves an
 // audit entry.
+import type { Response } from 'express';
 import { z } from 'zod';
 import type { ContactLinker } from '../contacts/contact.linker.ts';
 import type { ContactPrivacy } from '../contacts/contact.privacy.ts';
-import { parseContactsCsv } from '../contacts/contacts.csv.ts';
 import type { ContactsRepository } from '../storage/contacts.repository.ts';
 import { operatorOf } from './auth.routes.ts';
+import { importContactsCsv } from './contacts.import.ts';
+import { mergeContacts, undoMerge } from './contacts.merges.ts';
 import {
   contactHistory,
   contactId,
+  contactImportSummary,
   contactItem,
   contactPatchBody,
   contactQuery,
+  contactSearchResponse,
+  conversationContactResponse,
   eraseBody,
+  eraseResponse,
   mergeBody,
+  mergeResponse,
+  unmergeResponse,
 } from './contacts.schemas.ts';
 import { sendError } from './http.errors.ts';
 import { type Route, route } from './route.table.ts';
@@ -34,12 +42,50 @@ const NOT_FOUND = {
 /** A contact id in the path: one that is not a UUID names nobody (404). */
 const contactPath = { params: z.object({ id: contactId }), notFound: NOT_FOUND };
 
-export function contactRoutes(options: ContactRoutesOptions): Route[] {
-  const { repository, linker, privacy } = options;
-  const tags = ['contacts'];
-  const notFound = (res: Parameters<typeof sendError>[0]) =>
-    sendError(res, 404, NOT_FOUND.code, NOT_FOUND.message);
+const tags = ['contacts'];
 
+const contactNotFound = (res: Response) => sendError(res, 404, NOT_FOUND.code, NOT_FOUND.message);
+
+/** The contact and their history; asked by a merged-away id, it says so (`mergedFrom`). */
+async function sendContactHistory(repository: ContactsRepository, res: Response, id: string) {
+  const history = await repository.history(id);
+  if (!history) return contactNotFound(res);
+  res.json(history.contact.id === id ? history : { ...history, mergedFrom: id });
+}
+
+async function patchContact(
+  repository: ContactsRepository,
+  res: Response,
+  id: string,
+  body: z.output<typeof contactPatchBody>,
+) {
+  const contact = await repository.patch(id, body);
+  if (!contact) return contactNotFound(res);
+  await repository.audit({
+    actorId: operatorOf(res).id,
+    action: 'contact.update',
+    subjectType: 'contact',
+    subjectId: contact.id,
+    details: { fields: Object.keys(body) },
+  });
+  res.json(contact);
+}
+
+async function exportContact(privacy: ContactPrivacy, res: Response, id: string) {
+  const exported = await privacy.exportContact(id, operatorOf(res).id);
+  if (!exported) return contactNotFound(res);
+  res.set('Content-Disposition', `attachment; filename="contact-${exported.contact.id}.json"`).json(exported);
+}
+
+async function eraseContact(privacy: ContactPrivacy, res: Response, id: string) {
+  const result = await privacy.erase(id, operatorOf(res).id);
+  if (result.outcome === 'not_found') return contactNotFound(res);
+  res.json(result);
+}
+
+/** The collection: find, import, and undo a merge. */
+function contactsCollectionRoutes(options: ContactRoutesOptions): Route[] {
+  const { repository } = options;
   return [
     route({
       method: 'get',
@@ -48,9 +94,7 @@ export function contactRoutes(options: ContactRoutesOptions): Route[] {
       tags,
       auth: 'operator',
       query: contactQuery,
-      responses: {
-        '200': { description: 'The contacts', schema: z.object({ items: z.array(contactItem) }) },
-      },
+      responses: { '200': { description: 'The contacts', schema: contactSearchResponse } },
       handler: async ({ res, query }) => {
         res.json({ items: await repository.search(query.q) });
       },
@@ -67,49 +111,12 @@ export function contactRoutes(options: ContactRoutesOptions): Route[] {
       responses: {
         '200': {
           description: 'How many rows were read and contacts created, updated and merged',
-          schema: z.object({
-            rows: z.number(),
-            created: z.number(),
-            updated: z.number(),
-            merged: z.number(),
-          }),
+          schema: contactImportSummary,
         },
         '400': { description: 'Bad CSV: the message names the line and column' },
         '415': { description: 'Not sent as text/csv' },
       },
-      handler: async ({ req, res }) => {
-        if (!Buffer.isBuffer(req.body) || !/^text\/(csv|plain)\b/i.test(req.get('content-type') ?? ''))
-          return sendError(
-            res,
-            415,
-            'unsupported_media_type',
-            'Send the file as the body with Content-Type: text/csv.',
-          );
-        const parsed = parseContactsCsv(req.body.toString('utf8'));
-        if (!parsed.ok) {
-          const { line, column, message } = parsed.problem;
-          const where = [line !== null ? `line ${line}` : null, column ? `column ${column}` : null]
-            .filter(Boolean)
-            .join(', ');
-          return sendError(res, 400, 'invalid_csv', where ? `${where}: ${message}` : message, parsed.problem);
-        }
-        const me = operatorOf(res);
-        const result = await linker.importContacts(parsed.rows, me.id);
-        const summary = {
-          rows: parsed.rows.length,
-          created: result.created,
-          updated: result.updated,
-          merged: result.merged,
-        };
-        await repository.audit({
-          actorId: me.id,
-          action: 'contact.import',
-          subjectType: 'import',
-          subjectId: options.now().toISOString(),
-          details: summary,
-        });
-        res.json(summary);
-      },
+      handler: ({ req, res }) => importContactsCsv(options, req, res),
     }),
     route({
       method: 'post',
@@ -120,37 +127,18 @@ export function contactRoutes(options: ContactRoutesOptions): Route[] {
       params: z.object({ mergeId: z.uuid() }),
       notFound: { code: 'merge_not_found', message: 'No merge with this id.' },
       responses: {
-        '200': {
-          description: 'The two contacts again',
-          schema: z.object({ target: contactItem.nullable(), source: contactItem.nullable() }),
-        },
+        '200': { description: 'The two contacts again', schema: unmergeResponse },
         '409': { description: 'Undone already, or the contacts changed since (the message says how)' },
       },
-      handler: async ({ res, params }) => {
-        const me = operatorOf(res);
-        const result = await linker.undo(params.mergeId, me.id);
-        switch (result.outcome) {
-          case 'not_found':
-            return sendError(res, 404, 'merge_not_found', 'No merge with this id.');
-          case 'already_undone':
-            return sendError(res, 409, 'already_undone', 'This merge was undone already.');
-          case 'conflict':
-            return sendError(res, 409, 'merge_changed', result.message);
-          case 'undone':
-            await repository.audit({
-              actorId: me.id,
-              action: 'contact.unmerge',
-              subjectType: 'contact',
-              subjectId: result.targetId,
-              details: { mergeId: params.mergeId, sourceId: result.sourceId },
-            });
-            return res.json({
-              target: await repository.get(result.targetId),
-              source: await repository.get(result.sourceId),
-            });
-        }
-      },
+      handler: ({ res, params }) => undoMerge(options, res, params.mergeId),
     }),
+  ];
+}
+
+/** One contact: read, change, merge another into it, export and erase. */
+function oneContactRoutes(options: ContactRoutesOptions): Route[] {
+  const { repository, privacy } = options;
+  return [
     route({
       method: 'get',
       path: '/api/v1/contacts/{id}',
@@ -159,11 +147,7 @@ export function contactRoutes(options: ContactRoutesOptions): Route[] {
       auth: 'operator',
       ...contactPath,
       responses: { '200': { description: 'The contact and their history', schema: contactHistory } },
-      handler: async ({ res, params }) => {
-        const history = await repository.history(params.id);
-        if (!history) return notFound(res);
-        res.json(history.contact.id === params.id ? history : { ...history, mergedFrom: params.id });
-      },
+      handler: ({ res, params }) => sendContactHistory(repository, res, params.id),
     }),
     route({
       method: 'patch',
@@ -174,18 +158,7 @@ export function contactRoutes(options: ContactRoutesOptions): Route[] {
       ...contactPath,
       body: contactPatchBody,
       responses: { '200': { description: 'The changed contact', schema: contactItem } },
-      handler: async ({ res, params, body }) => {
-        const contact = await repository.patch(params.id, body);
-        if (!contact) return notFound(res);
-        await repository.audit({
-          actorId: operatorOf(res).id,
-          action: 'contact.update',
-          subjectType: 'contact',
-          subjectId: contact.id,
-          details: { fields: Object.keys(body) },
-        });
-        res.json(contact);
-      },
+      handler: ({ res, params, body }) => patchContact(repository, res, params.id, body),
     }),
     route({
       method: 'post',
@@ -196,27 +169,10 @@ export function contactRoutes(options: ContactRoutesOptions): Route[] {
       ...contactPath,
       body: mergeBody,
       responses: {
-        '200': {
-          description: 'Merged',
-          schema: z.object({ mergeId: z.string(), contact: contactItem.nullable() }),
-        },
+        '200': { description: 'Merged', schema: mergeResponse },
         '409': { description: 'Into itself, or one of them was merged already' },
       },
-      handler: async ({ res, params, body }) => {
-        const me = operatorOf(res);
-        const result = await linker.merge(params.id, body.sourceId, me.id);
-        if (result.outcome === 'not_found')
-          return sendError(res, 404, 'contact_not_found', `No contact with the id ${result.id}.`);
-        if (result.outcome === 'conflict') return sendError(res, 409, 'cannot_merge', result.message);
-        await repository.audit({
-          actorId: me.id,
-          action: 'contact.merge',
-          subjectType: 'contact',
-          subjectId: params.id,
-          details: { mergeId: result.mergeId, sourceId: body.sourceId },
-        });
-        res.json({ mergeId: result.mergeId, contact: await repository.get(params.id) });
-      },
+      handler: ({ res, params, body }) => mergeContacts(options, res, params.id, body.sourceId),
     }),
     route({
       method: 'get',
@@ -226,13 +182,7 @@ export function contactRoutes(options: ContactRoutesOptions): Route[] {
       auth: 'admin',
       ...contactPath,
       responses: { '200': { description: 'The export', contentType: 'application/json' } },
-      handler: async ({ res, params }) => {
-        const exported = await privacy.exportContact(params.id, operatorOf(res).id);
-        if (!exported) return notFound(res);
-        res
-          .set('Content-Disposition', `attachment; filename="contact-${exported.contact.id}.json"`)
-          .json(exported);
-      },
+      handler: ({ res, params }) => exportContact(privacy, res, params.id),
     }),
     route({
       method: 'post',
@@ -244,41 +194,39 @@ export function contactRoutes(options: ContactRoutesOptions): Route[] {
       ...contactPath,
       body: eraseBody,
       bodyOptional: true,
-      responses: {
-        '200': {
-          description: 'Erased',
-          schema: z.object({
-            outcome: z.literal('erased'),
-            contactId: z.string(),
-            conversations: z.number(),
-            messages: z.number(),
-          }),
-        },
-      },
-      handler: async ({ res, params }) => {
-        const result = await privacy.erase(params.id, operatorOf(res).id);
-        if (result.outcome === 'not_found') return notFound(res);
-        res.json(result);
-      },
+      responses: { '200': { description: 'Erased', schema: eraseResponse } },
+      handler: ({ res, params }) => eraseContact(privacy, res, params.id),
     }),
-    route({
-      method: 'get',
-      path: '/api/v1/conversations/{id}/contact',
-      summary: "The contact of a conversation and their history (the console's visitor panel)",
-      tags,
-      auth: 'operator',
-      params: z.object({ id: sessionIdParam }),
-      notFound: { code: 'conversation_not_found', message: 'No conversation with this id.' },
-      responses: {
-        '200': {
-          description: 'The contact with their history, or null when the visitor is not known',
-          schema: z.object({ contact: contactHistory.nullable() }),
-        },
+  ];
+}
+
+/** The contact of a conversation, for the console's visitor panel. */
+const conversationContactRoute = ({ repository }: ContactRoutesOptions): Route =>
+  route({
+    method: 'get',
+    path: '/api/v1/conversations/{id}/contact',
+    summary: "The contact of a conversation and their history (the console's visitor panel)",
+    tags,
+    auth: 'operator',
+    params: z.object({ id: sessionIdParam }),
+    notFound: { code: 'conversation_not_found', message: 'No conversation with this id.' },
+    responses: {
+      '200': {
+        description: 'The contact with their history, or null when the visitor is not known',
+        schema: conversationContactResponse,
       },
-      handler: async ({ res, params }) => {
-        const contact = await repository.contactOfConversation(params.id);
-        res.json({ contact: contact ? await repository.history(contact.id) : null });
-      },
-    }),
+    },
+    handler: async ({ res, params }) => {
+      const contact = await repository.contactOfConversation(params.id);
+      res.json({ contact: contact ? await repository.history(contact.id) : null });
+    },
+  });
+
+export function contactRoutes(options: ContactRoutesOptions): Route[] {
+  // The groups in path order, which is the order of the paths in /api/v1/openapi.json.
+  return [
+    ...contactsCollectionRoutes(options),
+    ...oneContactRoutes(options),
+    conversationContactRoute(options),
   ];
 }

@@ -148,3 +148,25 @@ export const eraseBody = z.strictObject({
     error: 'erasing cannot be undone: send {"confirm": true} to erase this contact',
   }),
 });
+
+export const contactSearchResponse = z.object({ items: z.array(contactItem) });
+
+export const contactImportSummary = z.object({
+  rows: z.number(),
+  created: z.number(),
+  updated: z.number(),
+  merged: z.number(),
+});
+
+export const mergeResponse = z.object({ mergeId: z.string(), contact: contactItem.nullable() });
+
+export const unmergeResponse = z.object({ target: contactItem.nullable(), source: contactItem.nullable() });
+
+export const eraseResponse = z.object({
+  outcome: z.literal('erased'),
+  contactId: z.string(),
+  conversations: z.number(),
+  messages: z.number(),
+});
+
+export const conversationContactResponse = z.object({ contact: contactHistory.nullable() });

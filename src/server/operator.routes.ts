@@ -6,18 +6,18 @@ import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ChannelReach } from '../channels/channel.reach.ts';
-import { consoleRefusal } from '../engine/conversation.policy.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { HandleResult, OperatorCommand } from '../engine/inbound.ts';
+import type { OperatorCommand } from '../engine/inbound.ts';
 import { type Realtime, sessionChannel } from '../engine/realtime.port.ts';
 import type { ChatMessage } from '../engine/turn.types.ts';
 import type { SatisfactionRepository } from '../storage/satisfaction.repository.ts';
 import type { SessionStore } from '../storage/session.store.ts';
 import type { Operator, OperatorDirectory } from './auth.operators.ts';
 import { operatorOf } from './auth.routes.ts';
-import { createReadAccess, sendReadRefusal } from './conversation.access.ts';
+import { createReadAccess, type ReadAccessCheck, sendReadRefusal } from './conversation.access.ts';
 import { createConversationView } from './conversation.view.ts';
-import { sendError, sendOutcome } from './http.errors.ts';
+import { sendError } from './http.errors.ts';
+import { runOperatorCommand } from './operator.command.ts';
 import type { EscalationQueue } from './operator.queue.ts';
 import {
   agentMessageBody,
@@ -50,86 +50,106 @@ export interface OperatorRoutesOptions {
   reach?: (sessionId: string, messages: ChatMessage[]) => Promise<ChannelReach>;
 }
 
-const conversationNotFound = (res: Response) =>
-  sendError(res, 404, 'conversation_not_found', 'No conversation with this id.');
-
 /** A conversation id in the path: one that cannot exist is an unknown conversation (404). */
 const conversationPath = {
   params: z.object({ id: sessionIdParam }),
   notFound: { code: 'conversation_not_found', message: 'No conversation with this id.' },
 };
 
-export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
-  const { engine, directory, queue, realtime, logger } = options;
-  const conversations = createConversationView(options);
-  const readAccess = createReadAccess(engine);
-  const tags = ['operator'];
-  const auth = 'operator' as const;
+const tags = ['operator'];
+const auth = 'operator' as const;
 
-  async function act(
-    res: Response,
-    id: string,
-    operator: Operator,
-    command: OperatorCommand,
-    clientMessageId?: string,
-  ): Promise<void> {
-    // An agent's resolve of a chat nobody took is the engine policy's 403 (conversation.policy.ts); only
-    // the console's "ended" rule for escalations is checked here.
-    if (command.action === 'escalate') {
-      const view = await engine.view(id, null);
-      if (view.outcome !== 'ok') return conversationNotFound(res);
-      const facts = { state: view.state, assignedAgentId: view.snapshot.context.assignedAgentId };
-      const refusal = consoleRefusal(command.action, facts, {
-        operatorId: operator.id,
-        role: operator.role,
-      });
-      if (refusal) return sendError(res, 409, 'not_allowed_in_state', refusal, { state: view.state });
-    }
-    const result: HandleResult = await engine.handle(id, {
-      kind: 'operator',
-      operatorId: operator.id,
-      role: operator.role,
-      ...(clientMessageId ? { clientMessageId } : {}),
-      command,
-    });
-    if (result.outcome === 'not_found') return conversationNotFound(res);
-    if (result.outcome === 'ok')
-      logger.info(
-        { sessionId: id, operatorId: operator.id, action: command.action, state: result.response.state },
-        'operator action',
-      );
-    sendOutcome(res, result);
-  }
+/** The answers of every action: the committed turn, or why not. */
+const actionResponses = (refusals: Record<string, string>): Record<string, RouteResponse> => ({
+  '200': { description: 'The committed turn', schema: turnResponseBody },
+  ...Object.fromEntries(Object.entries(refusals).map(([status, description]) => [status, { description }])),
+});
 
-  /** The answers of every action: the committed turn, or why not. */
-  const actionResponses = (refusals: Record<string, string>): Record<string, RouteResponse> => ({
-    '200': { description: 'The committed turn', schema: turnResponseBody },
-    ...Object.fromEntries(Object.entries(refusals).map(([status, description]) => [status, { description }])),
+/** An operator action with a body: its command is an event through the engine, with the body's clientMessageId. */
+const actionRoute = <B extends { clientMessageId?: string | undefined }>(
+  deps: OperatorRoutesOptions,
+  name: string,
+  summary: string,
+  body: z.ZodType<B>,
+  refusals: Record<string, string>,
+  command: (body: B, me: Operator) => OperatorCommand,
+) =>
+  route({
+    method: 'post',
+    path: `/api/v1/conversations/{id}/${name}`,
+    summary,
+    tags,
+    auth,
+    ...conversationPath,
+    body,
+    ...(name === 'handback' ? { bodyOptional: true } : {}),
+    responses: actionResponses(refusals),
+    handler: async ({ res, params, body: parsed }) => {
+      const me = operatorOf(res);
+      await runOperatorCommand(deps, res, params.id, me, command(parsed, me), parsed.clientMessageId);
+    },
   });
 
-  /** An operator action with a body: its command is an event through the engine, with the body's clientMessageId. */
-  const action = <B extends { clientMessageId?: string | undefined }>(
-    name: string,
-    summary: string,
-    body: z.ZodType<B>,
-    refusals: Record<string, string>,
-    command: (body: B, me: Operator) => OperatorCommand,
-  ) =>
-    route({
-      method: 'post',
-      path: `/api/v1/conversations/{id}/${name}`,
-      summary,
-      tags,
-      auth,
-      ...conversationPath,
-      body,
-      ...(name === 'handback' ? { bodyOptional: true } : {}),
-      responses: actionResponses(refusals),
-      handler: async ({ res, params, body: parsed }) => {
-        const me = operatorOf(res);
-        await act(res, params.id, me, command(parsed, me), parsed.clientMessageId);
-      },
-    });
+async function listEscalations(queue: EscalationQueue, res: Response, f: z.output<typeof escalationQuery>) {
+  const me = operatorOf(res);
+  const { items, total } = await queue.list({
+    ...f,
+    status: f.status.length ? f.status : ['queued', 'assigned'],
+    assignedTo: f.assignedTo === 'me' ? me.id : f.assignedTo,
+    // The same scope as the read policy (operatorMayRead): agents list the queue and their own.
+    ...(me.role === 'admin' ? {} : { visibleTo: me.id }),
+    q: f.q || undefined,
+  });
+  res.json({ items, page: f.page, pageSize: f.pageSize, total });
+}
+
+async function sendConversation(
+  conversations: ReturnType<typeof createConversationView>,
+  res: Response,
+  id: string,
+  afterSeq: number | undefined,
+) {
+  const view = await conversations.conversationView(id, operatorOf(res), afterSeq);
+  if (view.outcome !== 'ok') return sendReadRefusal(res, view);
+  res.json(view.conversation);
+}
+
+/** Agents assign to themselves ("me"); admins to any active operator. */
+async function assignConversation(
+  deps: OperatorRoutesOptions,
+  res: Response,
+  id: string,
+  agentIdAsked: string,
+) {
+  const me = operatorOf(res);
+  const agentId = agentIdAsked === 'me' ? me.id : agentIdAsked;
+  if (agentId !== me.id && !(await deps.directory.get(agentId)))
+    return sendError(res, 400, 'unknown_agent', `agentId: no active operator has the id ${agentId}.`);
+  await runOperatorCommand(deps, res, id, me, { action: 'assign', agentId });
+}
+
+/** The agent's typing signal, to the visitor's widget stream (a conversation the operator may read). */
+async function sendAgentTyping(
+  { readAccess, realtime }: { readAccess: ReadAccessCheck; realtime: Realtime },
+  res: Response,
+  id: string,
+  typing: boolean,
+) {
+  const me = operatorOf(res);
+  const access = await readAccess({ operatorId: me.id, role: me.role }, id);
+  if (access.outcome !== 'ok') return sendReadRefusal(res, access);
+  await realtime.publish(sessionChannel(id), {
+    sessionId: id,
+    seq: 0,
+    kind: 'typing',
+    payload: { role: 'operator', typing },
+  });
+  res.status(204).end();
+}
+
+export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
+  const conversations = createConversationView(options);
+  const readAccess = createReadAccess(options.engine);
 
   return [
     route({
@@ -141,18 +161,7 @@ export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
       auth,
       query: escalationQuery,
       responses: { '200': { description: 'A page of escalations', schema: escalationListResponse } },
-      handler: async ({ res, query: f }) => {
-        const me = operatorOf(res);
-        const { items, total } = await queue.list({
-          ...f,
-          status: f.status.length ? f.status : ['queued', 'assigned'],
-          assignedTo: f.assignedTo === 'me' ? me.id : f.assignedTo,
-          // The same scope as the read policy (operatorMayRead): agents list the queue and their own.
-          ...(me.role === 'admin' ? {} : { visibleTo: me.id }),
-          q: f.q || undefined,
-        });
-        res.json({ items, page: f.page, pageSize: f.pageSize, total });
-      },
+      handler: ({ res, query }) => listEscalations(options.queue, res, query),
     }),
     route({
       method: 'get',
@@ -167,11 +176,7 @@ export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
         '200': { description: 'The conversation', schema: conversationResponse },
         '403': { description: "An agent asking for a conversation the bot is having, or a colleague's" },
       },
-      handler: async ({ res, params, query }) => {
-        const view = await conversations.conversationView(params.id, operatorOf(res), query.afterSeq);
-        if (view.outcome !== 'ok') return sendReadRefusal(res, view);
-        res.json(view.conversation);
-      },
+      handler: ({ res, params, query }) => sendConversation(conversations, res, params.id, query.afterSeq),
     }),
     route({
       method: 'post',
@@ -185,15 +190,10 @@ export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
         '403': 'An agent assigning to someone else',
         '409': 'Not escalated, already closed, or held in SalesIQ',
       }),
-      handler: async ({ res, params, body }) => {
-        const me = operatorOf(res);
-        const agentId = body.agentId === 'me' ? me.id : body.agentId;
-        if (agentId !== me.id && !(await directory.get(agentId)))
-          return sendError(res, 400, 'unknown_agent', `agentId: no active operator has the id ${agentId}.`);
-        await act(res, params.id, me, { action: 'assign', agentId });
-      },
+      handler: ({ res, params, body }) => assignConversation(options, res, params.id, body.agentId),
     }),
-    action(
+    actionRoute(
+      options,
       'agent-messages',
       'Reply to the visitor (escalated conversations only; a reply to a conversation nobody holds takes it)',
       agentMessageBody(options.maxMessageChars),
@@ -203,7 +203,8 @@ export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
       },
       (body) => ({ action: 'message', text: body.text }),
     ),
-    action(
+    actionRoute(
+      options,
       'resolve',
       'Resolve an escalated conversation',
       resolveBody,
@@ -213,14 +214,16 @@ export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
       },
       ({ notes, resolutionCategory }) => ({ action: 'resolve', notes, resolutionCategory }),
     ),
-    action(
+    actionRoute(
+      options,
       'escalate',
       'Escalate manually: a human takes over and the bot goes silent',
       escalateBody,
       { '409': 'Already escalated, or ended' },
       (body) => ({ action: 'escalate', reason: body.reason }),
     ),
-    action(
+    actionRoute(
+      options,
       'handback',
       'Hand the conversation back to the bot',
       handbackBody,
@@ -232,7 +235,8 @@ export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
     ),
     // The bot switch is the same two commands seen as one control: off = a human takes over (escalate),
     // on = the bot takes the conversation back (handback).
-    action(
+    actionRoute(
+      options,
       'bot',
       'Switch the bot on (= hand back) or off (= escalate, a human takes over)',
       botSwitchBody,
@@ -254,18 +258,8 @@ export function operatorRoutes(options: OperatorRoutesOptions): Route[] {
         '204': { description: 'Sent' },
         '403': { description: 'An agent typing to a conversation outside the queue and their own' },
       },
-      handler: async ({ res, params, body }) => {
-        const me = operatorOf(res);
-        const access = await readAccess({ operatorId: me.id, role: me.role }, params.id);
-        if (access.outcome !== 'ok') return sendReadRefusal(res, access);
-        await realtime.publish(sessionChannel(params.id), {
-          sessionId: params.id,
-          seq: 0,
-          kind: 'typing',
-          payload: { role: 'operator', typing: body.typing },
-        });
-        res.status(204).end();
-      },
+      handler: ({ res, params, body }) =>
+        sendAgentTyping({ readAccess, realtime: options.realtime }, res, params.id, body.typing),
     }),
   ];
 }

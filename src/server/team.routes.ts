@@ -1,107 +1,55 @@
 // The team: who is online, away or offline (each operator sets their own), and for admins the account
 // changes: role, capacity for automatic assignment, deactivation and a password reset. Deactivating or
 // resetting revokes every token of the account at once, and its open console streams end.
-import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { OPERATORS_CHANNEL, type Realtime } from '../engine/realtime.port.ts';
-import { AVAILABILITIES, OPERATOR_ROLES } from '../storage/schema/index.ts';
+import type { Realtime } from '../engine/realtime.port.ts';
 import type { OperatorDirectory } from './auth.operators.ts';
 import { operatorOf } from './auth.routes.ts';
-import { passwordField } from './auth.schemas.ts';
-import { sendError } from './http.errors.ts';
 import type { Presence } from './operator.presence.ts';
 import { type Route, route } from './route.table.ts';
+import {
+  announceAccountChange,
+  changeOperator,
+  deactivateOperator,
+  OPERATOR_NOT_FOUND,
+  resetOperatorPassword,
+} from './team.accounts.ts';
+import { availabilityBody, operatorChangeBody, passwordResetBody, teamMember } from './team.schemas.ts';
 
-export const availabilityBody = z
-  .object({
-    availability: z.enum(AVAILABILITIES, {
-      error: `availability is one of ${AVAILABILITIES.join(', ')}`,
-    }),
-  })
-  .strict();
-
-export const operatorChangeBody = z
-  .object({
-    role: z.enum(OPERATOR_ROLES, { error: `role is one of ${OPERATOR_ROLES.join(', ')}` }).optional(),
-    capacity: z
-      .number({ error: 'capacity is a whole number of live chats (or null for the default)' })
-      .int()
-      .min(0)
-      .max(50)
-      .nullable()
-      .optional(),
-  })
-  .strict()
-  .refine((b) => b.role !== undefined || b.capacity !== undefined, {
-    message: 'send role and/or capacity to change',
-  });
-
-/** Without a password, one is generated and answered once, for the admin to pass on. */
-export const passwordResetBody = z.object({ password: passwordField.optional() }).strict();
-
-export const teamMember = z.object({
-  id: z.string(),
-  email: z.string(),
-  displayName: z.string(),
-  role: z.enum(OPERATOR_ROLES),
-  availability: z.enum(AVAILABILITIES).describe('offline while no console of theirs is open'),
-  capacity: z
-    .number()
-    .nullable()
-    .describe('live chats automatic assignment gives them at most; null: default'),
-  openChats: z.number(),
-});
-
-/** 16 random bytes in base64url: far past the password rules, and unguessable. */
-const generatedPassword = () => randomBytes(16).toString('base64url');
-
-const operatorPath = {
-  params: z.object({ id: z.string().uuid() }),
-  notFound: { code: 'operator_not_found', message: 'No active operator with this id.' },
-};
-
-export function teamRoutes(options: {
+export interface TeamRoutesOptions {
   directory: OperatorDirectory;
   presence: Presence;
   realtime: Realtime;
   logger: Logger;
   /** Called when an operator goes online: waiting chats may now be assigned. */
   onOnline?: () => Promise<unknown>;
-}): Route[] {
-  const { directory, presence, realtime, logger } = options;
-  const tags = ['operator'];
+}
 
-  async function accountChanged(operatorId: string, change: string) {
-    await realtime
-      .publish(OPERATORS_CHANNEL, {
-        sessionId: '',
-        seq: 0,
-        kind: 'operator',
-        payload: { operatorId, change },
-      })
-      .catch((error: unknown) => logger.warn({ err: error }, 'account change not announced'));
-  }
+const operatorPath = { params: z.object({ id: z.string().uuid() }), notFound: OPERATOR_NOT_FOUND };
 
-  /** The target account for an admin's change, or null with the 404 already sent. */
-  async function target(res: Response, id: string) {
-    const account = await directory.account(id);
-    if (!account?.active) {
-      sendError(res, 404, operatorPath.notFound.code, operatorPath.notFound.message);
-      return null;
-    }
-    return account;
-  }
+const tags = ['operator'];
 
-  const lastAdmin = (res: Response, what: string) =>
-    sendError(
-      res,
-      409,
-      'last_admin',
-      `This is the only admin: make another operator an admin before you ${what}.`,
-    );
+/** Each operator sets their own; going online may let waiting chats be assigned to them. */
+async function setOwnAvailability(
+  deps: TeamRoutesOptions,
+  res: Response,
+  availability: z.output<typeof availabilityBody>['availability'],
+) {
+  const { presence, logger } = deps;
+  const me = operatorOf(res);
+  await presence.set(me.id, availability);
+  logger.info({ operatorId: me.id, availability }, 'availability set');
+  await announceAccountChange(deps, me.id, 'availability');
+  if (availability === 'online')
+    void deps
+      .onOnline?.()
+      .catch((error: unknown) => logger.warn({ err: error }, 'assigning waiting chats failed'));
+  res.json({ availability });
+}
 
+export function teamRoutes(options: TeamRoutesOptions): Route[] {
   return [
     route({
       method: 'get',
@@ -112,7 +60,7 @@ export function teamRoutes(options: {
       auth: 'operator',
       responses: { '200': { description: 'Team', schema: z.object({ operators: z.array(teamMember) }) } },
       handler: async ({ res }) => {
-        res.json({ operators: await presence.team() });
+        res.json({ operators: await options.presence.team() });
       },
     }),
     route({
@@ -123,17 +71,7 @@ export function teamRoutes(options: {
       auth: 'operator',
       body: availabilityBody,
       responses: { '200': { description: 'Set', schema: availabilityBody } },
-      handler: async ({ res, body }) => {
-        const me = operatorOf(res);
-        await presence.set(me.id, body.availability);
-        logger.info({ operatorId: me.id, availability: body.availability }, 'availability set');
-        await accountChanged(me.id, 'availability');
-        if (body.availability === 'online')
-          void options
-            .onOnline?.()
-            .catch((error: unknown) => logger.warn({ err: error }, 'assigning waiting chats failed'));
-        res.json({ availability: body.availability });
-      },
+      handler: ({ res, body }) => setOwnAvailability(options, res, body.availability),
     }),
     route({
       method: 'patch',
@@ -147,18 +85,7 @@ export function teamRoutes(options: {
         '200': { description: 'Changed', schema: z.object({ operator: teamMember }) },
         '409': { description: 'The last admin' },
       },
-      handler: async ({ res, body, params }) => {
-        const account = await target(res, params.id);
-        if (!account) return;
-        const { role, capacity } = body;
-        if (role === 'agent' && account.role === 'admin' && !(await directory.hasOtherAdmin(account.id)))
-          return lastAdmin(res, 'make this one an agent');
-        if (role) await directory.setRole(account.id, role);
-        if (capacity !== undefined) await presence.setCapacity(account.id, capacity);
-        logger.info({ operatorId: account.id, role, capacity, by: operatorOf(res).id }, 'operator changed');
-        await accountChanged(account.id, 'role');
-        res.json({ operator: (await presence.team()).find((m) => m.id === account.id) });
-      },
+      handler: ({ res, body, params }) => changeOperator(options, res, params.id, body),
     }),
     route({
       method: 'post',
@@ -171,23 +98,7 @@ export function teamRoutes(options: {
         '204': { description: 'Deactivated' },
         '409': { description: 'Oneself, or the last admin' },
       },
-      handler: async ({ res, params }) => {
-        const account = await target(res, params.id);
-        if (!account) return;
-        if (account.id === operatorOf(res).id)
-          return sendError(
-            res,
-            409,
-            'own_account',
-            'You cannot deactivate your own account: ask another admin.',
-          );
-        if (account.role === 'admin' && !(await directory.hasOtherAdmin(account.id)))
-          return lastAdmin(res, 'deactivate this one');
-        await directory.deactivate(account.id);
-        logger.info({ operatorId: account.id, by: operatorOf(res).id }, 'operator deactivated');
-        await accountChanged(account.id, 'deactivated');
-        res.status(204).end();
-      },
+      handler: ({ res, params }) => deactivateOperator(options, res, params.id),
     }),
     route({
       method: 'post',
@@ -205,16 +116,7 @@ export function teamRoutes(options: {
           schema: z.object({ reset: z.literal(true), password: z.string().optional() }),
         },
       },
-      handler: async ({ res, body, params }) => {
-        const account = await target(res, params.id);
-        if (!account) return;
-        const password = body.password ?? generatedPassword();
-        await directory.setPassword(account.id, password);
-        logger.info({ operatorId: account.id, by: operatorOf(res).id }, 'operator password reset');
-        await accountChanged(account.id, 'password');
-        // The generated one is answered once and never stored in clear; a chosen one is not echoed.
-        res.json(body.password ? { reset: true } : { reset: true, password });
-      },
+      handler: ({ res, body, params }) => resetOperatorPassword(options, res, params.id, body),
     }),
   ];
 }
