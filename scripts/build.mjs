@@ -12,6 +12,17 @@ export const STAMP = join(DIST, '.built');
 
 export async function build() {
   const esbuild = await import('esbuild');
+  try {
+    await buildWith(esbuild);
+  } finally {
+    // esbuild's service is a child process: left running, it would stay a child of the server that
+    // bin/switchboard.mjs starts after a rebuild (an extra process under `npm start`, and one more to
+    // outlive a killed server).
+    await esbuild.stop();
+  }
+}
+
+async function buildWith(esbuild) {
   // Built from scratch beside dist/ (chunk names carry content hashes, so old ones would pile up), then
   // swapped in, so a process starting meanwhile finds the old build or the new one, never half of one.
   const out = `${DIST}.tmp-${process.pid}`;

@@ -3,7 +3,7 @@
 // npm → sh → tsx → node chain); a server process tree of more than npm and node; a failed start printing a
 // stack trace or "ready", or exiting 0.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +96,52 @@ describe('npm start', () => {
       .map((l) => JSON.parse(l) as { msg: string; signal?: string });
     expect(logs.find((l) => l.msg === 'shutting down: finishing in-flight turns')?.signal).toBe('SIGTERM');
     expect(logs.at(-1)?.msg).toBe('shut down cleanly');
+  }, 120_000);
+});
+
+describe('a development checkout whose dist/ must be built first', () => {
+  // Risk covered: the bin's build leaving esbuild's service running as a child of the server (one more
+  // process under `npm start`, and one that outlives a killed server). A copy of the checkout without
+  // dist/, so the build runs there and never races the tests that use this checkout's dist/.
+  it('builds, serves with no child process, and stops on SIGTERM', async () => {
+    const checkout = dataDir();
+    for (const dir of ['bin', 'scripts', 'src'])
+      cpSync(join(ROOT, dir), join(checkout, dir), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(checkout, 'package.json'));
+    for (const dir of ['node_modules', 'drizzle', 'content', 'corpus'])
+      symlinkSync(join(ROOT, dir), join(checkout, dir));
+    const port = await freePort();
+    const { DATABASE_URL: _d, REDIS_URL: _r, ...env } = process.env;
+    const server = spawn(process.execPath, ['bin/switchboard.mjs', 'serve'], {
+      cwd: checkout,
+      env: { ...env, DATA_DIR: dataDir(), PORT: String(port), LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    onTestFinished(() => {
+      for (const pid of [...descendantsOf(server.pid ?? 0), server.pid ?? 0])
+        try {
+          if (pid) process.kill(pid, 'SIGKILL');
+        } catch {}
+    });
+    let output = '';
+    server.stdout.on('data', (d) => {
+      output += d;
+    });
+    server.stderr.on('data', (d) => {
+      output += d;
+    });
+    const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+    const health = `http://127.0.0.1:${port}/healthz`;
+    const deadline = Date.now() + 90_000;
+    while (!(await reachable(health))) {
+      if (server.exitCode !== null || Date.now() > deadline)
+        throw new Error(`the server did not serve:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(output).toContain('switchboard: building dist/');
+    expect(childrenOf(server.pid ?? 0)).toEqual([]);
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
   }, 120_000);
 });
 
