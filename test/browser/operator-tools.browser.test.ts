@@ -348,4 +348,34 @@ describe.runIf(hasChromium)('console operator tools (issue 16)', () => {
     expect(violations).toEqual([]);
     expect(errors).toEqual([]);
   }, 120_000);
+
+  // Risk covered: the refresh that follows a role change replacing the rows while the admin types a new
+  // password in one of them; the typed password was lost and the next click reset it with none (a
+  // generated one-time password instead of the admin's). The refresh is held until the typing is done.
+  it('team: a refresh of the list keeps a password the admin is typing', async () => {
+    await createOperator(t.runtime, 'agent', 'Erin Edge');
+    const { page, errors } = await openPage(browser, { bypassCSP: true });
+    await consoleLogin(page, t.url, admin);
+    await page.getByRole('button', { name: 'Team' }).click();
+    const team = page.locator('#team');
+    await team.getByLabel('Role of Erin Edge').waitFor();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/api/v1/team', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const refreshed = page.waitForResponse('**/api/v1/team');
+    await team.getByLabel('Role of Erin Edge').selectOption('admin');
+    await team.getByLabel('New password for Erin Edge').fill('typed while the list reloads');
+    release();
+    await refreshed;
+    await eventually(() => team.getByLabel('Role of Erin Edge').inputValue()).toBe('admin');
+    expect(await team.getByLabel('New password for Erin Edge').inputValue()).toBe(
+      'typed while the list reloads',
+    );
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

@@ -132,7 +132,7 @@ export function teamDialog(shell: ConsoleShell) {
   async function refresh() {
     try {
       const { operators } = await shell.api<{ operators: TeamMemberInfo[] }>('/team');
-      list.replaceChildren(...operators.map(row));
+      replaceKeepingInput(list, operators.map(row));
       void shell.loadOperators();
     } catch (e) {
       error.textContent = (e as Error).message;
@@ -146,4 +146,19 @@ export function teamDialog(shell: ConsoleShell) {
     },
     refresh,
   };
+}
+
+/**
+ * New rows for the list, keeping what the admin is typing: a refresh (after a role change, say) must not
+ * wipe a new password half typed in another row, or the next click would reset it with none.
+ */
+function replaceKeepingInput(list: HTMLElement, rows: HTMLElement[]): void {
+  const typed = [...list.querySelectorAll<HTMLInputElement>('input[type=password]')].filter((i) => i.value);
+  const focused = list.contains(document.activeElement) ? document.activeElement?.id : undefined;
+  list.replaceChildren(...rows);
+  for (const old of typed) {
+    const input = list.querySelector<HTMLInputElement>(`#${CSS.escape(old.id)}`);
+    if (input) input.value = old.value;
+  }
+  if (focused) list.querySelector<HTMLElement>(`#${CSS.escape(focused)}`)?.focus();
 }
