@@ -4,10 +4,34 @@ import type { EffectRecord } from '../storage/session.store.ts';
 import type { EngineContext } from './engine.context.ts';
 import { OPERATORS_CHANNEL, sessionChannel } from './realtime.port.ts';
 import type { ConversationSnapshot } from './snapshot.codec.ts';
+import type { TurnOutput } from './turn.output.ts';
 import type { StageClock } from './turn.stages.ts';
 import type { ChatMessage, TraceEntry, TurnResponse } from './turn.types.ts';
 
-export async function notifyCommitted(ctx: EngineContext, trace: TraceEntry, snapshot: ConversationSnapshot) {
+/** Everything after a stored turn (a session's first one or any later), in order. */
+export async function followCommit(
+  ctx: EngineContext,
+  trace: TraceEntry,
+  snapshot: ConversationSnapshot,
+  out: Pick<TurnOutput, 'response' | 'messages' | 'effects'>,
+  startedAt: number,
+  clock: StageClock | null = null,
+) {
+  await notifyCommitted(ctx, trace, snapshot);
+  clock?.lap('followups');
+  await afterCommit(
+    ctx,
+    out.response,
+    out.messages,
+    out.effects,
+    trace,
+    snapshot.context.assignedAgentId,
+    startedAt,
+    clock,
+  );
+}
+
+async function notifyCommitted(ctx: EngineContext, trace: TraceEntry, snapshot: ConversationSnapshot) {
   const { deps } = ctx;
   if (!deps.onCommitted) return;
   await deps
@@ -17,7 +41,7 @@ export async function notifyCommitted(ctx: EngineContext, trace: TraceEntry, sna
     );
 }
 
-export async function afterCommit(
+async function afterCommit(
   ctx: EngineContext,
   response: TurnResponse,
   messages: ChatMessage[],

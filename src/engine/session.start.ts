@@ -4,7 +4,7 @@ import { initialTransition } from 'xstate';
 import type { ChannelName } from '../channels/channel.port.ts';
 import type { Knowledge } from '../content/knowledge.ts';
 import type { VisitorBrowser, VisitorInfo } from '../machines/conversation.context.ts';
-import { afterCommit, notifyCommitted } from './commit.followups.ts';
+import { followCommit } from './commit.followups.ts';
 import type { EngineContext } from './engine.context.ts';
 import { hashToken } from './session.token.ts';
 import { persistSnapshot, SNAPSHOT_SCHEMA_VERSION } from './snapshot.codec.ts';
@@ -105,15 +105,6 @@ export async function startSession(ctx: EngineContext, options: StartOptions = {
     at,
   });
   ctx.logger.info({ sessionId, seq: 1, state: out.state, channel }, 'session started');
-  await notifyCommitted(ctx, trace, snapshot);
-  await afterCommit(
-    ctx,
-    out.response,
-    out.messages,
-    out.effects,
-    trace,
-    snapshot.context.assignedAgentId,
-    startedAt,
-  );
+  await followCommit(ctx, trace, snapshot, out, startedAt);
   return { sessionId, token, response: out.response };
 }

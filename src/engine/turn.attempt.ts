@@ -2,7 +2,7 @@
 // transition, build what the turn writes and compare-and-set commit it; 'retry' after a version conflict.
 import { transition } from 'xstate';
 import type { StoredSession, TurnCommit } from '../storage/session.store.ts';
-import { afterCommit, notifyCommitted } from './commit.followups.ts';
+import { followCommit } from './commit.followups.ts';
 import { planDesk } from './desk.plan.ts';
 import type { EngineContext } from './engine.context.ts';
 import type { HandleOptions, HandleResult, Inbound } from './inbound.ts';
@@ -182,17 +182,6 @@ export async function attemptTurn(
     { sessionId, seq, from, to: out.state, event: planned.event.type, layer: planned.detection?.layer },
     'turn committed',
   );
-  await notifyCommitted(ctx, trace, next);
-  clock?.lap('followups');
-  await afterCommit(
-    ctx,
-    out.response,
-    out.messages,
-    out.effects,
-    trace,
-    next.context.assignedAgentId,
-    startedAt,
-    clock,
-  );
+  await followCommit(ctx, trace, next, out, startedAt, clock);
   return { outcome: 'ok', response: out.response };
 }
