@@ -76,6 +76,8 @@ export const envSchema = z.object({
     .int()
     .min(1)
     .default(60 * 60),
+  /** Sessions each process keeps in memory after committing them, so their next turn reads nothing first; 0: off. */
+  SESSION_CACHE_SIZE: z.coerce.number().int().min(0).default(5000),
   MAX_FAILED_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   MAX_BOT_TURNS: z.coerce.number().int().min(1).default(10),
   ESCALATE_SENTIMENT_BELOW: z.coerce.number().min(-1).max(1).default(-0.5),
@@ -238,6 +240,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       redisUrl: env.REDIS_URL,
       sessionTtlSeconds: env.SESSION_TTL_SECONDS,
       greetingTtlSeconds: env.GREETING_SESSION_TTL_SECONDS,
+      sessionCacheSize: env.SESSION_CACHE_SIZE,
     },
     log: { level: env.LOG_LEVEL },
     conversation: { maxFailedAttempts: env.MAX_FAILED_ATTEMPTS },

@@ -28,9 +28,13 @@ export type EraseResult =
   | { outcome: 'not_found' };
 
 /** Erases the person `id` stands for: the contact it survives in and every contact merged into that one. */
-async function erasePerson(tx: Tx, id: string, at: Date): Promise<EraseResult> {
+async function erasePerson(
+  tx: Tx,
+  id: string,
+  at: Date,
+): Promise<{ result: EraseResult; sessionIds: string[] }> {
   const survivor = await survivorOf(tx, id);
-  if (!survivor || survivor.erasedAt) return { outcome: 'not_found' };
+  if (!survivor || survivor.erasedAt) return { result: { outcome: 'not_found' }, sessionIds: [] };
   const people = await contactAndMerged(tx, survivor.id);
   const ids = await conversationIdsOf(tx, people);
   let redacted = 0;
@@ -41,10 +45,19 @@ async function erasePerson(tx: Tx, id: string, at: Date): Promise<EraseResult> {
     await redactCustomerRecords(tx, ids, people, at);
   }
   await eraseContacts(tx, people, at);
-  return { outcome: 'erased', contactId: survivor.id, conversations: ids.length, messages: redacted };
+  return {
+    result: { outcome: 'erased', contactId: survivor.id, conversations: ids.length, messages: redacted },
+    sessionIds: ids,
+  };
 }
 
-export function createContactPrivacy(db: Db, repository: ContactsRepository, now: () => Date) {
+export function createContactPrivacy(
+  db: Db,
+  repository: ContactsRepository,
+  now: () => Date,
+  /** Erasure rewrote these sessions' snapshots behind the engine (its session cache must drop them). */
+  onSessionsRewritten: (sessionIds: string[]) => void = () => {},
+) {
   async function exportContact(id: string, by: string) {
     const history = await repository.history(id);
     if (!history) return null;
@@ -67,7 +80,8 @@ export function createContactPrivacy(db: Db, repository: ContactsRepository, now
 
   async function erase(id: string, by: string): Promise<EraseResult> {
     const at = now();
-    const result = await withContactsLocked(db, (tx) => erasePerson(tx, id, at));
+    const { result, sessionIds } = await withContactsLocked(db, (tx) => erasePerson(tx, id, at));
+    onSessionsRewritten(sessionIds);
     if (result.outcome === 'erased')
       await repository.audit({
         actorId: by,

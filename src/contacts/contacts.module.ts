@@ -21,12 +21,14 @@ export interface ContactsModuleDeps {
   recentDays: number;
   logger: Logger;
   now: () => Date;
+  /** Erasure rewrote these sessions' snapshots (the engine's session cache drops them). */
+  onSessionsRewritten?: (sessionIds: string[]) => void;
 }
 
 export function createContactsModule(deps: ContactsModuleDeps) {
   const repository = createContactsRepository(deps.db, deps.now);
   const linker = createContactLinker(deps.db, deps.now);
-  const privacy = createContactPrivacy(deps.db, repository, deps.now);
+  const privacy = createContactPrivacy(deps.db, repository, deps.now, deps.onSessionsRewritten);
   const handlers: Record<string, EffectHandler> = {
     [RECORD_CONTACT]: createRecordContactHandler({ db: deps.db, linker, trace: deps.trace }),
   };

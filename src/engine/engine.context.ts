@@ -8,6 +8,7 @@ import type { ConversationMachine } from '../machines/conversation.machine.ts';
 import type { EffectRecord, SessionStore } from '../storage/session.store.ts';
 import type { TimerChange } from '../storage/timer.store.ts';
 import type { Realtime } from './realtime.port.ts';
+import type { SessionCache } from './session.cache.ts';
 import type { ConversationSnapshot } from './snapshot.codec.ts';
 import type { TurnStages } from './turn.stages.ts';
 import type { TraceEntry, TurnResponse } from './turn.types.ts';
@@ -36,6 +37,11 @@ export interface EngineDeps {
   /** Time each stage of a turn into `CommittedTurn.stages` (bench, profiling). Off by default. */
   timeStages?: boolean;
   maxCommitAttempts?: number;
+  /**
+   * The sessions this process committed last, so their next turn reads nothing before its commit
+   * (session.cache.ts). Absent: every turn loads its session.
+   */
+  sessionCache?: SessionCache;
   /** Messages of history given to the LLM layer. */
   classifierHistory?: number;
   /**
@@ -76,6 +82,7 @@ export interface EngineContext {
   readonly deps: EngineDeps;
   readonly machine: ConversationMachine;
   readonly store: SessionStore;
+  readonly sessionCache: SessionCache | undefined;
   readonly knowledge: Knowledge;
   readonly logger: Logger;
   readonly maxAttempts: number;
@@ -88,6 +95,7 @@ export function engineContext(deps: EngineDeps): EngineContext {
     deps,
     machine,
     store,
+    sessionCache: deps.sessionCache,
     knowledge,
     logger,
     maxAttempts: deps.maxCommitAttempts ?? 20,

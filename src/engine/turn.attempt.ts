@@ -1,7 +1,7 @@
 // One attempt of a turn: load the session, check access and idempotency, plan the inbound, run the pure
 // transition, build what the turn writes and compare-and-set commit it; 'retry' after a version conflict.
 import { transition } from 'xstate';
-import type { StoredSession, TurnCommit } from '../storage/session.store.ts';
+import type { CommitOutcome, StoredSession, TurnCommit } from '../storage/session.store.ts';
 import { followCommit } from './commit.followups.ts';
 import { planDesk } from './desk.plan.ts';
 import type { EngineContext } from './engine.context.ts';
@@ -92,6 +92,33 @@ function turnCommit(
   };
 }
 
+/**
+ * The commit, and the cache kept in step with it: the session as now stored after a commit; nothing after
+ * a conflict, a duplicate (another process's turn came first) or a failure whose outcome is unknown.
+ */
+async function commitRemembering(
+  ctx: EngineContext,
+  session: StoredSession,
+  commit: TurnCommit,
+): Promise<CommitOutcome> {
+  const cache = ctx.sessionCache;
+  if (!cache) return ctx.store.commit(commit);
+  cache.forget(session.id);
+  const result = await ctx.store.commit(commit);
+  if (result.outcome === 'committed')
+    cache.remember({
+      ...session,
+      schemaVersion: commit.schemaVersion,
+      version: commit.expectedVersion + 1,
+      state: commit.state,
+      owner: commit.owner,
+      snapshot: commit.snapshot,
+      messageCount: session.messageCount + commit.messages.length,
+      updatedAt: commit.at,
+    });
+  return result;
+}
+
 export async function attemptTurn(
   ctx: EngineContext,
   sessionId: string,
@@ -102,14 +129,16 @@ export async function attemptTurn(
   startedAt: number,
   clock: StageClock | null,
 ): Promise<HandleResult | 'retry'> {
-  const { machine, store, knowledge } = ctx;
-  // The session and the answer to an already-seen clientMessageId are read together: on Redis the two
-  // commands share one round trip (node-redis pipelines concurrent commands). The previous answer is
-  // only handed out after the edge's access check.
-  const [session, previous] = await Promise.all([
-    store.load(sessionId),
-    clientKey ? store.findTurn(sessionId, clientKey) : null,
-  ]);
+  const { machine, store, knowledge, sessionCache } = ctx;
+  // A session this process committed last is taken from memory: the commit's version check and its own
+  // clientMessageId check make that safe (session.cache.ts). Otherwise the session and the answer to an
+  // already-seen clientMessageId are read together: on Redis the two commands share one round trip
+  // (node-redis pipelines concurrent commands). The previous answer is only handed out after the edge's
+  // access check.
+  const cached = sessionCache?.get(sessionId);
+  const [session, previous] = cached
+    ? [cached, null]
+    : await Promise.all([store.load(sessionId), clientKey ? store.findTurn(sessionId, clientKey) : null]);
   if (!session) return { outcome: 'not_found' };
   if (options.authorize && !options.authorize(session)) return { outcome: 'unauthorized' };
   clock?.lap('load');
@@ -174,7 +203,7 @@ export async function attemptTurn(
   });
   const commit = turnCommit(ctx, sessionId, session.version, clientKey, out, trace, next, at);
   clock?.lap('transition');
-  const result = await store.commit(commit);
+  const result = await commitRemembering(ctx, session, commit);
   clock?.lap('commit');
   if (result.outcome === 'duplicate') return { outcome: 'duplicate', response: result.response };
   if (result.outcome === 'conflict') return 'retry';

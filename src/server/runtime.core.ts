@@ -5,6 +5,7 @@ import { loadCustomerPriority } from '../detection/customer-priority.ts';
 import type { Detector } from '../detection/detector.ts';
 import { createCommitSignals } from '../engine/commit.signals.ts';
 import { type CommittedTurn, createEngine } from '../engine/engine.ts';
+import { createSessionCache, type SessionCache } from '../engine/session.cache.ts';
 import { timerChanges } from '../engine/timer.policy.ts';
 import { createTimerService } from '../engine/timer.service.ts';
 import { createPgTimerStore } from '../storage/pg-timer.store.ts';
@@ -24,20 +25,36 @@ function observeTurns(metrics: Metrics, extra: ((turn: CommittedTurn) => void) |
   };
 }
 
+/**
+ * The session cache is safe where every other write of a session is version-checked (Redis: erasure does
+ * not touch its sessions) or made in this process (the embedded database is one process by construction,
+ * and erasure tells the cache). On a shared Postgres another process's erasure would go unseen: no cache.
+ */
+function sessionCacheFor(ctx: RuntimeContext): SessionCache | undefined {
+  const size = ctx.config.storage.sessionCacheSize;
+  if (size <= 0 || (ctx.store.kind !== 'redis' && ctx.database.kind !== 'pglite')) return undefined;
+  return createSessionCache({ maxEntries: size });
+}
+
 export function buildConversationCore(ctx: RuntimeContext, parts: CoreParts) {
   const { config, overrides, store, logger, now } = ctx;
   const { metrics, people } = parts;
+  const sessionCache = sessionCacheFor(ctx);
   const contacts = createContactsModule({
     db: ctx.database.db,
     trace: (sessionId) => store.trace(sessionId),
     recentDays: loadCustomerPriority(config.content.customerPriorityFile).recentDays,
     logger: logger.child({ component: 'contacts' }),
     now,
+    onSessionsRewritten: (ids) => {
+      for (const id of ids) sessionCache?.forget(id);
+    },
   });
   const commitSignals = createCommitSignals();
   const engine = createEngine({
     machine: parts.machine,
     store,
+    ...(sessionCache ? { sessionCache } : {}),
     detector: parts.detector,
     knowledge: ctx.knowledge,
     realtime: ctx.realtime,

@@ -7,7 +7,11 @@ import type { StoredSession, TurnCommit } from './session.store.ts';
 import { type SessionTtl, ttlSecondsFor } from './session.ttl.ts';
 
 /** A commit, or a create (expectedVersion 0, with the new session's token hash). */
-export type CommitWrite = TurnCommit & { tokenHash: string };
+export type CommitWrite = TurnCommit & {
+  tokenHash: string;
+  /** The mirror was asked for this clientMessageId already (COMMIT answered 'ask' once). */
+  mirrorChecked?: boolean;
+};
 
 export const LOAD_FIELDS = ['tok', 'sv', 'v', 'st', 'o', 'snap', 'mc', 'ca', 'ua'];
 
@@ -83,6 +87,7 @@ export function commitArgs(ttl: SessionTtl, c: CommitWrite): Array<string | numb
     c.sessionId,
     interned.size,
     timers.length,
+    c.mirrorChecked ? '1' : '',
     ...encodedMessages,
     ...c.effects.flatMap((e) => [e.idempotencyKey, e.seq, e.type, JSON.stringify(e.params)]),
     ...[...interned].flat(),

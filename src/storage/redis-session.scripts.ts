@@ -58,7 +58,7 @@ return 1
 // ARGV: 1 expectedVersion (0 = create), 2 clientMessageId or '', 3 ttl seconds, 4 schemaVersion, 5 state,
 //       6 owner, 7 snapshot JSON, 8 at, 9 token hash (create only), 10 stored response, 11 message count,
 //       12 effect count, 13 trace payload JSON, 14 session id, 15 button set count, 16 timer change count,
-//       then the messages, then 4 fields per effect, then ref/JSON pairs of button sets, then 3 fields per
+//       17 '1' when the caller already asked the mirror for this clientMessageId, then the messages, then 4 fields per effect, then ref/JSON pairs of button sets, then 3 fields per
 //       timer change ('arm' or 'cancel', member, due ms).
 export const COMMIT = redisScript(`${TURN_LUA}${TIMER_LUA}
 local session, list = KEYS[1], KEYS[2]
@@ -70,6 +70,8 @@ else
   if cmid ~= '' then
     local seen = turn_reply(session, list, cmid, 'duplicate')
     if seen then return seen end
+    -- A session rebuilt from the mirror lacks the answers of its earlier turns: the mirror has them.
+    if ARGV[17] ~= '1' and redis.call('HEXISTS', session, 'rs') == 1 then return {'ask'} end
   end
   local v = redis.call('HGET', session, 'v')
   if (not v) or tonumber(v) ~= expected then return {'conflict'} end
@@ -81,7 +83,7 @@ local nm = tonumber(ARGV[11])
 local ne = tonumber(ARGV[12])
 local nb = tonumber(ARGV[15])
 local nt = tonumber(ARGV[16])
-local base = 16
+local base = 17
 if nm > 0 then
   redis.call('RPUSH', list, unpack(ARGV, base + 1, base + nm))
   redis.call('HINCRBY', session, 'mc', nm)

@@ -55,7 +55,12 @@ export function createRedisSessionStore(
     findTurn: (sessionId, clientMessageId) => findTurn(ctx, sessionId, clientMessageId),
 
     async commit(c: TurnCommit): Promise<CommitOutcome> {
-      const reply = await writeTurn(ctx, { ...c, tokenHash: '' });
+      let reply = await writeTurn(ctx, { ...c, tokenHash: '' });
+      if (reply[0] === 'ask' && c.clientMessageId) {
+        const seen = await ctx.mirror?.findTurn(c.sessionId, c.clientMessageId);
+        if (seen) return { outcome: 'duplicate', response: seen };
+        reply = await writeTurn(ctx, { ...c, tokenHash: '', mirrorChecked: true });
+      }
       if (reply[0] === 'committed') return { outcome: 'committed' };
       if (reply[0] === 'duplicate' && c.clientMessageId)
         return {
