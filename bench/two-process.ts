@@ -169,9 +169,29 @@ function stopServer(child: ChildProcess): Promise<void> {
   });
 }
 
+/** This process's children by /proc: the load generators runLoad starts do not reach this script otherwise. */
+function childPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid)
+        pids.push(Number(entry));
+    } catch {}
+  }
+  return pids;
+}
+
+/** Every server, and on an interrupted run the load generators too. */
 function killAll(): void {
   for (const child of started) child.kill('SIGKILL');
   started.clear();
+  for (const pid of childPids()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
 }
 
 // ---- Postgres rows and transactions of the scenario's database ----
@@ -305,8 +325,10 @@ function build(): void {
   });
 }
 
+let storage: Awaited<ReturnType<typeof benchStorage>> | null = null;
+
 async function main(): Promise<void> {
-  const storage = await benchStorage();
+  storage = await benchStorage();
   process.stderr.write(
     `[two-process] ${SECONDS} s per scenario, ${CONNECTIONS} connections in all, ${cpus().length} CPUs (run ${storage.run})\n`,
   );
@@ -331,13 +353,17 @@ async function main(): Promise<void> {
   } finally {
     killAll();
     await storage.cleanup();
+    storage = null;
   }
 }
 
+// Interrupted: the servers and load generators go first (SIGKILL), then the databases and keys.
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.on(signal, () => {
     killAll();
-    process.exit(130);
+    void (storage?.cleanup() ?? Promise.resolve())
+      .catch((error: unknown) => process.stderr.write(`[two-process] cleanup failed: ${error}\n`))
+      .finally(() => process.exit(130));
   });
 process.on('exit', killAll);
 
