@@ -35,6 +35,7 @@ const E2E = [
   'test/browser/**/*.test.ts',
   'test/scale/crash.test.ts',
   'test/bench/bench.smoke.test.ts',
+  'test/bench/two-process.smoke.test.ts',
   'test/**/*.cli.test.ts',
   'test/**/*.processes.test.ts',
   'test/**/two-processes.test.ts',
