@@ -9,6 +9,17 @@ import pg from 'pg';
 import { type Config, parseEnv } from '../src/config/env.ts';
 import { createRedisClient } from '../src/storage/redis-client.ts';
 
+/** One connection to `url` for the length of `fn`. */
+export async function withPgClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
 export interface BenchStorage {
   /** Names this run's databases (`sb_bench_<run>_N`) and key prefixes (`sbbench:<run>:N:`). */
   run: string;
@@ -32,15 +43,10 @@ export async function benchStorage(
   const dirs: string[] = [];
   const prefixes: string[] = [];
 
-  async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      return await fn(client);
-    } finally {
-      await client.end();
-    }
-  }
+  const admin = <T>(fn: (client: pg.Client) => Promise<T>) => {
+    if (!databaseUrl) throw new Error('no DATABASE_URL');
+    return withPgClient(databaseUrl, fn);
+  };
 
   return {
     run,

@@ -10,10 +10,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import type { Config } from '../src/config/env.ts';
 import { createRedisClient } from '../src/storage/redis-client.ts';
-import { benchStorage } from './bench.env.ts';
+import { benchStorage, withPgClient } from './bench.env.ts';
 import { type LoadResult, runLoad } from './http.bench.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -196,19 +195,9 @@ function killAll(): void {
 
 // ---- Postgres rows and transactions of the scenario's database ----
 
-async function withDatabase<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Rows in every table of the database (counted, not estimated) and its committed transactions. */
 async function databaseCounts(url: string): Promise<{ rows: number; commits: number }> {
-  return withDatabase(url, async (c) => {
+  return withPgClient(url, async (c) => {
     const tables = await c.query<{ name: string }>(
       `select format('%I.%I', schemaname, relname) as name from pg_stat_user_tables`,
     );

@@ -1,35 +1,14 @@
 // The bench in smoke mode, as CI runs it. Risks covered: the bench rotting unnoticed until someone needs
 // numbers; the final JSON line losing a figure; a run leaving its database or Redis keys behind.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
+import { runBenchScript } from '../support/process.ts';
 import { databaseUrl, redisUrl } from '../support/servers.ts';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function runBench(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], {
-      cwd: ROOT,
-      env: process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
 
 describe('npm run bench -- --smoke', () => {
   it('runs every part, ends with one JSON line of figures, and cleans up', { timeout: 300_000 }, async () => {
-    const { code, out } = await runBench(['--smoke']);
+    const { code, out } = await runBenchScript('bench/run.ts', ['--smoke']);
     expect(code, out).toBe(0);
     const lines = out.trim().split('\n');
     const figures = JSON.parse(lines.at(-1) ?? '');

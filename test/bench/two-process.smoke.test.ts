@@ -1,38 +1,17 @@
 // bench/two-process.ts in smoke mode (two scenarios × 2 s, about 20 s in all). Risks covered: the capacity
 // check rotting unnoticed (the CLI banner it reads the port from, the config it starts servers with); the
 // JSON line losing a figure docs/capacity.md quotes; a run leaving its databases or Redis keys behind.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
+import { runBenchScript } from '../support/process.ts';
 import { databaseUrl, redisUrl } from '../support/servers.ts';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function runScript(): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/two-process.ts', '--smoke'], {
-      cwd: ROOT,
-      env: process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
 
 describe.runIf(Boolean(databaseUrl && redisUrl))('bench/two-process.ts --smoke', () => {
   it('measures one and two server processes, ends with one JSON line, and cleans up', {
     timeout: 60_000,
   }, async () => {
-    const { code, out } = await runScript();
+    const { code, out } = await runBenchScript('bench/two-process.ts', ['--smoke']);
     expect(code, out).toBe(0);
     const figures = JSON.parse(out.trim().split('\n').at(-1) ?? '');
     expect(figures.smoke).toBe(true);

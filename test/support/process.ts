@@ -132,3 +132,25 @@ export function runSwitchboard(
     child.stdin.end(input ?? '');
   });
 }
+
+/** Runs a bench script (`bench/<name>.ts`) through tsx with the runner's environment; stdout and stderr as one. */
+export function runBenchScript(
+  script: string,
+  args: string[],
+): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: ROOT,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+}
