@@ -1,7 +1,6 @@
 // Opens Postgres through Drizzle: the real server through `pg` when DATABASE_URL is set, otherwise PGlite
 // (embedded Postgres) in DATA_DIR. Same schema, same generated migrations, run on start.
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
@@ -11,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { projectPath } from '../config/paths.ts';
 import { lockDataDir } from './data-dir.lock.ts';
+import { PreparingPGlite } from './pglite.prepared.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -128,7 +128,7 @@ export async function openDatabase(options: {
   // PGlite is single-process: never a second opener of these files (see data-dir.lock.ts).
   const release = lockDataDir(options.dataDir, options.owner ?? 'a command');
   try {
-    const client = new PGlite(`${options.dataDir}/pglite`);
+    const client = new PreparingPGlite(`${options.dataDir}/pglite`);
     const db = drizzlePglite({ client, schema });
     await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
     return {

@@ -1,7 +1,8 @@
 // SessionStore on Postgres (or PGlite) through Drizzle. A turn commits in one statement: the session row
 // moves from version N to N+1 only if it is still at N, together with its messages, trace entry, outbox
 // effects and timer changes. A duplicate clientMessageId hits the unique index and returns the first answer.
-import { and, asc, desc, eq, gt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { z } from 'zod';
 import {
   type ChatMessage,
   chatMessageSchema,
@@ -10,9 +11,15 @@ import {
   turnResponseSchema,
 } from '../engine/turn.types.ts';
 import type { Db } from './database.ts';
+import { messageRow } from './message.row.ts';
 import { isUniqueViolation } from './pg.errors.ts';
-import { rowsOf } from './pg-effect.log.ts';
-import { messages, sessions, traces } from './schema/index.ts';
+import {
+  executePrepared,
+  type PreparedRow,
+  type PreparedStatement,
+  queryPrepared,
+} from './prepared.statement.ts';
+import { messages, type sessions, traces } from './schema/index.ts';
 import type {
   CommitOutcome,
   EffectRecord,
@@ -38,22 +45,86 @@ export interface PgSessionStoreOptions extends SessionTtl {
  * instead of one per statement): `head` is the CTE that writes the session row and returns its id — the
  * insert of a new session, or the compare-and-set update — and the trace, messages, outbox effects and
  * timer changes are written only if it returned a row. A duplicate clientMessageId (or seq) fails the
- * whole statement on the unique index, writing nothing.
+ * whole statement on the unique index, writing nothing. The text is constant (rows travel as JSON arrays),
+ * so it is a prepared statement: parsed and planned once, not on every turn. `$p` is the tail's first
+ * parameter: seq, clientMessageId, trace, response, at, messages, effects, timers armed, timers cancelled.
  */
-function turnStatement(
-  head: SQL,
+function turnStatement(name: string, head: string, p: number): PreparedStatement {
+  const [seq, clientMessageId, trace, response, at, messageRows, effectRows, arms, cancels] = Array.from(
+    { length: 9 },
+    (_, i) => `$${p + i}`,
+  );
+  return {
+    name,
+    text: `
+with u as (${head}),
+t as (
+  insert into traces (session_id, seq, client_message_id, entry, response, created_at)
+  select u.id, ${seq}::int, ${clientMessageId}::text, ${trace}::jsonb, ${response}::jsonb, ${at}::timestamptz
+  from u
+), m as (
+  insert into messages (session_id, seq, role, text, buttons, agent_id, created_at)
+  select u.id, x.seq, x.role, x.text, x.buttons, x.agent_id, x.created_at
+  from u, json_to_recordset(${messageRows}::json) as x(seq int, role text, text text,
+    buttons jsonb, agent_id text, created_at timestamptz)
+), o as (
+  insert into outbox (session_id, seq, idempotency_key, type, params, available_at, created_at)
+  select u.id, x.seq, x.idempotency_key, x.type, x.params, ${at}::timestamptz, ${at}::timestamptz
+  from u, json_to_recordset(${effectRows}::json) as x(seq int, idempotency_key text,
+    type text, params jsonb)
+), armed as (
+  insert into timers (session_id, kind, due_at, armed_at_version, locked_until)
+  select u.id, x.kind, x.due_at, ${seq}::int, null
+  from u, json_to_recordset(${arms}::json) as x(kind text, due_at timestamptz)
+  on conflict (session_id, kind) do update set due_at = excluded.due_at,
+    armed_at_version = excluded.armed_at_version, locked_until = null
+  where timers.armed_at_version <= excluded.armed_at_version
+), cancelled as (
+  delete from timers using u
+  where timers.session_id = u.id
+    and timers.kind in (select json_array_elements_text(${cancels}::json))
+    and timers.armed_at_version <= ${seq}::int
+)
+select count(*)::int as n from u`,
+  };
+}
+
+const CREATE = turnStatement(
+  'switchboard_session_create_v1',
+  `insert into sessions (id, token_hash, schema_version, version, state, owner, snapshot, message_count,
+    created_at, updated_at, expires_at)
+  values ($1, $2, $3::int, 1, $4, $5, $6::jsonb, $7::int, $8::timestamptz, $8::timestamptz, $9::timestamptz)
+  returning id`,
+  10,
+);
+
+const COMMIT = turnStatement(
+  'switchboard_session_commit_v1',
+  `update sessions set version = $1::int, schema_version = $2::int, state = $3, owner = $4,
+    snapshot = $5::jsonb, message_count = message_count + $6::int, updated_at = $7::timestamptz,
+    expires_at = $8::timestamptz
+  where id = $9 and version = $10::int
+  returning id`,
+  11,
+);
+
+const LOAD: PreparedStatement = {
+  name: 'switchboard_session_load_v1',
+  text: `select id, token_hash, schema_version, version, state, owner, snapshot, message_count, created_at,
+  updated_at, expires_at from sessions where id = $1`,
+};
+
+const FIND_TURN: PreparedStatement = {
+  name: 'switchboard_session_find_turn_v1',
+  text: 'select response from traces where session_id = $1 and client_message_id = $2 limit 1',
+};
+
+function turnValues(
   seq: number,
   clientMessageId: string | null,
   c: Pick<TurnCommit, 'messages' | 'trace' | 'response' | 'effects' | 'timers' | 'at'>,
-): SQL {
-  const messageRows = c.messages.map((m) => ({
-    seq: m.seq,
-    role: m.role,
-    text: m.text,
-    buttons: m.buttons ?? null,
-    agent_id: m.agentId ?? null,
-    created_at: m.at,
-  }));
+): unknown[] {
+  const messageRows = c.messages.map(messageRow);
   const effectRows = c.effects.map((e: EffectRecord) => ({
     seq: e.seq,
     idempotency_key: e.idempotencyKey,
@@ -65,37 +136,17 @@ function turnStatement(
     t.op === 'arm' ? [{ kind: t.kind, due_at: t.dueAt.toISOString() }] : [],
   );
   const cancels = timers.flatMap((t) => (t.op === 'cancel' ? [t.kind] : []));
-  return sql`
-with u as (${head}),
-t as (
-  insert into traces (session_id, seq, client_message_id, entry, response, created_at)
-  select u.id, ${seq}::int, ${clientMessageId}::text, ${JSON.stringify(c.trace)}::jsonb,
-    ${JSON.stringify(c.response)}::jsonb, ${c.at}::timestamptz
-  from u
-), m as (
-  insert into messages (session_id, seq, role, text, buttons, agent_id, created_at)
-  select u.id, x.seq, x.role, x.text, x.buttons, x.agent_id, x.created_at
-  from u, json_to_recordset(${JSON.stringify(messageRows)}::json) as x(seq int, role text, text text,
-    buttons jsonb, agent_id text, created_at timestamptz)
-), o as (
-  insert into outbox (session_id, seq, idempotency_key, type, params, available_at, created_at)
-  select u.id, x.seq, x.idempotency_key, x.type, x.params, ${c.at}::timestamptz, ${c.at}::timestamptz
-  from u, json_to_recordset(${JSON.stringify(effectRows)}::json) as x(seq int, idempotency_key text,
-    type text, params jsonb)
-), armed as (
-  insert into timers (session_id, kind, due_at, armed_at_version, locked_until)
-  select u.id, x.kind, x.due_at, ${seq}::int, null
-  from u, json_to_recordset(${JSON.stringify(arms)}::json) as x(kind text, due_at timestamptz)
-  on conflict (session_id, kind) do update set due_at = excluded.due_at,
-    armed_at_version = excluded.armed_at_version, locked_until = null
-  where timers.armed_at_version <= excluded.armed_at_version
-), cancelled as (
-  delete from timers using u
-  where timers.session_id = u.id
-    and timers.kind in (select json_array_elements_text(${JSON.stringify(cancels)}::json))
-    and timers.armed_at_version <= ${seq}::int
-)
-select count(*)::int as n from u`;
+  return [
+    seq,
+    clientMessageId,
+    JSON.stringify(c.trace),
+    JSON.stringify(c.response),
+    c.at,
+    JSON.stringify(messageRows),
+    JSON.stringify(effectRows),
+    JSON.stringify(arms),
+    JSON.stringify(cancels),
+  ];
 }
 
 export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): SessionStore {
@@ -105,21 +156,26 @@ export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): Se
   return {
     kind: 'postgres',
     async create(s: NewSession) {
-      const head = sql`
-        insert into sessions (id, token_hash, schema_version, version, state, owner, snapshot, message_count,
-          created_at, updated_at, expires_at)
-        values (${s.id}, ${s.tokenHash}, ${s.schemaVersion}::int, 1, ${s.state}, ${s.owner},
-          ${JSON.stringify(s.snapshot)}::jsonb, ${s.messages.length}::int, ${s.at}::timestamptz,
-          ${s.at}::timestamptz, ${expiry(s.at, s.state)}::timestamptz)
-        returning id`;
-      await db.execute(turnStatement(head, 1, null, s));
+      await executePrepared(db, CREATE, [
+        s.id,
+        s.tokenHash,
+        s.schemaVersion,
+        s.state,
+        s.owner,
+        JSON.stringify(s.snapshot),
+        s.messages.length,
+        s.at,
+        expiry(s.at, s.state),
+        ...turnValues(1, null, s),
+      ]);
     },
 
     async load(sessionId) {
-      const [row] = await db.select().from(sessions).where(eq(sessions.id, sessionId)).limit(1);
+      const [row] = await queryPrepared(db, LOAD, [sessionId]);
       if (!row) return null;
-      if (row.state === GREETING_STATE && row.expiresAt <= now()) return null;
-      return storedSessionFromRow(row);
+      const session = sessionFromRow(row);
+      if (session.state === GREETING_STATE && session.expiresAt <= now()) return null;
+      return session.stored;
     },
 
     findTurn: (sessionId, clientMessageId) => findPgTurn(db, sessionId, clientMessageId),
@@ -127,15 +183,20 @@ export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): Se
     async commit(c): Promise<CommitOutcome> {
       const seq = c.expectedVersion + 1;
       try {
-        const head = sql`
-          update sessions set version = ${seq}::int, schema_version = ${c.schemaVersion}::int,
-            state = ${c.state}, owner = ${c.owner}, snapshot = ${JSON.stringify(c.snapshot)}::jsonb,
-            message_count = message_count + ${c.messages.length}::int, updated_at = ${c.at}::timestamptz,
-            expires_at = ${expiry(c.at, c.state)}::timestamptz
-          where id = ${c.sessionId} and version = ${c.expectedVersion}::int
-          returning id`;
-        const [row] = rowsOf(await db.execute(turnStatement(head, seq, c.clientMessageId, c)));
-        const committed = (row as { n?: unknown } | undefined)?.n === 1;
+        const [row] = await queryPrepared(db, COMMIT, [
+          seq,
+          c.schemaVersion,
+          c.state,
+          c.owner,
+          JSON.stringify(c.snapshot),
+          c.messages.length,
+          c.at,
+          expiry(c.at, c.state),
+          c.sessionId,
+          c.expectedVersion,
+          ...turnValues(seq, c.clientMessageId, c),
+        ]);
+        const committed = row?.n === 1;
         return committed ? { outcome: 'committed' } : { outcome: 'conflict' };
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
@@ -200,10 +261,41 @@ export function storedSessionFromRow(row: typeof sessions.$inferSelect): StoredS
 
 /** The stored answer of a committed turn, by its clientMessageId. */
 export async function findPgTurn(db: Db, sessionId: string, clientMessageId: string) {
-  const [row] = await db
-    .select({ response: traces.response })
-    .from(traces)
-    .where(and(eq(traces.sessionId, sessionId), eq(traces.clientMessageId, clientMessageId)))
-    .limit(1);
+  const [row] = await queryPrepared(db, FIND_TURN, [sessionId, clientMessageId]);
   return row ? turnResponseSchema.parse(row.response) : null;
+}
+
+const sessionRow = z.object({
+  id: z.string(),
+  token_hash: z.string(),
+  schema_version: z.number(),
+  version: z.number(),
+  state: z.string(),
+  owner: z.string(),
+  snapshot: z.unknown(),
+  message_count: z.number(),
+  created_at: z.date(),
+  updated_at: z.date(),
+  expires_at: z.date(),
+});
+
+/** A `sessions` row read by LOAD (column names as stored). */
+function sessionFromRow(raw: PreparedRow): { stored: StoredSession; state: string; expiresAt: Date } {
+  const row = sessionRow.parse(raw);
+  return {
+    state: row.state,
+    expiresAt: row.expires_at,
+    stored: {
+      id: row.id,
+      tokenHash: row.token_hash,
+      schemaVersion: row.schema_version,
+      version: row.version,
+      state: row.state,
+      owner: row.owner === 'human' ? 'human' : 'bot',
+      snapshot: row.snapshot,
+      messageCount: row.message_count,
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+    },
+  };
 }

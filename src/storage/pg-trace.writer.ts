@@ -9,7 +9,8 @@ import { asc, eq } from 'drizzle-orm';
 import type { TraceRecord, TraceWriter } from '../engine/trace-sink.ts';
 import { type TraceEntry, traceEntrySchema } from '../engine/turn.types.ts';
 import type { Db } from './database.ts';
-import { executePrepared } from './prepared.statement.ts';
+import { messageRow } from './message.row.ts';
+import { executePrepared, type PreparedStatement } from './prepared.statement.ts';
 import { traces } from './schema/index.ts';
 import { expiryOf, type SessionTtl } from './session.ttl.ts';
 
@@ -23,16 +24,7 @@ function writeParams(records: TraceRecord[], ttl: SessionTtl) {
     created_at: r.at,
   }));
   const messageRows = records.flatMap((r) =>
-    r.messages.map((m) => ({
-      session_id: r.sessionId,
-      turn: r.seq,
-      seq: m.seq,
-      role: m.role,
-      text: m.text,
-      buttons: m.buttons ?? null,
-      agent_id: m.agentId ?? null,
-      created_at: m.at,
-    })),
+    r.messages.map((m) => ({ session_id: r.sessionId, turn: r.seq, ...messageRow(m) })),
   );
   const sessionRows = records.map(({ sessionId, seq, session: s }) => ({
     id: sessionId,
@@ -53,7 +45,9 @@ function writeParams(records: TraceRecord[], ttl: SessionTtl) {
 
 // Constant text: on the Postgres server it is parsed and planned once per connection (a named prepared
 // statement), not on every write.
-const WRITE_SQL = `
+const WRITE: PreparedStatement = {
+  name: 'switchboard_trace_write_v1',
+  text: `
 with t as (
   insert into traces (session_id, seq, client_message_id, entry, response, created_at)
   select x.session_id, x.seq, x.client_message_id, x.entry, x.response, x.created_at
@@ -81,13 +75,14 @@ order by x.id, x.version desc
 on conflict (id) do update set schema_version = excluded.schema_version, version = excluded.version,
   state = excluded.state, owner = excluded.owner, snapshot = excluded.snapshot,
   message_count = excluded.message_count, updated_at = excluded.updated_at, expires_at = excluded.expires_at
-where sessions.version < excluded.version`;
+where sessions.version < excluded.version`,
+};
 
 export function createPgTraceWriter(db: Db, options: SessionTtl): TraceWriter {
   return {
     async write(records: TraceRecord[]) {
       if (records.length === 0) return;
-      await executePrepared(db, 'switchboard_trace_write_v1', WRITE_SQL, writeParams(records, options));
+      await executePrepared(db, WRITE, writeParams(records, options));
     },
   };
 }

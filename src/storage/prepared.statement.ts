@@ -1,20 +1,38 @@
-// A constant statement run as a named prepared statement on the Postgres server (node-postgres parses and
-// plans it once per pooled connection, then only binds), and as a parameterised query on PGlite (in
-// process: no parse round trip to save). Drizzle's `execute` has no named form, so this goes
-// to the driver under it.
+// A constant statement run as a named prepared statement, parsed and planned once and then only bound:
+// on the Postgres server per pooled connection (node-postgres keeps the name); on PGlite the database
+// prepares every query text itself (pglite.prepared.ts), so the name is not needed there.
+// Never call it inside a transaction of the same database (on PGlite it waits for the transaction lock).
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Db } from './database.ts';
 
-export async function executePrepared(db: Db, name: string, text: string, values: unknown[]): Promise<void> {
+/** A statement whose text never changes (its parameters are `$1`, `$2`, …). `name` is unique per text. */
+export interface PreparedStatement {
+  name: string;
+  text: string;
+}
+
+export type PreparedRow = Record<string, unknown>;
+
+/** The statement's rows: jsonb as values, timestamptz as Date, int as number (both drivers' parsers). */
+export async function queryPrepared(
+  db: Db,
+  statement: PreparedStatement,
+  values: unknown[],
+): Promise<PreparedRow[]> {
   const client = (db as { $client?: unknown }).$client;
   if (client instanceof pg.Pool) {
-    await client.query({ name, text, values });
-    return;
+    const result = await client.query<PreparedRow>({ name: statement.name, text: statement.text, values });
+    return result.rows;
   }
-  if (client instanceof PGlite) {
-    await client.query(text, values);
-    return;
-  }
-  throw new Error(`executePrepared(${name}): the database is neither node-postgres nor PGlite`);
+  if (client instanceof PGlite) return (await client.query<PreparedRow>(statement.text, values)).rows;
+  throw new Error(`queryPrepared(${statement.name}): the database is neither node-postgres nor PGlite`);
+}
+
+export async function executePrepared(
+  db: Db,
+  statement: PreparedStatement,
+  values: unknown[],
+): Promise<void> {
+  await queryPrepared(db, statement, values);
 }

@@ -1,0 +1,111 @@
+// Risks covered: the embedded database's prepared-statement path (src/storage/pglite.prepared.ts) answering
+// differently from PGlite's own `query` (types, nulls, row modes, Drizzle's parser overrides, counts,
+// errors), a statement landing inside another caller's open transaction (and being rolled back with it),
+// and an evicted statement closing the wrong one. Each compares against a plain PGlite on the same data.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite, types } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PreparingPGlite } from '../../src/storage/pglite.prepared.ts';
+
+const SCHEMA = `create table t (id serial primary key, name text unique, at timestamptz, doc jsonb,
+  tags text[], flag boolean, n bigint, amount numeric)`;
+
+describe('PreparingPGlite', () => {
+  let dir: string;
+  let plain: PGlite;
+  let prepared: PreparingPGlite;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pglite-prepared-'));
+    plain = new PGlite();
+    prepared = new PreparingPGlite(join(dir, 'db'));
+    for (const db of [plain, prepared]) await db.exec(SCHEMA);
+  });
+  afterAll(async () => {
+    await plain.close();
+    await prepared.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers every query as PGlite does: values, nulls, row modes, parser overrides, counts', async () => {
+    const at = new Date('2026-12-03T10:00:00.000Z');
+    const rows: unknown[][] = [
+      ['a', at, { k: [1, 'x'] }, ['p', 'q'], true, 9007199254740993n, '12.50'],
+      ['b', null, null, null, null, null, null],
+      ['c', '2026-12-03T11:00:00Z', '{"s":"quoted \\" text"}', [], false, 7, 3],
+    ];
+    const insert = 'insert into t (name, at, doc, tags, flag, n, amount) values ($1, $2, $3, $4, $5, $6, $7)';
+    for (const db of [plain, prepared]) for (const row of rows) await db.query(insert, row);
+
+    const queries: [string, unknown[], Parameters<PGlite['query']>[2]?][] = [
+      ['select * from t order by id', []],
+      ['select * from t where name = $1', ['a']],
+      ['select * from t where name = any($1)', [['a', 'c']]],
+      ['select name, at from t order by id', [], { rowMode: 'array' }],
+      // Drizzle's pglite driver reads timestamps raw through its own parsers.
+      ['select name, at from t order by id', [], { parsers: { [types.TIMESTAMPTZ]: (v: string) => v } }],
+      ['update t set flag = not coalesce(flag, false) where name <> $1', ['zzz']],
+      ['delete from t where name = $1 returning id', ['nobody']],
+      ['select count(*)::int as n, sum(amount) as s from t where at < $1', [new Date('2027-01-01')]],
+    ];
+    for (const [text, params, options] of queries) {
+      const expected = await plain.query(text, params, options);
+      const actual = await prepared.query(text, params, options);
+      expect({ rows: actual.rows, fields: actual.fields, affectedRows: actual.affectedRows }, text).toEqual({
+        rows: expected.rows,
+        fields: expected.fields,
+        affectedRows: expected.affectedRows,
+      });
+    }
+  });
+
+  it('raises the database error (with its code) and goes on serving', async () => {
+    await prepared.query('insert into t (name) values ($1)', ['dup']);
+    const error = await prepared.query('insert into t (name) values ($1)', ['dup']).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('23505');
+    const { rows } = await prepared.query<{ n: number }>('select count(*)::int as n from t where name = $1', [
+      'dup',
+    ]);
+    expect(rows).toEqual([{ n: 1 }]);
+  });
+
+  it("never runs inside another caller's open transaction", async () => {
+    let inside!: () => void;
+    const entered = new Promise<void>((resolve) => {
+      inside = resolve;
+    });
+    const rolledBack = prepared
+      .transaction(async (tx) => {
+        await tx.query("insert into t (name) values ('in-tx')");
+        inside();
+        await new Promise((r) => setTimeout(r, 50));
+        await tx.rollback();
+      })
+      .catch(() => {});
+    await entered;
+    // Issued while the transaction is open: it must wait for it, not join it and be rolled back.
+    await prepared.query('insert into t (name) values ($1)', ['outside']);
+    await rolledBack;
+    const { rows } = await prepared.query<{ name: string }>(
+      "select name from t where name in ('in-tx', 'outside')",
+    );
+    expect(rows).toEqual([{ name: 'outside' }]);
+  });
+
+  it('keeps working past the prepared-statement bound (the least recently used is closed)', async () => {
+    const first = 'select $1::int + 0 as v';
+    expect((await prepared.query(first, [1])).rows).toEqual([{ v: 1 }]);
+    for (let i = 1; i <= 300; i++) {
+      expect((await prepared.query(`select $1::int + ${i} as v`, [1])).rows).toEqual([{ v: 1 + i }]);
+    }
+    // `first` was evicted and closed long ago; statements still prepared must still be the right ones.
+    expect((await prepared.query(first, [2])).rows).toEqual([{ v: 2 }]);
+    expect((await prepared.query('select $1::int + 300 as v', [2])).rows).toEqual([{ v: 302 }]);
+    const { rows } = await prepared.query<{ n: number }>(
+      'select count(*)::int as n from pg_prepared_statements',
+    );
+    expect(rows[0]?.n).toBeLessThanOrEqual(256);
+  });
+});
