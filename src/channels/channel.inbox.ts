@@ -153,6 +153,8 @@ export function createInboxProcessor(options: InboxProcessorOptions) {
     batchSize: options.batchSize ?? 20,
     leaseMs: options.leaseMs ?? 30_000,
     pollMs: options.pollMs ?? 250,
+    // A person's next message is claimable only once the one before it is handled.
+    claimHoldsBack: true,
   });
   return { kick, start, stop };
 }

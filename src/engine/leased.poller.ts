@@ -14,6 +14,11 @@ export interface LeasedPollerOptions<T> {
   batchSize: number;
   leaseMs: number;
   pollMs: number;
+  /**
+   * The claim may hold claimable-later rows back (one person's next message waits until the one before it
+   * is handled): then a short batch does not mean an empty log, and the loop claims again after it.
+   */
+  claimHoldsBack?: boolean;
 }
 
 export function createLeasedPoller<T>(options: LeasedPollerOptions<T>) {
@@ -31,10 +36,13 @@ export function createLeasedPoller<T>(options: LeasedPollerOptions<T>) {
     return batch.length;
   }
 
+  // A claim short of the batch size found the log empty (for this consumer): no second claim to learn
+  // that, unless the claim holds rows back. A row written meanwhile comes with a kick, which makes `again`.
+  const full = options.claimHoldsBack ? 1 : options.batchSize;
   async function loop(): Promise<void> {
     do {
       again = false;
-      while (!stopped && (await drainOnce()) > 0) {}
+      while (!stopped && (await drainOnce()) >= full) {}
     } while (again && !stopped);
   }
 

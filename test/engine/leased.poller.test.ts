@@ -73,6 +73,57 @@ describe('leased poller', () => {
     await poller.stop();
   });
 
+  // Risk: an empty claim after every short batch — one more statement per round, on the embedded
+  // database one more turn's worth of work on the event loop.
+  it('claims once for a batch short of the batch size, and again only when kicked meanwhile', async () => {
+    const log = memoryLog();
+    const handled: number[] = [];
+    const poller = createLeasedPoller({
+      name: 'test',
+      claim: log.claim,
+      handle: async (batch) => {
+        handled.push(...batch);
+      },
+      logger: logLines().logger,
+      batchSize: 3,
+      leaseMs: 1000,
+      pollMs: 60_000,
+    });
+    log.pending.push(1, 2, 3, 4);
+    poller.start();
+    await until(() => handled.length === 4);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log.leases.length).toBe(2); // [1, 2, 3] then [4]: not a third, empty claim
+    log.pending.push(5);
+    poller.kick();
+    await until(() => handled.length === 5);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log.leases.length).toBe(3);
+    await poller.stop();
+  });
+
+  // Risk: a log whose claim holds rows back (the channel inbox: one person's next message waits for the
+  // one before it) left with claimable rows until the next poll.
+  it('claims again after a short batch when the claim holds rows back', async () => {
+    const pending = [1, 2, 3];
+    const handled: number[] = [];
+    const poller = createLeasedPoller({
+      name: 'test',
+      claim: async () => pending.splice(0, 1), // one at a time, as if each waited for the one before
+      handle: async (batch) => {
+        handled.push(...batch);
+      },
+      logger: logLines().logger,
+      batchSize: 20,
+      leaseMs: 1000,
+      pollMs: 60_000,
+      claimHoldsBack: true,
+    });
+    poller.start();
+    await until(() => handled.length === 3);
+    await poller.stop();
+  });
+
   it('logs a failed round by name and carries on at the next kick', async () => {
     const { logger, lines } = logLines();
     let fail = true;

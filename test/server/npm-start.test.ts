@@ -148,7 +148,7 @@ describe('a development checkout whose dist/ must be built first', () => {
 describe('start-up failures: one line, a non-zero exit, no stack, no "ready"', () => {
   const expectOneLine = (run: { code: number | null; stdout: string; stderr: string }, line: RegExp) => {
     expect(run.code).toBe(1);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr.trim().split('\n'), `stderr was:\n${run.stderr}`).toHaveLength(1);
     expect(run.stderr.trim()).toMatch(line);
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/\bready\b|is listening|\n\s+at /);
   };
