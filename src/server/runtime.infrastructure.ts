@@ -21,6 +21,8 @@ async function connectRedis(config: Config, database: Database, logger: Logger) 
   if (!config.redis.endpoint) return null;
   return createRedisConnection(config.redis.endpoint, {
     onError: (error) => logger.warn({ err: error }, 'redis connection error (reconnecting)'),
+    onStalled: (silentMs) =>
+      logger.error({ silentMs }, 'redis stopped answering: its pending commands failed, reconnecting'),
   }).catch(async (error: unknown) => {
     await database.close();
     throw error;

@@ -7,18 +7,14 @@ import { createHash } from 'node:crypto';
 // Types only at load time: the client library is imported when a connection is opened (start-up of the
 // embedded default does not pay for it).
 import type { createCluster } from 'redis';
+import { watchRedisAnswers } from './redis.watchdog.ts';
 
 const redisLibrary = () => import('redis');
 
 /** A single-node client for tests and tools that talk to one server (`createRedisConnection` in the runtime). */
 export async function createRedisClient(url: string) {
-  // Bounded calls: while Redis is unreachable a command fails at once (no offline queue) and one that gets
-  // no answer fails after 5 s, so a request answers 503 instead of hanging for the whole outage.
-  const client = (await redisLibrary()).createClient({
-    url,
-    disableOfflineQueue: true,
-    commandOptions: { timeout: 5000 },
-  });
+  // While Redis is unreachable a command fails at once (no offline queue).
+  const client = (await redisLibrary()).createClient({ url, disableOfflineQueue: true });
   // Without a listener node-redis rethrows socket errors as uncaught exceptions; reconnects are automatic.
   client.on('error', () => {});
   await client.connect();
@@ -72,7 +68,13 @@ function where(endpoint: RedisEndpoint): string {
  */
 export async function createRedisConnection(
   endpoint: RedisEndpoint,
-  options: { onError?: (error: unknown) => void; connectTimeoutMs?: number } = {},
+  options: {
+    onError?: (error: unknown) => void;
+    connectTimeoutMs?: number;
+    /** A single node that answers nothing for this long is dropped and reopened (redis.watchdog.ts). */
+    answerBoundMs?: number;
+    onStalled?: (silentMs: number) => void;
+  } = {},
 ): Promise<RedisClient> {
   const onError = options.onError ?? (() => {});
   const connectTimeout = options.connectTimeoutMs ?? 5000;
@@ -83,9 +85,9 @@ export async function createRedisConnection(
     let connected = false;
     client = redis.createClient({
       url: endpoint.url,
-      // Bounded calls (as in createRedisClient): fail at once while disconnected, after 5 s without answer.
+      // Bounded calls: a command fails at once while disconnected (no offline queue), and every pending
+      // one fails when the server stops answering (the watchdog below, started once connected).
       disableOfflineQueue: true,
-      commandOptions: { timeout: 5000 },
       socket: {
         connectTimeout,
         reconnectStrategy: (retries, cause) => (connected ? Math.min(50 * 2 ** retries, 2000) : cause),
@@ -120,6 +122,15 @@ export async function createRedisConnection(
     clearTimeout(timer);
   }
   opened = true;
+  if (!isRedisCluster(client)) {
+    const boundMs = options.answerBoundMs ?? 5000;
+    watchRedisAnswers(client, {
+      boundMs,
+      everyMs: Math.max(50, Math.min(1000, Math.floor(boundMs / 5))),
+      onError,
+      ...(options.onStalled ? { onStalled: options.onStalled } : {}),
+    });
+  }
   return client;
 }
 

@@ -43,6 +43,7 @@ const UNAVAILABLE_MESSAGES = [
 
 const REDIS_ERROR_NAMES = new Set([
   'ClientClosedError',
+  'DisconnectsClientError', // pending commands of a connection the watchdog dropped (redis.watchdog.ts)
   'ClientOfflineError',
   'ConnectionTimeoutError',
   'SocketClosedUnexpectedlyError',
@@ -81,7 +82,7 @@ export function isStorageUnavailable(error: unknown): boolean {
     if (typeof code === 'string') {
       if (PG_UNAVAILABLE_CODES.has(code) || code.startsWith('08') || NETWORK_CODES.has(code)) return true;
     }
-    if (REDIS_ERROR_NAMES.has(e.name) || e.constructor?.name === 'ClientClosedError') return true;
+    if (REDIS_ERROR_NAMES.has(e.name) || REDIS_ERROR_NAMES.has(e.constructor?.name)) return true;
     if (UNAVAILABLE_MESSAGES.some((m) => m.test(e.message))) return true;
   }
   return false;

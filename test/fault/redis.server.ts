@@ -12,6 +12,10 @@ export interface OwnRedis {
   flush(): Promise<void>;
   /** SHUTDOWN NOSAVE, then a new empty server on the same port. */
   restartEmpty(): Promise<void>;
+  /** SIGSTOP: the server keeps its sockets open and answers nothing (a hung process, a black hole). */
+  pause(): void;
+  /** SIGCONT after `pause`. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -74,7 +78,14 @@ export async function startOwnRedis(port: number): Promise<OwnRedis> {
       child = null;
       await start();
     },
+    pause() {
+      (child as ChildProcess | null)?.kill('SIGSTOP');
+    },
+    resume() {
+      (child as ChildProcess | null)?.kill('SIGCONT');
+    },
     async stop() {
+      (child as ChildProcess | null)?.kill('SIGCONT');
       await kill();
       rmSync(dir, { recursive: true, force: true });
     },
