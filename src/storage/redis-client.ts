@@ -86,8 +86,11 @@ export async function createRedisConnection(
     client = redis.createClient({
       url: endpoint.url,
       // Bounded calls: a command fails at once while disconnected (no offline queue), and every pending
-      // one fails when the server stops answering (the watchdog below, started once connected).
+      // one fails when the server stops answering (the watchdog below, started once connected). node-redis's
+      // own per-command timeout (5 s by default; `0` turns it off) only bounds the wait to be written, at
+      // the cost of an AbortSignal timer per command.
       disableOfflineQueue: true,
+      commandOptions: { timeout: 0 },
       socket: {
         connectTimeout,
         reconnectStrategy: (retries, cause) => (connected ? Math.min(50 * 2 ** retries, 2000) : cause),
