@@ -13,12 +13,7 @@ import {
 import type { Db } from './database.ts';
 import { messageRow } from './message.row.ts';
 import { isUniqueViolation } from './pg.errors.ts';
-import {
-  executePrepared,
-  type PreparedRow,
-  type PreparedStatement,
-  queryPrepared,
-} from './prepared.statement.ts';
+import { type PreparedStatement, queryPrepared } from './prepared.statement.ts';
 import { messages, type sessions, traces } from './schema/index.ts';
 import type {
   CommitOutcome,
@@ -108,10 +103,12 @@ const COMMIT = turnStatement(
   11,
 );
 
+// Columns under their Drizzle names, so the row is the shape storedSessionFromRow reads.
 const LOAD: PreparedStatement = {
-  name: 'switchboard_session_load_v1',
-  text: `select id, token_hash, schema_version, version, state, owner, snapshot, message_count, created_at,
-  updated_at, expires_at from sessions where id = $1`,
+  name: 'switchboard_session_load_v2',
+  text: `select id, token_hash as "tokenHash", schema_version as "schemaVersion", version, state, owner, snapshot,
+  message_count as "messageCount", created_at as "createdAt", updated_at as "updatedAt",
+  expires_at as "expiresAt" from sessions where id = $1`,
 };
 
 const FIND_TURN: PreparedStatement = {
@@ -156,7 +153,7 @@ export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): Se
   return {
     kind: 'postgres',
     async create(s: NewSession) {
-      await executePrepared(db, CREATE, [
+      await queryPrepared(db, CREATE, [
         s.id,
         s.tokenHash,
         s.schemaVersion,
@@ -171,11 +168,11 @@ export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): Se
     },
 
     async load(sessionId) {
-      const [row] = await queryPrepared(db, LOAD, [sessionId]);
-      if (!row) return null;
-      const session = sessionFromRow(row);
-      if (session.state === GREETING_STATE && session.expiresAt <= now()) return null;
-      return session.stored;
+      const [raw] = await queryPrepared(db, LOAD, [sessionId]);
+      if (!raw) return null;
+      const row = sessionRowSchema.parse(raw);
+      if (row.state === GREETING_STATE && row.expiresAt <= now()) return null;
+      return storedSessionFromRow(row);
     },
 
     findTurn: (sessionId, clientMessageId) => findPgTurn(db, sessionId, clientMessageId),
@@ -244,6 +241,21 @@ export function createPgSessionStore(db: Db, options: PgSessionStoreOptions): Se
   };
 }
 
+/** A `sessions` row as LOAD reads it (jsonb parsed, timestamps as Date by both drivers). */
+const sessionRowSchema = z.object({
+  id: z.string(),
+  tokenHash: z.string(),
+  schemaVersion: z.number(),
+  version: z.number(),
+  state: z.string(),
+  owner: z.string(),
+  snapshot: z.unknown(),
+  messageCount: z.number(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  expiresAt: z.date(),
+});
+
 export function storedSessionFromRow(row: typeof sessions.$inferSelect): StoredSession {
   return {
     id: row.id,
@@ -263,39 +275,4 @@ export function storedSessionFromRow(row: typeof sessions.$inferSelect): StoredS
 export async function findPgTurn(db: Db, sessionId: string, clientMessageId: string) {
   const [row] = await queryPrepared(db, FIND_TURN, [sessionId, clientMessageId]);
   return row ? turnResponseSchema.parse(row.response) : null;
-}
-
-const sessionRow = z.object({
-  id: z.string(),
-  token_hash: z.string(),
-  schema_version: z.number(),
-  version: z.number(),
-  state: z.string(),
-  owner: z.string(),
-  snapshot: z.unknown(),
-  message_count: z.number(),
-  created_at: z.date(),
-  updated_at: z.date(),
-  expires_at: z.date(),
-});
-
-/** A `sessions` row read by LOAD (column names as stored). */
-function sessionFromRow(raw: PreparedRow): { stored: StoredSession; state: string; expiresAt: Date } {
-  const row = sessionRow.parse(raw);
-  return {
-    state: row.state,
-    expiresAt: row.expires_at,
-    stored: {
-      id: row.id,
-      tokenHash: row.token_hash,
-      schemaVersion: row.schema_version,
-      version: row.version,
-      state: row.state,
-      owner: row.owner === 'human' ? 'human' : 'bot',
-      snapshot: row.snapshot,
-      messageCount: row.message_count,
-      createdAt: row.created_at.toISOString(),
-      updatedAt: row.updated_at.toISOString(),
-    },
-  };
 }

@@ -10,7 +10,7 @@ import type { TraceRecord, TraceWriter } from '../engine/trace-sink.ts';
 import { type TraceEntry, traceEntrySchema } from '../engine/turn.types.ts';
 import type { Db } from './database.ts';
 import { messageRow } from './message.row.ts';
-import { executePrepared, type PreparedStatement } from './prepared.statement.ts';
+import { type PreparedStatement, queryPrepared } from './prepared.statement.ts';
 import { traces } from './schema/index.ts';
 import { expiryOf, type SessionTtl } from './session.ttl.ts';
 
@@ -82,7 +82,7 @@ export function createPgTraceWriter(db: Db, options: SessionTtl): TraceWriter {
   return {
     async write(records: TraceRecord[]) {
       if (records.length === 0) return;
-      await executePrepared(db, WRITE, writeParams(records, options));
+      await queryPrepared(db, WRITE, writeParams(records, options));
     },
   };
 }

@@ -28,11 +28,3 @@ export async function queryPrepared(
   if (client instanceof PGlite) return (await client.query<PreparedRow>(statement.text, values)).rows;
   throw new Error(`queryPrepared(${statement.name}): the database is neither node-postgres nor PGlite`);
 }
-
-export async function executePrepared(
-  db: Db,
-  statement: PreparedStatement,
-  values: unknown[],
-): Promise<void> {
-  await queryPrepared(db, statement, values);
-}
