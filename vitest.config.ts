@@ -25,6 +25,7 @@ const UNIT = [
   'test/handoff/slack.signature.test.ts',
   'test/handoff/targets.contract.test.ts',
   'test/qa/coverage.test.ts',
+  'test/storage/redis-session-codec.test.ts',
   'test/qa/diagram.test.ts',
   'test/qa/replay.test.ts',
   'test/qa/trace.format.test.ts',

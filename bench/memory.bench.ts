@@ -1,6 +1,6 @@
 // Redis memory of one idle session with a 20-message history: MEMORY USAGE (exact, SAMPLES 0) of every key
-// that belongs to the session (its record hash and its transcript list). Shared keys (effect and trace
-// streams, timers) are not per session and are left out.
+// that belongs to the session (the layout's sessionKeys: record hash, snapshot string, transcript list).
+// Shared keys (effect and trace streams, timers, interned button sets) are not per session and are left out.
 import type { Runtime } from '../src/server/runtime.ts';
 import { createRedisClient, redisLayout } from '../src/storage/redis-client.ts';
 import { type Summary, summarize } from './bench.stats.ts';
@@ -11,9 +11,12 @@ export const HISTORY_MESSAGES = 20;
 export interface MemoryResult {
   sessions: number;
   bytes: Summary;
-  /** Mean bytes of the record hash (snapshot, versions, idempotency answers) and of the transcript list. */
+  /** Mean bytes of the record hash (versions, counters, stored answers), the snapshot and the transcript. */
   recordBytes: number;
+  snapshotBytes: number;
   transcriptBytes: number;
+  /** Redis' encoding of the record hash: 'listpack' while every field is short. */
+  recordEncoding: string;
   messagesPerSession: number;
   keysPerSession: number;
 }
@@ -46,21 +49,28 @@ export async function benchMemory(runtime: Runtime, sessions: number): Promise<M
     };
     const bytes: number[] = [];
     let record = 0;
+    let snapshot = 0;
     let transcript = 0;
     for (const s of ready) {
+      let all = 0;
+      for (const key of layout.sessionKeys(s.sessionId)) all += await usage(key);
       const r = await usage(layout.session(s.sessionId));
-      const t = await usage(layout.messages(s.sessionId));
+      const x = await usage(layout.snapshot(s.sessionId));
       record += r;
-      transcript += t;
-      bytes.push(r + t);
+      snapshot += x;
+      transcript += await usage(layout.messages(s.sessionId));
+      bytes.push(all);
     }
+    const first = ready[0];
     return {
       sessions: ready.length,
       bytes: summarize(bytes),
       recordBytes: record / ready.length,
+      snapshotBytes: snapshot / ready.length,
       transcriptBytes: transcript / ready.length,
+      recordEncoding: first ? String(await client.objectEncoding(layout.session(first.sessionId))) : '',
       messagesPerSession: messages,
-      keysPerSession: 2,
+      keysPerSession: first ? layout.sessionKeys(first.sessionId).length : 0,
     };
   } finally {
     await client.close();

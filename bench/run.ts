@@ -258,11 +258,13 @@ async function main() {
           say(
             `[memory] ${m.sessions} idle sessions with ${m.messagesPerSession} messages each: ` +
               `mean ${Math.round(m.bytes.mean)} B, p50 ${Math.round(m.bytes.p50)} B, p99 ${Math.round(m.bytes.p99)} B ` +
-              `per session (MEMORY USAGE of its ${m.keysPerSession} keys: record ${Math.round(m.recordBytes)} B, ` +
-              `transcript ${Math.round(m.transcriptBytes)} B)`,
+              `per session (MEMORY USAGE of its ${m.keysPerSession} keys: record ${Math.round(m.recordBytes)} B ` +
+              `(${m.recordEncoding}), snapshot ${Math.round(m.snapshotBytes)} B, transcript ` +
+              `${Math.round(m.transcriptBytes)} B)`,
           );
           figures.redis_bytes_per_session = Math.round(m.bytes.mean);
           figures.redis_record_bytes = Math.round(m.recordBytes);
+          figures.redis_snapshot_bytes = Math.round(m.snapshotBytes);
           figures.redis_transcript_bytes = Math.round(m.transcriptBytes);
         } else say('[memory] skipped: needs REDIS_URL');
       }

@@ -205,10 +205,21 @@ export function redisLayout(options: RedisLayoutOptions = {}) {
     prefix,
     shardIds: Array.from({ length: shards }, (_, i) => i),
     shardOf,
-    /** Hash: token hash, versions, state, owner, snapshot, counters and `r:<clientMessageId>` responses. */
+    /**
+     * Hash of short fields (so Redis keeps it a listpack): token hash, versions, state, owner, counters,
+     * epoch-ms times and the turns' stored answers (redis-session.answers.ts).
+     */
     session: (id: string) => `${tag(shardOf(id))}:s:${id}`,
+    /** String: the persisted machine snapshot (JSON), the one long value, kept out of the hash. */
+    snapshot: (id: string) => `${tag(shardOf(id))}:x:${id}`,
     /** List: the transcript, one compact JSON array per message, index = seq - 1. */
     messages: (id: string) => `${tag(shardOf(id))}:m:${id}`,
+    /** Every key that belongs to one session (and to nothing else). */
+    sessionKeys: (id: string) => [
+      `${tag(shardOf(id))}:s:${id}`,
+      `${tag(shardOf(id))}:x:${id}`,
+      `${tag(shardOf(id))}:m:${id}`,
+    ],
     /** Hash: interned quick-reply button sets (`#ref` → JSON), shared by the shard's sessions. */
     buttons: (shard: number) => `${tag(shard)}:buttons`,
     effects: (shard: number) => `${tag(shard)}:effects`,

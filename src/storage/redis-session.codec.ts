@@ -41,9 +41,32 @@ function intern(buttons: PublicButton[], interned: Interned): string {
   return ref;
 }
 
-function encodeAt(at: string): number | string {
+/** An ISO time as epoch milliseconds when that round-trips exactly (it always does for the engine's). */
+export function encodeAt(at: string): number | string {
   const ms = Date.parse(at);
   return Number.isFinite(ms) && new Date(ms).toISOString() === at ? ms : at;
+}
+
+/** Back from encodeAt, as a Redis field hands it over: digits are epoch ms, anything else is as written. */
+export function decodeAt(stored: string): string {
+  return /^\d+$/.test(stored) ? new Date(Number(stored)).toISOString() : stored;
+}
+
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The hash field of a turn's stored answer: `r` + the 16 bytes of a lowercase UUID in base64url (23
+ * characters instead of 38), `r:<clientMessageId>` for any other id. The two never collide (base64url has
+ * no ':'), and sessions written before the short form keep their answers under `legacyAnswerField`.
+ */
+export function answerField(clientMessageId: string): string {
+  return CANONICAL_UUID.test(clientMessageId)
+    ? `r${Buffer.from(clientMessageId.replaceAll('-', ''), 'hex').toString('base64url')}`
+    : legacyAnswerField(clientMessageId);
+}
+
+export function legacyAnswerField(clientMessageId: string): string {
+  return `r:${clientMessageId}`;
 }
 
 const rowSchema = z
@@ -85,7 +108,8 @@ export const compactResponseSchema = z.union([
   z.object({
     q: z.number().int(),
     s: z.string(),
-    o: z.enum(['bot', 'human']),
+    /** Absent: 'bot' when the turn has a bot message, else 'human' (the bot is silent while a human owns it). */
+    o: z.enum(['bot', 'human']).optional(),
     /** Absent: the buttons of the turn's last bot message (what the engine offers), or none. */
     b: z.union([z.string(), z.array(publicButtonSchema)]).optional(),
   }),
@@ -109,7 +133,7 @@ export function expandResponse(
     sessionId,
     seq: c.q,
     state: c.s,
-    owner: c.o,
+    owner: c.o ?? (lastBot ? 'bot' : 'human'),
     replies: messages.filter((m) => m.role !== 'visitor'),
     messages,
     buttons: c.b === undefined ? (lastBot?.buttons ?? []) : typeof c.b === 'string' ? buttons(c.b) : c.b,
@@ -128,19 +152,38 @@ export function encodeResponse(
   if (contiguous) {
     const local: Interned = new Map();
     const lookup = (ref: string) => buttonSetSchema.parse(JSON.parse(local.get(ref) ?? 'null'));
-    const base = { q: response.seq, s: response.state, o: response.owner };
-    const candidates: CompactResponse[] = [
-      base,
-      { ...base, b: response.buttons.length === 0 ? [] : intern(response.buttons, local) },
-    ];
+    const base = { q: response.seq, s: response.state };
+    const b = response.buttons.length === 0 ? [] : intern(response.buttons, local);
+    const o = response.owner;
+    const candidates: CompactResponse[] = [base, { ...base, o }, { ...base, b }, { ...base, o, b }];
     for (const c of candidates) {
       if (isDeepStrictEqual(expandResponse(sessionId, c, messages, lookup), response)) {
         for (const [ref, json] of local) if ('b' in c && c.b === ref) interned.set(ref, json);
-        return `${first}:${messages.length}:${JSON.stringify(c)}`;
+        return `${first}:${messages.length}:${compactText(c)}`;
       }
     }
   }
   return `0:0:${JSON.stringify({ f: response })}`;
+}
+
+/**
+ * The common answer (no buttons of its own) as `q:state` or `q:owner:state`, short enough to keep the
+ * session hash a listpack (Redis' hash-max-listpack-value is 64 bytes; each byte of the ~15 answers of a
+ * session counts); any other as JSON, which starts with '{'. States never hold ':' here, so the count of
+ * colons tells the two text forms apart.
+ */
+function compactText(c: CompactResponse): string {
+  if ('f' in c || c.b !== undefined || c.s.includes(':') || c.s.startsWith('{')) return JSON.stringify(c);
+  return c.o === undefined ? `${c.q}:${c.s}` : `${c.q}:${c.o}:${c.s}`;
+}
+
+function parseCompact(text: string): CompactResponse {
+  if (text.startsWith('{')) return compactResponseSchema.parse(JSON.parse(text));
+  const owned = /^(\d+):(bot|human):([^:]+)$/.exec(text);
+  if (owned) return { q: Number(owned[1]), o: owned[2] as 'bot' | 'human', s: owned[3] ?? '' };
+  const derived = /^(\d+):([^:]+)$/.exec(text);
+  if (!derived) throw new Error('stored response in an unknown form');
+  return { q: Number(derived[1]), s: derived[2] ?? '' };
 }
 
 export function parseStoredResponse(stored: string): {
@@ -153,6 +196,6 @@ export function parseStoredResponse(stored: string): {
   return {
     first: Number(match[1]),
     count: Number(match[2]),
-    compact: compactResponseSchema.parse(JSON.parse(stored.slice(match[0].length))),
+    compact: parseCompact(stored.slice(match[0].length)),
   };
 }

@@ -10,8 +10,10 @@ import {
 } from '../engine/turn.types.ts';
 import { runScript } from './redis-client.ts';
 import {
+  answerField,
   buttonSetSchema,
   expandResponse,
+  legacyAnswerField,
   type MessageRow,
   messageFromRow,
   parseMessageRow,
@@ -20,8 +22,8 @@ import {
   responseRefs,
 } from './redis-session.codec.ts';
 import type { RedisSessionContext } from './redis-session.context.ts';
-import { LOAD_FIELDS, sessionFromFields } from './redis-session.record.ts';
-import { FIND_TURN, TRACE_BACKLOG, turnReplySchema } from './redis-session.scripts.ts';
+import { sessionFromLoad } from './redis-session.record.ts';
+import { FIND_TURN, LOAD, TRACE_BACKLOG, turnReplySchema } from './redis-session.scripts.ts';
 import type { StoredSession } from './session.store.ts';
 import { StorageUnavailableError } from './storage.errors.ts';
 
@@ -103,7 +105,11 @@ export async function loadFromRedis(
   ctx: RedisSessionContext,
   sessionId: string,
 ): Promise<StoredSession | null> {
-  return sessionFromFields(sessionId, await ctx.client.hmGet(ctx.layout.session(sessionId), LOAD_FIELDS));
+  const { layout } = ctx;
+  return sessionFromLoad(
+    sessionId,
+    await runScript(ctx.client, LOAD, [layout.session(sessionId), layout.snapshot(sessionId)], []),
+  );
 }
 
 export async function findTurn(ctx: RedisSessionContext, sessionId: string, clientMessageId: string) {
@@ -112,7 +118,7 @@ export async function findTurn(ctx: RedisSessionContext, sessionId: string, clie
     ctx.client,
     FIND_TURN,
     [layout.session(sessionId), layout.messages(sessionId)],
-    [clientMessageId],
+    [answerField(clientMessageId), legacyAnswerField(clientMessageId)],
   );
   if (reply === null || reply === undefined) return null;
   const parts = turnReplySchema.parse(reply);

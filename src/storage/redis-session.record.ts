@@ -1,7 +1,15 @@
 // A session's Redis record: the hash fields a load reads back, and the ARGV of one COMMIT (the session
 // fields, the encoded messages and compact response, the effects, interned button sets, timer changes).
 import { z } from 'zod';
-import { encodeMessage, encodeResponse, type Interned } from './redis-session.codec.ts';
+import {
+  answerField,
+  decodeAt,
+  encodeAt,
+  encodeMessage,
+  encodeResponse,
+  type Interned,
+  legacyAnswerField,
+} from './redis-session.codec.ts';
 import { timerMember } from './redis-timer.store.ts';
 import type { StoredSession, TurnCommit } from './session.store.ts';
 import { type SessionTtl, ttlSecondsFor } from './session.ttl.ts';
@@ -13,24 +21,23 @@ export type CommitWrite = TurnCommit & {
   mirrorChecked?: boolean;
 };
 
-export const LOAD_FIELDS = ['tok', 'sv', 'v', 'st', 'o', 'snap', 'mc', 'ca', 'ua'];
-
 const loadedSchema = z.tuple([
   z.string(),
   z.coerce.number().int(),
   z.coerce.number().int(),
   z.string(),
   z.enum(['bot', 'human']),
-  z.string(),
   z.coerce.number().int(),
+  z.string(),
   z.string(),
   z.string(),
 ]);
 
-/** The session behind the LOAD_FIELDS values of its hash; null when the hash does not exist. */
-export function sessionFromFields(sessionId: string, values: unknown[]): StoredSession | null {
-  if (values[0] === null || values[0] === undefined) return null;
-  const [tokenHash, schemaVersion, version, state, owner, snapshot, messageCount, createdAt, updatedAt] =
+/** The session behind the LOAD script's reply; null when the hash (or its snapshot) does not exist. */
+export function sessionFromLoad(sessionId: string, values: unknown): StoredSession | null {
+  if (!Array.isArray(values) || values[0] === null || values[0] === undefined || values[8] == null)
+    return null;
+  const [tokenHash, schemaVersion, version, state, owner, messageCount, createdAt, updatedAt, snapshot] =
     loadedSchema.parse(values);
   return {
     id: sessionId,
@@ -41,8 +48,8 @@ export function sessionFromFields(sessionId: string, values: unknown[]): StoredS
     owner,
     snapshot: JSON.parse(snapshot),
     messageCount,
-    createdAt,
-    updatedAt,
+    createdAt: decodeAt(createdAt),
+    updatedAt: decodeAt(updatedAt),
   };
 }
 
@@ -72,13 +79,13 @@ export function commitArgs(ttl: SessionTtl, c: CommitWrite): Array<string | numb
   const timers = c.timers ?? [];
   return [
     c.expectedVersion,
-    c.clientMessageId ?? '',
+    c.clientMessageId ? answerField(c.clientMessageId) : '',
     ttlSecondsFor(ttl, c.state),
     c.schemaVersion,
     c.state,
     c.owner,
     snapshot,
-    c.at,
+    encodeAt(c.at),
     c.tokenHash,
     storedResponse,
     c.messages.length,
@@ -88,6 +95,7 @@ export function commitArgs(ttl: SessionTtl, c: CommitWrite): Array<string | numb
     interned.size,
     timers.length,
     c.mirrorChecked ? '1' : '',
+    c.clientMessageId ? legacyAnswerField(c.clientMessageId) : '',
     ...encodedMessages,
     ...c.effects.flatMap((e) => [e.idempotencyKey, e.seq, e.type, JSON.stringify(e.params)]),
     ...[...interned].flat(),

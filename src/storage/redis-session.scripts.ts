@@ -4,10 +4,14 @@ import { z } from 'zod';
 import { redisScript } from './redis-client.ts';
 import { TIMER_LUA } from './redis-timer.store.ts';
 
-/** Returns a stored response and the messages of its turn: `{tag, r, msg1, msg2 …}` or nil. */
+/**
+ * Returns a stored response and the messages of its turn: `{tag, r, msg1, msg2 …}` or nil. `field` is the
+ * answer's field, `legacy` the one a session written before the short fields keeps it under.
+ */
 const TURN_LUA = `
-local function turn_reply(session, list, cmid, tag)
-  local r = redis.call('HGET', session, 'r:' .. cmid)
+local function turn_reply(session, list, field, legacy, tag)
+  local r = redis.call('HGET', session, field)
+  if not r and legacy ~= field then r = redis.call('HGET', session, legacy) end
   if not r then return nil end
   local first, count = string.match(r, '^(%d+):(%d+):')
   first = tonumber(first)
@@ -22,22 +26,32 @@ end
 `;
 
 // A miss on a session Redis lost, or rebuilt from the mirror (flag 'rs'), answers 'ask': the turn may be
-// one only the mirror still knows.
+// one only the mirror still knows. KEYS: session hash, messages list. ARGV: answer field, legacy field.
 export const FIND_TURN = redisScript(`${TURN_LUA}
-local seen = turn_reply(KEYS[1], KEYS[2], ARGV[1], 'duplicate')
+local seen = turn_reply(KEYS[1], KEYS[2], ARGV[1], ARGV[2], 'duplicate')
 if seen then return seen end
 if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'rs') == 1 then return {'ask'} end
 return nil
 `);
 
+// The snapshot key outlives the hash by a second, so a load never finds the hash without its snapshot.
+// KEYS: session hash, snapshot key. Returns tok, sv, v, st, o, mc, ca, ua, snapshot (nil when absent); a
+// session written before the snapshot had its own key still has it in the hash.
+export const LOAD = redisScript(`
+local f = redis.call('HMGET', KEYS[1], 'tok', 'sv', 'v', 'st', 'o', 'mc', 'ca', 'ua', 'snap')
+if not f[9] then f[9] = redis.call('GET', KEYS[2]) end
+return f
+`);
+
 // Rebuilds a lost session from the mirror, unless a process already did (or a new commit exists).
-// KEYS: session hash, messages list, button sets hash. ARGV: ttl, tok, sv, v, st, o, snap, mc, ca, ua,
-// message count, the messages, then ref/JSON pairs of button sets.
+// KEYS: session hash, messages list, button sets hash, snapshot key. ARGV: ttl, tok, sv, v, st, o, snap,
+// mc, ca, ua, message count, the messages, then ref/JSON pairs of button sets.
 export const RESTORE = redisScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[1], 'tok', ARGV[2], 'sv', ARGV[3], 'v', ARGV[4], 'st', ARGV[5], 'o', ARGV[6],
-  'snap', ARGV[7], 'mc', ARGV[8], 'ca', ARGV[9], 'ua', ARGV[10], 'rs', '1')
+  'mc', ARGV[8], 'ca', ARGV[9], 'ua', ARGV[10], 'rs', '1')
+redis.call('SET', KEYS[4], ARGV[7], 'EX', tonumber(ARGV[1]) + 1)
 local nm = tonumber(ARGV[11])
 local i = 12
 while i <= 11 + nm do
@@ -54,21 +68,23 @@ if nm > 0 then redis.call('EXPIRE', KEYS[2], tonumber(ARGV[1])) end
 return 1
 `);
 
-// KEYS: session hash, messages list, effects stream, traces stream, button sets hash, timers zset, timer meta
-// ARGV: 1 expectedVersion (0 = create), 2 clientMessageId or '', 3 ttl seconds, 4 schemaVersion, 5 state,
-//       6 owner, 7 snapshot JSON, 8 at, 9 token hash (create only), 10 stored response, 11 message count,
-//       12 effect count, 13 trace payload JSON, 14 session id, 15 button set count, 16 timer change count,
-//       17 '1' when the caller already asked the mirror for this clientMessageId, then the messages, then 4 fields per effect, then ref/JSON pairs of button sets, then 3 fields per
-//       timer change ('arm' or 'cancel', member, due ms).
+// KEYS: session hash, messages list, effects stream, traces stream, button sets hash, timers zset, timer
+//       meta, snapshot key
+// ARGV: 1 expectedVersion (0 = create), 2 the answer's field or '' (no clientMessageId), 3 ttl seconds,
+//       4 schemaVersion, 5 state, 6 owner, 7 snapshot JSON, 8 at (epoch ms), 9 token hash (create only),
+//       10 stored response, 11 message count, 12 effect count, 13 trace payload JSON, 14 session id,
+//       15 button set count, 16 timer change count, 17 '1' when the caller already asked the mirror for
+//       this clientMessageId, 18 the answer's legacy field, then the messages, then 4 fields per effect,
+//       then ref/JSON pairs of button sets, then 3 fields per timer change ('arm' or 'cancel', member, due ms).
 export const COMMIT = redisScript(`${TURN_LUA}${TIMER_LUA}
 local session, list = KEYS[1], KEYS[2]
 local expected = tonumber(ARGV[1])
-local cmid = ARGV[2]
+local field = ARGV[2]
 if expected == 0 then
   if redis.call('EXISTS', session) == 1 then return {'exists'} end
 else
-  if cmid ~= '' then
-    local seen = turn_reply(session, list, cmid, 'duplicate')
+  if field ~= '' then
+    local seen = turn_reply(session, list, field, ARGV[18], 'duplicate')
     if seen then return seen end
     -- A session rebuilt from the mirror lacks the answers of its earlier turns: the mirror has them.
     if ARGV[17] ~= '1' and redis.call('HEXISTS', session, 'rs') == 1 then return {'ask'} end
@@ -77,21 +93,23 @@ else
   if (not v) or tonumber(v) ~= expected then return {'conflict'} end
 end
 local seq = expected + 1
-redis.call('HSET', session, 'v', seq, 'sv', ARGV[4], 'st', ARGV[5], 'o', ARGV[6], 'snap', ARGV[7], 'ua', ARGV[8])
-if expected == 0 then redis.call('HSET', session, 'tok', ARGV[9], 'ca', ARGV[8], 'mc', 0) end
+redis.call('HSET', session, 'v', seq, 'sv', ARGV[4], 'st', ARGV[5], 'o', ARGV[6], 'ua', ARGV[8])
+if expected == 0 then redis.call('HSET', session, 'tok', ARGV[9], 'ca', ARGV[8], 'mc', 0)
+else redis.call('HDEL', session, 'snap') end
 local nm = tonumber(ARGV[11])
 local ne = tonumber(ARGV[12])
 local nb = tonumber(ARGV[15])
 local nt = tonumber(ARGV[16])
-local base = 17
+local base = 18
 if nm > 0 then
   redis.call('RPUSH', list, unpack(ARGV, base + 1, base + nm))
   redis.call('HINCRBY', session, 'mc', nm)
 end
-if cmid ~= '' then redis.call('HSET', session, 'r:' .. cmid, ARGV[10]) end
+if field ~= '' then redis.call('HSET', session, field, ARGV[10]) end
 local ttl = tonumber(ARGV[3])
 redis.call('EXPIRE', session, ttl)
 redis.call('EXPIRE', list, ttl)
+redis.call('SET', KEYS[8], ARGV[7], 'EX', ttl + 1)
 local e = base + nm
 for i = 0, ne - 1 do
   local o = e + i * 4

@@ -3,7 +3,7 @@
 // acknowledged; and the rebuild of a session Redis lost, from the mirror.
 
 import { runScript, waitForReplicas } from './redis-client.ts';
-import { encodeMessage, type Interned } from './redis-session.codec.ts';
+import { decodeAt, encodeAt, encodeMessage, type Interned } from './redis-session.codec.ts';
 import type { RedisSessionContext } from './redis-session.context.ts';
 import { type CommitWrite, commitArgs } from './redis-session.record.ts';
 import { COMMIT, RESTORE, turnReplySchema } from './redis-session.scripts.ts';
@@ -24,6 +24,7 @@ export async function writeTurn(ctx: RedisSessionContext, c: CommitWrite): Promi
       layout.buttons(shard),
       layout.timers(shard),
       layout.timerMeta(shard),
+      layout.snapshot(c.sessionId),
     ],
     commitArgs(options, c),
   );
@@ -54,7 +55,7 @@ async function mirrorTurn(mirror: SessionMirror, c: CommitWrite, committed: stri
       owner: c.owner,
       snapshot: c.snapshot,
       messageCount: Number(messageCount ?? c.messages.length),
-      createdAt: createdAt ?? c.at,
+      createdAt: createdAt === undefined ? c.at : decodeAt(createdAt),
       updatedAt: c.at,
     },
   });
@@ -73,7 +74,12 @@ export async function restore(ctx: RedisSessionContext, sessionId: string): Prom
   await runScript(
     ctx.client,
     RESTORE,
-    [layout.session(sessionId), layout.messages(sessionId), layout.buttons(layout.shardOf(sessionId))],
+    [
+      layout.session(sessionId),
+      layout.messages(sessionId),
+      layout.buttons(layout.shardOf(sessionId)),
+      layout.snapshot(sessionId),
+    ],
     [
       ttl,
       s.tokenHash,
@@ -83,8 +89,8 @@ export async function restore(ctx: RedisSessionContext, sessionId: string): Prom
       s.owner,
       JSON.stringify(s.snapshot),
       messages.length,
-      s.createdAt,
-      s.updatedAt,
+      encodeAt(s.createdAt),
+      encodeAt(s.updatedAt),
       encoded.length,
       ...encoded,
       ...[...interned].flat(),

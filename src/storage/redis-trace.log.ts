@@ -3,6 +3,7 @@
 import type { ClaimedTrace, TraceLog } from '../engine/trace-sink.ts';
 import { tracePayloadSchema } from '../engine/trace-sink.ts';
 import { type RedisClient, type RedisLayout, type RedisLayoutOptions, redisLayout } from './redis-client.ts';
+import { decodeAt } from './redis-session.codec.ts';
 import { createStreamQueue, type StreamEntry } from './redis-stream.queue.ts';
 
 export const TRACES_GROUP = 'sink';
@@ -34,7 +35,7 @@ function toClaimed(entry: StreamEntry): ClaimedTrace {
           owner: p.o,
           snapshot: p.snap,
           messageCount: Number(mc ?? 0),
-          createdAt: ca,
+          createdAt: decodeAt(ca),
           updatedAt: p.ua,
         },
       },

@@ -167,7 +167,7 @@ describe.runIf(Boolean(databaseUrl && redisUrl))('with Redis', () => {
     };
     const ids = sessions.map((s) => s.sessionId);
     const before = await held(ids);
-    expect(before.keys).toBe(2 * N);
+    expect(before.keys).toBe(3 * N); // each: record hash, snapshot, transcript
     await new Promise((r) => setTimeout(r, 5000));
     const after = await held(ids);
     console.info(

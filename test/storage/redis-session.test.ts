@@ -2,11 +2,13 @@
 // keys landing in different Redis Cluster slots (the commit script would fail there), idle sessions never
 // expiring (or expiring while in use), scripts lost on a Redis restart (NOSCRIPT), an effect that failed
 // for good vanishing without a record, and the per-session memory growing unnoticed (the measured bytes
-// for an idle session with a 20-message history are printed).
+// for an idle session with a 20-message history are printed), and sessions written in the previous layout
+// (snapshot inside the hash, `r:<id>` answers, ISO times) becoming unreadable after an upgrade.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient, type RedisClient, redisLayout } from '../../src/storage/redis-client.ts';
 import { createRedisEffectLog } from '../../src/storage/redis-effect.log.ts';
+import { encodeMessage, type Interned } from '../../src/storage/redis-session.codec.ts';
 import { createRedisSessionStore } from '../../src/storage/redis-session.store.ts';
 import { startTestRuntime, startVisitor, type TestRuntime } from '../support/runtime.ts';
 import { redisPrefix, redisUrl } from '../support/servers.ts';
@@ -36,8 +38,7 @@ describe.runIf(Boolean(redisUrl))('Redis session store', () => {
       await store.commit(turnCommit(s.id, 1, 1, { withButtons: true, effects: ['createHandoff'] }));
       const shard = layout.shardOf(s.id);
       const keys = [
-        layout.session(s.id),
-        layout.messages(s.id),
+        ...layout.sessionKeys(s.id),
         layout.effects(shard),
         layout.traces(shard),
         layout.buttons(shard),
@@ -55,13 +56,14 @@ describe.runIf(Boolean(redisUrl))('Redis session store', () => {
     const store = createRedisSessionStore(client, { layout, sessionTtlSeconds: 300 });
     const s = newSession();
     await store.create(s);
-    for (const key of [layout.session(s.id), layout.messages(s.id)]) {
+    for (const key of layout.sessionKeys(s.id)) {
       expect(await client.ttl(key)).toBeGreaterThan(290);
       await client.expire(key, 5);
     }
     await store.commit(turnCommit(s.id, 1, 1));
-    for (const key of [layout.session(s.id), layout.messages(s.id)])
-      expect(await client.ttl(key)).toBeGreaterThan(290);
+    for (const key of layout.sessionKeys(s.id)) expect(await client.ttl(key)).toBeGreaterThan(290);
+    // The snapshot outlives the hash: a load never meets a hash without its snapshot.
+    expect(await client.pTTL(layout.snapshot(s.id))).toBeGreaterThan(await client.pTTL(layout.session(s.id)));
 
     const short = createRedisSessionStore(client, { layout, sessionTtlSeconds: 1 });
     const idle = newSession();
@@ -92,6 +94,56 @@ describe.runIf(Boolean(redisUrl))('Redis session store', () => {
         at: expect.any(String),
       },
     ]);
+  });
+
+  it('reads a session the previous release wrote, keeps its answers and moves it to the short layout on its next commit', async () => {
+    const layout = redisLayout({ prefix });
+    const store = createRedisSessionStore(client, { layout, sessionTtlSeconds: 600 });
+    const s = newSession();
+    const first = turnCommit(s.id, 1, 1, { clientMessageId: randomUUID(), withButtons: true });
+    const snapshot = first.snapshot;
+    const interned: Interned = new Map();
+    // Exactly what the previous COMMIT wrote: the snapshot in the hash, ISO times, `r:<id>` with JSON.
+    await client.hSet(layout.session(s.id), {
+      tok: s.tokenHash,
+      sv: '1',
+      v: '2',
+      st: first.state,
+      o: first.owner,
+      snap: JSON.stringify(snapshot),
+      mc: '3',
+      ca: s.at,
+      ua: first.at,
+      [`r:${first.clientMessageId}`]: `2:2:${JSON.stringify({ q: 2, s: first.state, o: first.owner })}`,
+    });
+    await client.rPush(
+      layout.messages(s.id),
+      [...s.messages, ...first.messages].map((m) => encodeMessage(m, interned)),
+    );
+    for (const [ref, json] of interned) await client.hSet(layout.buttons(0), ref, json);
+
+    expect(await store.load(s.id)).toMatchObject({
+      version: 2,
+      state: first.state,
+      snapshot,
+      messageCount: 3,
+      createdAt: s.at,
+      updatedAt: first.at,
+    });
+    expect(await store.findTurn(s.id, first.clientMessageId ?? '')).toEqual(first.response);
+    expect(await store.commit({ ...first, expectedVersion: 2 })).toEqual({
+      outcome: 'duplicate',
+      response: first.response,
+    });
+
+    const next = turnCommit(s.id, 2, 3, { clientMessageId: randomUUID() });
+    expect(await store.commit(next)).toEqual({ outcome: 'committed' });
+    expect(await client.hExists(layout.session(s.id), 'snap')).toBe(0);
+    expect(JSON.parse((await client.get(layout.snapshot(s.id))) ?? 'null')).toEqual(next.snapshot);
+    expect(await store.load(s.id)).toMatchObject({ version: 3, snapshot: next.snapshot, messageCount: 5 });
+    expect(await store.findTurn(s.id, first.clientMessageId ?? '')).toEqual(first.response);
+    expect(await store.findTurn(s.id, next.clientMessageId ?? '')).toEqual(next.response);
+    expect((await store.messages(s.id)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('keeps committing after Redis forgot its scripts (restart, failover)', async () => {
@@ -147,15 +199,18 @@ describe.runIf(Boolean(redisUrl))('Redis memory per idle session', () => {
     }
     expect(count).toBe(20);
     const layout = redisLayout({ prefix });
-    const perSession = [layout.session(v.sessionId), layout.messages(v.sessionId)];
     let bytes = 0;
-    for (const key of perSession) bytes += (await client.memoryUsage(key, { SAMPLES: 0 })) ?? 0;
+    for (const key of layout.sessionKeys(v.sessionId))
+      bytes += (await client.memoryUsage(key, { SAMPLES: 0 })) ?? 0;
     const shared = (await client.memoryUsage(layout.buttons(0), { SAMPLES: 0 })) ?? 0;
     console.info(
-      `redis bytes per idle session (20 messages): ${bytes} (hash + transcript list); ` +
+      `redis bytes per idle session (20 messages): ${bytes} (hash + snapshot + transcript list); ` +
         `shared per shard, not per session: interned button sets ${shared}`,
     );
-    // A budget, not a benchmark: storing traces or whole responses per turn would blow through it.
-    expect(bytes).toBeLessThan(8 * 1024);
+    // Every field short: one long value (a snapshot, a whole response) turns the hash into a hashtable,
+    // which costs ≈ 2 KiB more per session.
+    expect(await client.objectEncoding(layout.session(v.sessionId))).toBe('listpack');
+    // A budget, not a benchmark (the layout before measured 5,792 B for the bench's session).
+    expect(bytes).toBeLessThan(4.5 * 1024);
   });
 });
