@@ -4,7 +4,8 @@
 // describe, execute, sync in one protocol message) and no planning. Measured on a turn's commit (six CTEs):
 // ≈ 2 ms → ≈ 0.7 ms. Every Drizzle query on the embedded database goes through here (Drizzle's texts are
 // constant per query shape: values are parameters). Queries inside `transaction` stay PGlite's own.
-// Each query also lets the event loop turn first (below): without it the embedded server's p99 was seconds.
+// Queries also let the event loop turn every YIELD_AFTER_MS (below): without it the embedded server's p99
+// was seconds.
 // It takes PGlite's two locks through `_runExclusiveTransaction`/`_runExclusiveQuery` (declared in PGlite's
 // types, underscored): package.json pins PGlite's exact version, and test/storage/pglite-prepared.test.ts
 // compares every answer with PGlite's own `query`.
@@ -23,6 +24,9 @@ type BackendMessage = backend.BackendMessage;
 /** Statements kept prepared at once; the least recently used beyond it is closed (Drizzle's `inArray` over
  * lists of varying length makes a text per length). */
 const MAX_PREPARED = 256;
+
+/** How long queries may run back to back before the event loop gets a turn (bounds its delay). */
+const YIELD_AFTER_MS = 10;
 
 interface Prepared {
   name: string;
@@ -78,18 +82,24 @@ function resultOf<T>(messages: BackendMessage[], parsers: Record<number, Parser>
 export class PreparingPGlite extends PGlite {
   #prepared = new Map<string, Prepared>();
   #next = 0;
+  /** When this client last let the event loop turn. */
+  #ranSince = 0;
 
   override async query<T>(text: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
     // A blob (COPY) or explicit parameter types take PGlite's own path.
     if (options?.blob || options?.paramTypes) return super.query<T>(text, params, options);
     await this._checkReady();
-    // PGlite answers without I/O, so a chain of awaited queries (a worker's batch, the turns queued on its
-    // lock) would run as one long run of microtasks and keep the event loop from reading sockets for
-    // hundreds of milliseconds. Each query first lets the loop turn once.
-    await setImmediate();
     // The same two locks as PGlite's `query`: a statement never lands inside another caller's transaction.
     return this._runExclusiveTransaction(() =>
       this._runExclusiveQuery(async () => {
+        // PGlite answers without I/O, so queries waiting on its lock would run back to back as one long
+        // run of microtasks (each release starts the next waiter at once) and keep the event loop from
+        // reading sockets: 120-140 ms per turn of the loop under 64 connections, measured. A query that
+        // holds the lock lets the loop turn first once the queries before it have run for YIELD_AFTER_MS.
+        if (performance.now() - this.#ranSince >= YIELD_AFTER_MS) {
+          await setImmediate();
+          this.#ranSince = performance.now();
+        }
         const statement = await this.#statementFor(text);
         const values = params.map((value, i) => {
           if (value === null || value === undefined) return null;

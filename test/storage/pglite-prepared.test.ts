@@ -110,6 +110,31 @@ describe('PreparingPGlite', () => {
     expect(doneWhenTimerRan).toBeLessThan(50);
   });
 
+  // Risk: callers queued on PGlite's lock run back to back (each release starts the next waiter in the
+  // same microtask run), so 64 connections' queries kept the HTTP server's loop from turning for 120-140 ms
+  // at a time (client p99 ≈ 2 s). Fails when the yield comes before the lock instead of inside it.
+  it('lets the event loop turn while many callers wait on the lock', async () => {
+    let ticks = 0;
+    let running = true;
+    const tick = () => {
+      ticks++;
+      if (running) setImmediate(tick);
+    };
+    const completedAtTick: number[] = [];
+    const queries = Array.from({ length: 300 }, async () => {
+      await prepared.query('select count(*)::int as n from generate_series(1, 3000)');
+      completedAtTick.push(ticks);
+    });
+    setImmediate(tick);
+    await Promise.all(queries);
+    running = false;
+    const perTick = new Map<number, number>();
+    for (const t of completedAtTick) perTick.set(t, (perTick.get(t) ?? 0) + 1);
+    // The loop turned several times while they ran, and no single turn held most of them.
+    expect(perTick.size).toBeGreaterThan(3);
+    expect(Math.max(...perTick.values())).toBeLessThan(150);
+  });
+
   it('keeps working past the prepared-statement bound (the least recently used is closed)', async () => {
     const first = 'select $1::int + 0 as v';
     expect((await prepared.query(first, [1])).rows).toEqual([{ v: 1 }]);
