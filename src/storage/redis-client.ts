@@ -26,9 +26,12 @@ function clusterClient(create: typeof createCluster, urls: readonly string[], co
   const first = new URL(urls[0] ?? 'redis://127.0.0.1:6379');
   return create({
     rootNodes: urls.map((url) => ({ url })),
+    // As for one node (below): no per-command timer; the watchdog bounds the answer time of each master.
+    commandOptions: { timeout: 0 },
     defaults: {
       ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
       ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+      disableOfflineQueue: true,
       socket: { connectTimeout, ...(first.protocol === 'rediss:' ? { tls: true as const } : {}) },
     },
   });
@@ -125,16 +128,26 @@ export async function createRedisConnection(
     clearTimeout(timer);
   }
   opened = true;
-  if (!isRedisCluster(client)) {
-    const boundMs = options.answerBoundMs ?? 5000;
-    watchRedisAnswers(client, {
+  const boundMs = options.answerBoundMs ?? 5000;
+  const watched = client;
+  watchRedisAnswers(
+    isRedisCluster(watched) ? () => mastersOf(watched) : () => [watched as RedisSingleClient],
+    () => watched.isOpen,
+    {
       boundMs,
       everyMs: Math.max(50, Math.min(1000, Math.floor(boundMs / 5))),
       onError,
       ...(options.onStalled ? { onStalled: options.onStalled } : {}),
-    });
-  }
+    },
+  );
   return client;
+}
+
+/** The connections to the cluster's masters that exist right now (node-redis opens them as needed). */
+function mastersOf(cluster: RedisClusterClient): RedisSingleClient[] {
+  return cluster.masters.flatMap((node) =>
+    node.client ? [node.client as unknown as RedisSingleClient] : [],
+  );
 }
 
 export function isRedisCluster(client: RedisClient): client is RedisClusterClient {

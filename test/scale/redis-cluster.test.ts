@@ -9,7 +9,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimeEvent } from '../../src/engine/realtime.port.ts';
 import { createRedisRealtime } from '../../src/server/realtime.redis.ts';
-import { redisLayout } from '../../src/storage/redis-client.ts';
+import { createRedisConnection, redisLayout } from '../../src/storage/redis-client.ts';
+import { isStorageUnavailable } from '../../src/storage/storage.errors.ts';
 import { type ServerProcess, startServerProcess } from '../support/process.ts';
 import { type RedisCluster, redisServerInstalled, startRedisCluster } from '../support/redis-cluster.ts';
 import { databaseUrl, freshPostgresDatabase, isCI, redisPrefix } from '../support/servers.ts';
@@ -54,6 +55,46 @@ describe.runIf(Boolean(databaseUrl) && (redisServerInstalled || isCI))('on a Red
       await two.close();
       await a.close();
       await b.close();
+    }
+  });
+
+  // Risk: a master that stops answering with its sockets open (a hung process, a black-holed network)
+  // holds every request on its slots for as long as that lasts — node-redis's cluster client has no bound
+  // on the answer time (its per-command timeout only covers the wait to be written, and is off). The
+  // watchdog drops that master's connection within the bound. The pause is shorter than the cluster's node
+  // timeout, so no failover hides the hang.
+  it('fails a command to a silent master within the bound, and answers again once it is back', async () => {
+    const client = await createRedisConnection({ kind: 'cluster', urls: URLS }, { answerBoundMs: 400 });
+    const key = `${redisPrefix()}stall`;
+    let paused: number | null = null;
+    try {
+      await client.set(key, 'v');
+      paused = await cluster.masterOfSlot(keySlot(BASE_PORT, key));
+      cluster.pause(paused);
+      const started = Date.now();
+      const outcome = await Promise.race([
+        client.get(key).then(
+          () => 'answered',
+          (error: unknown) => (isStorageUnavailable(error) ? 'unavailable' : `failed: ${String(error)}`),
+        ),
+        new Promise<string>((resolve) => setTimeout(() => resolve('pending'), 1500)),
+      ]);
+      const afterMs = Date.now() - started;
+      cluster.resume(paused);
+      paused = null;
+      expect(outcome).toBe('unavailable');
+      expect(afterMs).toBeLessThan(1500);
+      const deadline = Date.now() + 10_000;
+      let value: string | null = null;
+      while (value !== 'v' && Date.now() < deadline) {
+        value = await client.get(key).catch(() => null);
+        if (value !== 'v') await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(value).toBe('v');
+    } finally {
+      if (paused !== null) cluster.resume(paused);
+      await client.del(key).catch(() => {});
+      await client.close();
     }
   });
 

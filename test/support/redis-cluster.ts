@@ -33,6 +33,10 @@ export interface RedisCluster {
   masterOfSlot(slot: number): Promise<number>;
   /** SIGKILL of one node; resolves when the process is gone. */
   kill(port: number): Promise<void>;
+  /** SIGSTOP of one node: its sockets stay open and nothing answers (a hung process). */
+  pause(port: number): void;
+  /** SIGCONT after `pause`. */
+  resume(port: number): void;
   /** Starts a killed node again (same config file): it rejoins, as a replica of whoever took its slots. */
   restart(port: number): Promise<void>;
   /** Resolves when every master has a replica that is in sync. */
@@ -88,6 +92,11 @@ export async function startRedisCluster(options: {
     port,
     process: spawn('redis-server', serverArgs(port), { stdio: 'ignore' }),
   }));
+  const nodeOn = (port: number) => {
+    const node = nodes.find((n) => n.port === port);
+    if (!node) throw new Error(`no cluster node on port ${port}`);
+    return node;
+  };
   const replicated = (timeoutMs = 20_000) =>
     until(
       () =>
@@ -172,16 +181,20 @@ export async function startRedisCluster(options: {
         throw new Error(`no master serves slot ${slot}`);
       },
       kill(port) {
-        const node = nodes.find((n) => n.port === port);
-        if (!node) throw new Error(`no cluster node on port ${port}`);
+        const node = nodeOn(port);
         return new Promise((resolve) => {
           node.process.once('exit', () => resolve());
           node.process.kill('SIGKILL');
         });
       },
+      pause(port) {
+        nodeOn(port).process.kill('SIGSTOP');
+      },
+      resume(port) {
+        nodeOn(port).process.kill('SIGCONT');
+      },
       async restart(port) {
-        const node = nodes.find((n) => n.port === port);
-        if (!node) throw new Error(`no cluster node on port ${port}`);
+        const node = nodeOn(port);
         node.process = spawn('redis-server', serverArgs(port), { stdio: 'ignore' });
         await until(() => cli(port, 'ping').includes('PONG'), 10_000, `node ${port} did not answer`);
       },
