@@ -52,14 +52,12 @@ export async function benchMemory(runtime: Runtime, sessions: number): Promise<M
     let snapshot = 0;
     let transcript = 0;
     for (const s of ready) {
-      let all = 0;
-      for (const key of layout.sessionKeys(s.sessionId)) all += await usage(key);
-      const r = await usage(layout.session(s.sessionId));
-      const x = await usage(layout.snapshot(s.sessionId));
-      record += r;
-      snapshot += x;
-      transcript += await usage(layout.messages(s.sessionId));
-      bytes.push(all);
+      const sizes = new Map<string, number>();
+      for (const key of layout.sessionKeys(s.sessionId)) sizes.set(key, await usage(key));
+      record += sizes.get(layout.session(s.sessionId)) ?? 0;
+      snapshot += sizes.get(layout.snapshot(s.sessionId)) ?? 0;
+      transcript += sizes.get(layout.messages(s.sessionId)) ?? 0;
+      bytes.push([...sizes.values()].reduce((a, b) => a + b, 0));
     }
     const first = ready[0];
     return {

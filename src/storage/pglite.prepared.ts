@@ -82,8 +82,8 @@ function resultOf<T>(messages: BackendMessage[], parsers: Record<number, Parser>
 export class PreparingPGlite extends PGlite {
   #prepared = new Map<string, Prepared>();
   #next = 0;
-  /** When this client last let the event loop turn. */
-  #ranSince = 0;
+  /** When this client last let the event loop turn (performance.now()). */
+  #yieldedAt = 0;
 
   override async query<T>(text: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
     // A blob (COPY) or explicit parameter types take PGlite's own path.
@@ -96,9 +96,9 @@ export class PreparingPGlite extends PGlite {
         // run of microtasks (each release starts the next waiter at once) and keep the event loop from
         // reading sockets: 120-140 ms per turn of the loop under 64 connections, measured. A query that
         // holds the lock lets the loop turn first once the queries before it have run for YIELD_AFTER_MS.
-        if (performance.now() - this.#ranSince >= YIELD_AFTER_MS) {
+        if (performance.now() - this.#yieldedAt >= YIELD_AFTER_MS) {
           await setImmediate();
-          this.#ranSince = performance.now();
+          this.#yieldedAt = performance.now();
         }
         const statement = await this.#statementFor(text);
         const values = params.map((value, i) => {

@@ -214,25 +214,24 @@ export function redisLayout(options: RedisLayoutOptions = {}) {
   const shards = Math.max(1, Math.floor(options.shards ?? 1));
   const tag = (shard: number) => `${prefix}{${shard}}`;
   const shardOf = (sessionId: string) => (shards === 1 ? 0 : fnv1a(sessionId) % shards);
+  const session = (id: string) => `${tag(shardOf(id))}:s:${id}`;
+  const snapshot = (id: string) => `${tag(shardOf(id))}:x:${id}`;
+  const messages = (id: string) => `${tag(shardOf(id))}:m:${id}`;
   return {
     prefix,
     shardIds: Array.from({ length: shards }, (_, i) => i),
     shardOf,
     /**
      * Hash of short fields (so Redis keeps it a listpack): token hash, versions, state, owner, counters,
-     * epoch-ms times and the turns' stored answers (redis-session.answers.ts).
+     * epoch-ms times and the turns' stored answers (encodings in redis-session.codec.ts).
      */
-    session: (id: string) => `${tag(shardOf(id))}:s:${id}`,
+    session,
     /** String: the persisted machine snapshot (JSON), the one long value, kept out of the hash. */
-    snapshot: (id: string) => `${tag(shardOf(id))}:x:${id}`,
+    snapshot,
     /** List: the transcript, one compact JSON array per message, index = seq - 1. */
-    messages: (id: string) => `${tag(shardOf(id))}:m:${id}`,
+    messages,
     /** Every key that belongs to one session (and to nothing else). */
-    sessionKeys: (id: string) => [
-      `${tag(shardOf(id))}:s:${id}`,
-      `${tag(shardOf(id))}:x:${id}`,
-      `${tag(shardOf(id))}:m:${id}`,
-    ],
+    sessionKeys: (id: string) => [session(id), snapshot(id), messages(id)],
     /** Hash: interned quick-reply button sets (`#ref` → JSON), shared by the shard's sessions. */
     buttons: (shard: number) => `${tag(shard)}:buttons`,
     effects: (shard: number) => `${tag(shard)}:effects`,

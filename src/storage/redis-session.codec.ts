@@ -152,10 +152,17 @@ export function encodeResponse(
   if (contiguous) {
     const local: Interned = new Map();
     const lookup = (ref: string) => buttonSetSchema.parse(JSON.parse(local.get(ref) ?? 'null'));
-    const base = { q: response.seq, s: response.state };
-    const b = response.buttons.length === 0 ? [] : intern(response.buttons, local);
-    const o = response.owner;
-    const candidates: CompactResponse[] = [base, { ...base, o }, { ...base, b }, { ...base, o, b }];
+    // The owner is written only when the turn's messages would say otherwise (expandResponse's rule).
+    const saysBot = messages.some((m) => m.role === 'bot');
+    const base = {
+      q: response.seq,
+      s: response.state,
+      ...(response.owner === (saysBot ? 'bot' : 'human') ? {} : { o: response.owner }),
+    };
+    const candidates: CompactResponse[] = [
+      base,
+      { ...base, b: response.buttons.length === 0 ? [] : intern(response.buttons, local) },
+    ];
     for (const c of candidates) {
       if (isDeepStrictEqual(expandResponse(sessionId, c, messages, lookup), response)) {
         for (const [ref, json] of local) if ('b' in c && c.b === ref) interned.set(ref, json);
@@ -173,7 +180,7 @@ export function encodeResponse(
  * colons tells the two text forms apart.
  */
 function compactText(c: CompactResponse): string {
-  if ('f' in c || c.b !== undefined || c.s.includes(':') || c.s.startsWith('{')) return JSON.stringify(c);
+  if ('f' in c || c.b !== undefined || c.s.includes(':')) return JSON.stringify(c);
   return c.o === undefined ? `${c.q}:${c.s}` : `${c.q}:${c.o}:${c.s}`;
 }
 
